@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mp-pack contributors
+ */
+
+/*
+ * simple_mp: two processes of one DPDK group exchange short text messages.
+ *
+ * The primary creates two rings and a mempool in hugepage memory; a secondary
+ * (same binary, --proc-type=secondary or auto) looks the three up by name.
+ * Each process receives on one worker lcore and reads commands at the
+ * "simple_mp > " prompt on its main lcore.
+ */
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <cmdline.h>
+#include <cmdline_socket.h>
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_mempool.h>
+#include <rte_pause.h>
+#include <rte_ring.h>
+
+#include "commands.h"
+#include "messaging.h"
+
+using namespace simple_mp;
+
+namespace {
+
+constexpr const char *prog = "simple_mp";
+
+/* How often the main loop wakes up to check for quit and a dead primary. */
+constexpr int poll_interval_ms = 100;
+
+void
+on_signal(int)
+{
+	request_quit();
+}
+
+/* The EAL does not say why a secondary failed to attach; guess it for the user. */
+bool
+asked_for_secondary(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--proc-type=secondary") == 0)
+			return true;
+		if (strcmp(argv[i], "--proc-type") == 0 && i + 1 < argc &&
+		    strcmp(argv[i + 1], "secondary") == 0)
+			return true;
+	}
+	return false;
+}
+
+/* >8 Start of the receive loop. */
+int
+lcore_recv(void *)
+{
+	const unsigned int lcore_id = rte_lcore_id();
+	char msg[message_size];
+	unsigned int idle = 0;
+
+	printf("Starting core %u\n", lcore_id);
+	fflush(stdout);
+	while (!quit_requested()) {
+		if (receive_message(cmd_channel, msg)) {
+			printf("core %u: Received '%s'\n", lcore_id, msg);
+			fflush(stdout);
+			idle = 0;
+		} else if (++idle < 4096) {
+			rte_pause();
+		} else {
+			/* Nobody is talking: stop spinning a shared CPU. */
+			rte_delay_us_sleep(100);
+		}
+	}
+	return 0;
+}
+/* >8 End of the receive loop. */
+
+/* Read the prompt without blocking, so that quit, signals and a dead primary are seen. */
+int
+run_prompt(bool secondary)
+{
+	struct cmdline *cl = cmdline_stdin_new(simple_mp_ctx, "simple_mp > ");
+	int status = EXIT_SUCCESS;
+
+	if (cl == nullptr) {
+		fprintf(stderr, "%s: cannot create the command line\n", prog);
+		request_quit();
+		return EXIT_FAILURE;
+	}
+	while (!quit_requested()) {
+		struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
+		int n = poll(&pfd, 1, poll_interval_ms);
+
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n > 0) {
+			char buf[256];
+			ssize_t len = read(STDIN_FILENO, buf, sizeof(buf));
+
+			/* End of input, Ctrl-D on an empty line, or "quit". */
+			if (len <= 0 || cmdline_in(cl, buf, static_cast<int>(len)) < 0)
+				break;
+		}
+		if (secondary && !rte_eal_primary_proc_alive(nullptr)) {
+			printf("\n%s: the primary process has exited; a secondary cannot go on without it\n",
+			       prog);
+			status = EXIT_FAILURE;
+			break;
+		}
+	}
+	request_quit();
+	cmdline_stdin_exit(cl);
+	printf("\n");
+	return status;
+}
+
+int
+attach_channel(bool primary)
+{
+	const char *missing = nullptr;
+
+	if (primary) {
+		if (channel_create(cmd_channel, static_cast<int>(rte_socket_id())) < 0) {
+			fprintf(stderr, "%s: cannot create the rings and pool: %s\n",
+				prog, rte_strerror(rte_errno));
+			return -1;
+		}
+		return 0;
+	}
+	if (channel_lookup(cmd_channel, &missing) < 0) {
+		fprintf(stderr, "%s: no object named %s in the primary: is the primary simple_mp, and has it finished starting?\n",
+			prog, missing);
+		return -1;
+	}
+	/* A primary from another build may lay its buffers out differently. */
+	if (cmd_channel.pool->elt_size != message_size) {
+		fprintf(stderr, "%s: pool %s holds %u-byte buffers but this build uses %u: primary and secondary come from different builds\n",
+			prog, message_pool_name, cmd_channel.pool->elt_size, message_size);
+		return -1;
+	}
+	return 0;
+}
+
+} // namespace
+
+int
+main(int argc, char **argv)
+{
+	const bool want_secondary = asked_for_secondary(argc, argv);
+	int status;
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	int ret = rte_eal_init(argc, argv);
+	if (ret < 0) {
+		if (want_secondary)
+			fprintf(stderr, "%s: cannot start a secondary: no primary process is running with this --file-prefix\n",
+				prog);
+		else
+			fprintf(stderr, "%s: cannot initialise the EAL: %s\n",
+				prog, rte_strerror(rte_errno));
+		return EXIT_FAILURE;
+	}
+	argc -= ret;
+	argv += ret;
+
+	const bool primary = rte_eal_process_type() == RTE_PROC_PRIMARY;
+	const unsigned int recv_lcore = rte_get_next_lcore(-1, 1, 0);
+
+	if (argc > 1) {
+		fprintf(stderr, "%s: unexpected argument '%s' (this application takes none after --)\n",
+			prog, argv[1]);
+		status = EXIT_FAILURE;
+	} else if (recv_lcore >= RTE_MAX_LCORE) {
+		fprintf(stderr, "%s: needs at least two lcores (the prompt and the receiver), got %u\n",
+			prog, rte_lcore_count());
+		status = EXIT_FAILURE;
+	} else if (attach_channel(primary) < 0) {
+		status = EXIT_FAILURE;
+	} else {
+		printf("%s: running as the %s process\n", prog,
+		       primary ? "primary" : "secondary");
+		rte_eal_remote_launch(lcore_recv, nullptr, recv_lcore);
+		status = run_prompt(!primary);
+		rte_eal_mp_wait_lcore();
+	}
+
+	rte_eal_cleanup();
+	return status;
+}

@@ -185,9 +185,9 @@ class Proc:
 class Group:
     """Processes sharing one --file-prefix: one primary and its secondaries."""
 
-    def __init__(self, name='mp', logdir=None, timeout=20):
+    def __init__(self, name='mp', logdir=None, timeout=20, kind='mpt'):
         tag = re.sub(r'[^A-Za-z0-9]', '', name)[:16]
-        self.prefix = 'mpt%s_%s' % (tag, uuid.uuid4().hex[:8])
+        self.prefix = '%s%s_%s' % (kind, tag, uuid.uuid4().hex[:8])
         self.timeout = timeout
         self.procs = []
         self.logdir = logdir or os.path.join(build_dir(), 'meson-logs', 'e2e', self.prefix)

@@ -1,0 +1,95 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-mp-pack contributors
+#
+# Shared set-up for devtools/quickstart.sh and devtools/test.sh: install what
+# is missing, reserve hugepages, configure and build. Source it; do not run it.
+
+PACK_DIR=$(cd "$(dirname "$0")/.." && pwd)
+BUILD_DIR=${BUILD_DIR:-$PACK_DIR/build}
+HP_NR=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+HP_WANT=${HP_WANT:-1024}
+
+# Debian packages the pack builds, tests and documents with.
+PACK_PACKAGES="g++ clang meson ninja-build pkg-config
+    libdpdk-dev dpdk dpdk-dev dpdk-doc libbsd-dev libpcap-dev
+    googletest libgtest-dev libcmocka-dev libbenchmark-dev
+    python3 python3-pytest python3-pexpect python3-pyelftools
+    python3-sphinx python3-sphinx-rtd-theme
+    codespell clang-format dpkg-dev procps psmisc iproute2"
+
+say() {
+    printf '%s\n' "== $*"
+}
+
+die() {
+    printf '%s\n' "error: $*" >&2
+    exit 1
+}
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo "$@"
+    else
+        die "need root for: $*"
+    fi
+}
+
+install_packages() {
+    missing=""
+    for p in $PACK_PACKAGES; do
+        dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+            missing="$missing $p"
+    done
+    [ -z "$missing" ] && return 0
+    say "installing:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update -qq || die "apt-get update failed"
+    # shellcheck disable=SC2086
+    as_root apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
+        die "apt-get install failed for:$missing"
+}
+
+# Multi-process DPDK needs hugepages: a secondary cannot attach with --no-huge.
+reserve_hugepages() {
+    if ! mountpoint -q /dev/hugepages 2>/dev/null; then
+        as_root mkdir -p /dev/hugepages
+        as_root mount -t hugetlbfs nodev /dev/hugepages 2>/dev/null ||
+            say "WARNING: cannot mount hugetlbfs on /dev/hugepages: multi-process tests will skip"
+    fi
+    have=$(cat $HP_NR 2>/dev/null || echo 0)
+    if [ "$have" -lt "$HP_WANT" ]; then
+        echo "$HP_WANT" | as_root tee $HP_NR >/dev/null 2>&1
+        have=$(cat $HP_NR 2>/dev/null || echo 0)
+    fi
+    if [ "$have" -lt 64 ]; then
+        say "WARNING: the kernel gave only $have 2 MB hugepages: multi-process tests will skip"
+    else
+        say "hugepages: $have x 2 MB reserved, $(cat ${HP_NR%nr_hugepages}free_hugepages) free"
+    fi
+}
+
+# Remove hugepage and runtime files of our prefixes whose processes are gone.
+clean_stale_prefixes() {
+    for d in /var/run/dpdk/mpt* /var/run/dpdk/mpdemo*; do
+        [ -d "$d" ] || continue
+        p=$(basename "$d")
+        # A live process of the group holds its config file open.
+        if ! fuser "$d/config" >/dev/null 2>&1; then
+            rm -rf "$d"
+            rm -f /dev/hugepages/"$p"*
+        fi
+    done
+}
+
+build_pack() {
+    if [ -f "$BUILD_DIR/build.ninja" ]; then
+        meson setup --reconfigure "$BUILD_DIR" "$PACK_DIR" "$@" >/dev/null ||
+            die "meson setup failed"
+    else
+        meson setup "$BUILD_DIR" "$PACK_DIR" "$@" >/dev/null || die "meson setup failed"
+    fi
+    ninja -C "$BUILD_DIR" || die "build failed"
+}

@@ -1,0 +1,65 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-mp-pack contributors
+#
+# Run every test of the pack: install what is missing, reserve hugepages,
+# build with gcc (and check that clang builds too), run every Meson suite,
+# and end with one line: "N passed, N failed, N skipped".
+#
+# Usage: devtools/test.sh [meson test options, e.g. --suite fast-tests]
+
+set -u
+. "$(dirname "$0")/pack-env.sh"
+
+install_packages
+reserve_hugepages
+clean_stale_prefixes
+
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+
+say "building with gcc in $BUILD_DIR"
+build_pack
+
+# Every suite, the benchmarks included (they print figures and fail only
+# when they cannot run). Two at a time: this is what 2 CPUs hold.
+say "running the test suites"
+meson test -C "$BUILD_DIR" --num-processes 2 --print-errorlogs "$@"
+rc=$?
+/usr/bin/python3 - "$BUILD_DIR/meson-logs/testlog.json" >"$results" <<'PYEOF'
+import json, sys
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    r = t['result']
+    kind = {'OK': 'pass', 'EXPECTEDFAIL': 'pass', 'SKIP': 'skip'}.get(r, 'fail')
+    print(kind, '%s/%s' % ('+'.join(t.get('suite', [])), t['name']), r)
+PYEOF
+
+# The same tree must build -Werror clean with clang.
+if [ "$#" -eq 0 ]; then
+    say "building with clang in $BUILD_DIR-clang"
+    if CC=clang CXX=clang++ meson setup --wipe "$BUILD_DIR-clang" "$PACK_DIR" >/dev/null 2>&1 ||
+       CC=clang CXX=clang++ meson setup "$BUILD_DIR-clang" "$PACK_DIR" >/dev/null; then
+        if nice ninja -C "$BUILD_DIR-clang" >"$BUILD_DIR-clang.log" 2>&1; then
+            echo "pass build/clang-werror OK" >>"$results"
+        else
+            tail -40 "$BUILD_DIR-clang.log"
+            echo "fail build/clang-werror FAIL" >>"$results"
+        fi
+    else
+        echo "fail build/clang-werror FAIL" >>"$results"
+    fi
+fi
+clean_stale_prefixes
+
+passed=$(grep -c '^pass' "$results")
+failed=$(grep -c '^fail' "$results")
+skipped=$(grep -c '^skip' "$results")
+[ "$failed" -gt 0 ] && { echo "Failed:"; grep '^fail' "$results" | sed 's/^fail /  /'; }
+[ "$skipped" -gt 0 ] && { echo "Skipped:"; grep '^skip' "$results" | sed 's/^skip /  /'; }
+if [ "$skipped" -gt 0 ]; then
+    echo "$passed passed, $failed failed, $skipped skipped"
+else
+    echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ] && [ "$rc" -eq 0 ] && [ "$passed" -gt 0 ]

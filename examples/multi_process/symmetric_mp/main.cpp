@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mp-pack contributors
+ */
+
+/*
+ * Symmetric multi-process forwarding.
+ *
+ * N identical processes share every port: each port has N RX and N TX
+ * queues, and process I polls RX queue I of every port and sends what it
+ * gets on TX queue I of the paired port (0<->1, 2<->3, ...). The primary
+ * creates the mbuf pool, configures the ports and records N and the port
+ * mask in a memzone; secondaries look everything up by name and refuse to
+ * run with values that differ from the primary's.
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_memzone.h>
+#include <rte_mempool.h>
+#include <rte_mpsupport.h>
+
+#include "mp_common.h"
+
+namespace {
+
+constexpr const char *pool_name = "smp_mbuf_pool";
+constexpr const char *config_name = "smp_config";
+constexpr uint64_t config_magic = UINT64_C(0x31504d5f504d5953); /* "SYMP_MP1" */
+constexpr uint32_t config_version = 1;
+constexpr unsigned max_procs = 64;
+constexpr unsigned burst_size = 64;
+constexpr unsigned mbuf_cache = 512;
+
+/* What the primary records for every process of the group (a memzone). */
+struct SmpConfig {
+	uint64_t magic;
+	uint32_t version;
+	uint32_t num_procs;
+	uint64_t portmask;
+	std::atomic<uint32_t> ready;	/* ports configured and started */
+	uint32_t nb_ports;
+	mpc::OwnerSlot procs[max_procs];	/* who runs each proc-id */
+};
+static_assert(std::atomic<uint64_t>::is_always_lock_free, "shared atomics");
+
+struct Args {
+	uint64_t portmask = 0;
+	unsigned num_procs = 0;
+	unsigned proc_id = 0;
+	bool have_proc_id = false;
+};
+
+void
+usage_fail(const char *why)
+{
+	mpc::fail("%s; usage: %s [EAL options] -- -p PORTMASK --num-procs N --proc-id I",
+		  why, mpc::app_name());
+}
+
+Args
+parse_args(int argc, char **argv)
+{
+	enum { OPT_NUM_PROCS = 256, OPT_PROC_ID };
+	static const struct option longopts[] = {
+		{"num-procs", required_argument, nullptr, OPT_NUM_PROCS},
+		{"proc-id", required_argument, nullptr, OPT_PROC_ID},
+		{nullptr, 0, nullptr, 0},
+	};
+	Args a;
+	unsigned long v;
+	int opt;
+
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, ":p:", longopts, nullptr)) != -1) {
+		switch (opt) {
+		case 'p':
+			if (mpc::parse_portmask(optarg, &a.portmask) != 0)
+				mpc::fail("invalid portmask '%s' (hexadecimal, non-zero)", optarg);
+			break;
+		case OPT_NUM_PROCS:
+			if (mpc::parse_uint(optarg, max_procs, &v) != 0 || v == 0)
+				mpc::fail("invalid --num-procs '%s' (1..%u)", optarg, max_procs);
+			a.num_procs = (unsigned)v;
+			break;
+		case OPT_PROC_ID:
+			if (mpc::parse_uint(optarg, max_procs - 1, &v) != 0)
+				mpc::fail("invalid --proc-id '%s' (0..%u)", optarg, max_procs - 1);
+			a.proc_id = (unsigned)v;
+			a.have_proc_id = true;
+			break;
+		case ':':
+			mpc::fail("option '%s' needs a value", argv[optind - 1]);
+		default:
+			mpc::fail("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		mpc::fail("unexpected argument '%s'", argv[optind]);
+	if (a.portmask == 0)
+		usage_fail("missing -p PORTMASK");
+	if (a.num_procs == 0)
+		usage_fail("missing --num-procs");
+	if (!a.have_proc_id)
+		usage_fail("missing --proc-id");
+	if (a.proc_id >= a.num_procs)
+		mpc::fail("--proc-id %u is not below --num-procs %u", a.proc_id, a.num_procs);
+	return a;
+}
+
+/* >8 Start of port initialisation. */
+/* Primary: create the pool, configure every port with one queue pair per process. */
+struct rte_mempool *
+primary_init(const Args &a, const std::vector<uint16_t> &ports, SmpConfig **cfg_out)
+{
+	const struct rte_memzone *mz = rte_memzone_reserve(config_name, sizeof(SmpConfig),
+							    rte_socket_id(), 0);
+	if (mz == nullptr)
+		mpc::fail("cannot reserve memzone %s: %s", config_name, rte_strerror(rte_errno));
+	auto *cfg = static_cast<SmpConfig *>(mz->addr);
+	memset(static_cast<void *>(cfg), 0, sizeof(*cfg));
+	cfg->magic = config_magic;
+	cfg->version = config_version;
+	cfg->num_procs = a.num_procs;
+	cfg->portmask = a.portmask;
+	cfg->nb_ports = (uint32_t)ports.size();
+
+	/* Enough mbufs for every RX and TX ring plus every lcore cache. */
+	unsigned nb_mbufs = (unsigned)ports.size() * a.num_procs * 2 * 1024 +
+		a.num_procs * mbuf_cache * 2 + 8192;
+	struct rte_mempool *pool = rte_pktmbuf_pool_create(pool_name, nb_mbufs, mbuf_cache, 0,
+							   RTE_MBUF_DEFAULT_BUF_SIZE,
+							   rte_socket_id());
+	if (pool == nullptr)
+		mpc::fail("cannot create mbuf pool %s (%u mbufs): %s", pool_name, nb_mbufs,
+			  rte_strerror(rte_errno));
+
+	for (uint16_t port : ports) {
+		std::string err;
+		if (mpc::port_init(port, pool, (uint16_t)a.num_procs, (uint16_t)a.num_procs,
+				   err) != 0)
+			mpc::fail("%s", err.c_str());
+	}
+	cfg->ready.store(1, std::memory_order_release);
+	*cfg_out = cfg;
+	return pool;
+}
+/* >8 End of port initialisation. */
+
+/* Secondary: find what the primary made and check we agree with it. */
+struct rte_mempool *
+secondary_init(const Args &a, const std::vector<uint16_t> &ports, SmpConfig **cfg_out)
+{
+	const struct rte_memzone *mz = rte_memzone_lookup(config_name);
+	if (mz == nullptr)
+		mpc::fail("no %s memzone: start the primary (proc-type primary) first", config_name);
+	auto *cfg = static_cast<SmpConfig *>(mz->addr);
+	if (mz->len < sizeof(SmpConfig) || cfg->magic != config_magic ||
+	    cfg->version != config_version)
+		mpc::fail("memzone %s has magic 0x%" PRIx64 " version %u, expected 0x%" PRIx64
+			  " version %u (primary from another build?)", config_name, cfg->magic,
+			  cfg->version, config_magic, config_version);
+	if (cfg->num_procs != a.num_procs || cfg->portmask != a.portmask)
+		mpc::fail("--num-procs %u -p 0x%" PRIx64 " differ from the primary's --num-procs %u"
+			  " -p 0x%" PRIx64, a.num_procs, a.portmask, cfg->num_procs,
+			  cfg->portmask);
+
+	/* The primary may still be setting the ports up. */
+	for (int i = 0; i < 500 && cfg->ready.load(std::memory_order_acquire) == 0; i++)
+		rte_delay_ms(10);
+	if (cfg->ready.load(std::memory_order_acquire) == 0)
+		mpc::fail("the primary did not finish port set-up within 5 s");
+	for (uint16_t port : ports) {
+		struct rte_eth_dev_info info;
+		if (rte_eth_dev_info_get(port, &info) != 0 ||
+		    info.nb_rx_queues != a.num_procs || info.nb_tx_queues != a.num_procs)
+			mpc::fail("port %u has %u RX/%u TX queues, expected %u", port,
+				  info.nb_rx_queues, info.nb_tx_queues, a.num_procs);
+	}
+
+	struct rte_mempool *pool = rte_mempool_lookup(pool_name);
+	if (pool == nullptr)
+		mpc::fail("cannot find mbuf pool %s", pool_name);
+	*cfg_out = cfg;
+	return pool;
+}
+
+struct Stats {
+	mpc::PortCounters port[RTE_MAX_ETHPORTS];
+};
+
+/* >8 Start of the forwarding loop. */
+/* Poll queue q of every port, send to queue q of its pair, until a signal. */
+void
+forward_loop(const std::vector<uint16_t> &ports, uint16_t q, Stats &st)
+{
+	struct rte_mbuf *pkts[burst_size];
+	const unsigned nb_ports = (unsigned)ports.size();
+
+	while (!mpc::quit_requested()) {
+		for (unsigned i = 0; i < nb_ports; i++) {
+			const uint16_t nb_rx = rte_eth_rx_burst(ports[i], q, pkts, burst_size);
+			if (nb_rx == 0)
+				continue;
+			const uint16_t out = ports[mpc::paired_index(i)];
+			uint16_t nb_tx = rte_eth_tx_burst(out, q, pkts, nb_rx);
+			/* One retry: a full TX ring usually drains quickly. */
+			if (unlikely(nb_tx < nb_rx))
+				nb_tx += rte_eth_tx_burst(out, q, pkts + nb_tx,
+							  (uint16_t)(nb_rx - nb_tx));
+			if (unlikely(nb_tx < nb_rx)) {
+				rte_pktmbuf_free_bulk(pkts + nb_tx, nb_rx - nb_tx);
+				st.port[out].drop += nb_rx - nb_tx;
+			}
+			st.port[ports[i]].rx += nb_rx;
+			st.port[out].tx += nb_tx;
+		}
+	}
+}
+/* >8 End of the forwarding loop. */
+
+void
+print_stats(const Args &a, const std::vector<uint16_t> &ports, const Stats &st)
+{
+	printf("\nProcess %u (pid %d, %s) statistics:\n", a.proc_id, (int)getpid(),
+	       rte_eal_process_type() == RTE_PROC_PRIMARY ? "primary" : "secondary");
+	for (uint16_t p : ports)
+		printf("  port %u: rx %" PRIu64 " tx %" PRIu64 " drop %" PRIu64 "\n", p,
+		       st.port[p].rx, st.port[p].tx, st.port[p].drop);
+	fflush(stdout);
+}
+
+} /* namespace */
+
+int
+main(int argc, char **argv)
+{
+	mpc::set_app_name(argv[0]);
+	mpc::install_signal_handlers();
+
+	int ret = rte_eal_init(argc, argv);
+	if (ret < 0) {
+		fprintf(stderr, "%s: error: cannot initialise EAL: %s\n", mpc::app_name(),
+			rte_strerror(rte_errno));
+		return EXIT_FAILURE;
+	}
+	mpc::set_eal_up(true);
+	argc -= ret;
+	argv += ret;
+
+	const Args a = parse_args(argc, argv);
+	const bool primary = rte_eal_process_type() == RTE_PROC_PRIMARY;
+
+	std::vector<uint16_t> ports;
+	std::string err;
+	if (mpc::ports_from_mask(a.portmask, ports, err) != 0)
+		mpc::fail("%s", err.c_str());
+	if (ports.size() % 2 != 0)
+		mpc::fail("portmask 0x%" PRIx64 " selects %zu ports; an even number is needed",
+			  a.portmask, ports.size());
+
+	/* A secondary checks its arguments against the primary's first. */
+	SmpConfig *cfg = nullptr;
+	if (!primary)
+		secondary_init(a, ports, &cfg);
+
+	/* Join the group: refuses lcores that a live member already runs on. */
+	ret = rte_mps_init();
+	if (ret == -ENOTSUP)
+		printf("symmetric_mp: warning: librte_mpsupport unavailable, lcore overlap not checked\n");
+	else if (ret < 0)
+		mpc::fail("%s", rte_mps_strerror()[0] ? rte_mps_strerror() : rte_strerror(-ret));
+
+	if (primary)
+		primary_init(a, ports, &cfg);
+
+	int other = 0;
+	if (cfg->procs[a.proc_id].claim(true, &other) != 0)
+		mpc::fail("--proc-id %u is already run by pid %d", a.proc_id, other);
+
+	printf("symmetric_mp: process %u of %u (%s, pid %d) forwarding on lcore %u\n",
+	       a.proc_id, a.num_procs, primary ? "primary" : "secondary", (int)getpid(),
+	       rte_lcore_id());
+	fflush(stdout);
+
+	static Stats st;
+	forward_loop(ports, (uint16_t)a.proc_id, st);
+
+	print_stats(a, ports, st);
+	cfg->procs[a.proc_id].release();
+	if (ret == 0)
+		rte_mps_fini();
+	rte_eal_cleanup();
+	return 0;
+}

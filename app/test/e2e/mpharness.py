@@ -207,6 +207,9 @@ class Group:
         for v in vdevs:
             args += ['--vdev', v]
         args += list(extra)
+        # EAL options every process of the run needs, e.g. "-d <dpdk build>/drivers"
+        # when the pack runs against an uninstalled DPDK build.
+        args += os.environ.get('MP_PACK_EAL_EXTRA', '').split()
         return args
 
     def start(self, app, lcores='0-1', proc_type=None, vdevs=(), eal_extra=(), app_args=(),

@@ -1,0 +1,509 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-mp-pack contributors
+
+"""Check the lines a patch adds, DPDK-style; devtools/checkpatches.sh drives it.
+
+Reads unified diffs (git format-patch output, one or many patches per file,
+or git diff output) and reports, for added lines only:
+  spdx          a new file without an SPDX-License-Identifier tag
+  whitespace    trailing whitespace
+  length        lines longer than 100 columns (tabs count 8)
+  lib-token     printf, stdout/stderr output, rte_exit, rte_panic, raw
+                __attribute__ and __sync builtins in lib/
+  format-string %llx/%llu/%lld instead of PRIx64/PRIu64/PRId64
+  naming        the words DPDK replaced in 20.11 (see --help-naming)
+  figure        an RST figure whose path does not end in ".*"
+  clang-format  drift from .clang-format on the added lines of C/C++ files
+  codespell     misspellings in the added text
+
+Exceptions live in devtools/checkpatches-exceptions.txt: one per line,
+"<check|*> <path glob> [<regex the offending line must match>]".
+"""
+
+import argparse
+import difflib
+import fnmatch
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+MAX_LINE = 100
+MAX_PER_CHECK = 20
+TAB = 8
+
+C_EXT = ('.c', '.h', '.cpp', '.hpp', '.cc', '.hh', '.cxx')
+# Files whose content is data, not prose or code.
+NO_TEXT_RULES = ('*.svg', '*.png', '*.jpg', '*.pcap', '*.patch', '*.diff', '*.json')
+SPDX_EXEMPT = ('VERSION', 'README', 'README.*', '*/README', '*/README.*', 'LICENSE*',
+               '.gitignore', '*/.gitignore', '*/version.map', '*.png', '*.jpg', '*.pcap',
+               '*.json', '*.patch', '*.diff')
+
+# The retired words are assembled so that this file does not trip its own check.
+_OLD = '|'.join(['ma' + 'ster', 'sla' + 've'])
+_LISTS = '(?:white|black)[-_ ]?list'
+NAMING = re.compile(r'(?<![A-Za-z])(%s|%s)' % (_OLD, _LISTS), re.IGNORECASE)
+# Keyed by the first letter of the retired word.
+NAMING_HINT = {
+    'm': 'main (lcore) or primary',
+    's': 'worker or secondary',
+    'w': 'allow list (-a/--allow)',
+    'b': 'block list (-b/--block)',
+}
+
+LIB_TOKENS = [
+    (re.compile(r'(?<![\w.>])printf\s*\('), 'printf() in a library: log with the library log type'),
+    (re.compile(r'\bf?printf\s*\(\s*(stdout|stderr)\b'),
+     'output to stdout/stderr in a library: log with the library log type'),
+    (re.compile(r'\bstd::(cout|cerr|clog)\b'),
+     'iostream output in a library: log with the library log type'),
+    (re.compile(r'\brte_(exit|panic)\b'),
+     'rte_exit/rte_panic in a library: return a negative errno and set rte_errno'),
+    (re.compile(r'\b__attribute__\b'), 'raw __attribute__: use the __rte_* macros of rte_common.h'),
+    (re.compile(r'\b__sync_\w+'), '__sync builtin: use C11/C++ atomics or rte_atomic_*'),
+]
+FORMAT_LL = re.compile(r'%[-+ #0]*[0-9*]*(?:\.[0-9*]+)?ll[xXud]')
+FIGURE = re.compile(r'^\s*\.\.\s+figure::\s*(\S+)')
+SPDX = 'SPDX-License-Identifier:'
+
+
+class FileDiff:
+    def __init__(self, path):
+        self.path = path
+        self.new = False
+        self.deleted = False
+        self.binary = False
+        self.blob = None
+        self.added = []     # (line number in the new file, text)
+        self.hunks = 0
+
+
+class Patch:
+    def __init__(self, title):
+        self.title = title
+        self.files = []
+
+
+def parse(text, default_title):
+    """Split text into patches, each a list of FileDiff."""
+    patches = []
+    patch = None
+    cur = None
+    remain_old = remain_new = 0
+    newline = 0
+    lines = text.split('\n')
+    for line in lines:
+        if remain_old > 0 or remain_new > 0:
+            if line.startswith('+'):
+                cur.added.append((newline, line[1:]))
+                newline += 1
+                remain_new -= 1
+                continue
+            if line.startswith('-'):
+                remain_old -= 1
+                continue
+            if line.startswith(' ') or line == '':
+                newline += 1
+                remain_old -= 1
+                remain_new -= 1
+                continue
+            if line.startswith('\\'):
+                continue
+            remain_old = remain_new = 0
+        if line.startswith('From ') and re.match(r'From [0-9a-f]{40} ', line):
+            patch = Patch(default_title)
+            patches.append(patch)
+            cur = None
+            continue
+        if line.startswith('Subject: ') and patch is not None and not patch.files:
+            patch.title = line[len('Subject: '):]
+            continue
+        if line.startswith('diff --git '):
+            if patch is None:
+                patch = Patch(default_title)
+                patches.append(patch)
+            m = re.match(r'diff --git a/(.*) b/(.*)$', line)
+            cur = FileDiff(m.group(2) if m else line.split()[-1])
+            patch.files.append(cur)
+            continue
+        if cur is None:
+            continue
+        if line.startswith('new file mode'):
+            cur.new = True
+        elif line.startswith('deleted file mode'):
+            cur.deleted = True
+        elif line.startswith('index '):
+            m = re.match(r'index [0-9a-f]+\.\.([0-9a-f]+)', line)
+            if m:
+                cur.blob = m.group(1)
+        elif line.startswith('+++ '):
+            if line.startswith('+++ b/'):
+                cur.path = line[len('+++ b/'):]
+        elif line.startswith('Binary files') or line.startswith('GIT binary patch'):
+            cur.binary = True
+        elif line.startswith('@@ '):
+            m = re.match(r'@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@', line)
+            if m:
+                remain_old = int(m.group(1)) if m.group(1) is not None else 1
+                newline = int(m.group(2))
+                remain_new = int(m.group(3)) if m.group(3) is not None else 1
+                cur.hunks += 1
+    return patches
+
+
+def matches(path, globs):
+    base = os.path.basename(path)
+    return any(fnmatch.fnmatch(path, g) or fnmatch.fnmatch(base, g) for g in globs)
+
+
+class Exceptions:
+    def __init__(self, filename):
+        self.rules = []
+        if not filename or not os.path.exists(filename):
+            return
+        with open(filename, encoding='utf-8') as f:
+            for line in f:
+                line = line.strip()
+                if not line or line.startswith('#'):
+                    continue
+                parts = line.split(None, 2)
+                if len(parts) < 2:
+                    continue
+                regex = re.compile(parts[2]) if len(parts) > 2 else None
+                self.rules.append((parts[0], parts[1], regex))
+
+    def allowed(self, check, path, text=None):
+        for c, glob, regex in self.rules:
+            if c not in ('*', check) or not fnmatch.fnmatch(path, glob):
+                continue
+            if regex is None or (text is not None and regex.search(text)):
+                return True
+        return False
+
+
+def strip_comments(text):
+    """Rough: drop C/C++ comments on one line and doc-comment continuation lines."""
+    s = text.strip()
+    if s.startswith('*') or s.startswith('/*') or s.startswith('//'):
+        return ''
+    text = re.sub(r'/\*.*?(\*/|$)', '', text)
+    return re.sub(r'//.*$', '', text)
+
+
+_STRINGS = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'')
+_CONT_END = re.compile(r'([,(\[+\-*/%&|^=<>?~!\\]|\breturn)$')
+_CONT_START = re.compile(r'^(&&|\|\||[?:.+\-*/%|^<>=]|->|"|\))')
+
+
+def continuations(lines):
+    """For each line, whether it continues the statement of the line above.
+
+    A continuation line's indentation and line breaks are the author's choice
+    (the column limit is 0): clang-format's drift there is not reported."""
+    cont = []
+    depth = 0
+    in_comment = False
+    prev = ''
+    for line in lines:
+        s = line.strip()
+        cont.append(bool(s) and not in_comment and
+                    (depth > 0 or bool(_CONT_END.search(prev)) or bool(_CONT_START.match(s)))
+                    and not s.startswith(('#', '/*', '//')))
+        code = _STRINGS.sub('""', line)
+        if in_comment:
+            if '*/' not in code:
+                continue
+            code = code.split('*/', 1)[1]
+            in_comment = False
+        code = re.sub(r'/\*.*?\*/', '', code)
+        if '/*' in code:
+            code = code.split('/*', 1)[0]
+            in_comment = True
+        code = re.sub(r'//.*$', '', code).strip()
+        if code.startswith('#'):
+            continue
+        depth = max(0, depth + code.count('(') + code.count('[') - code.count(')')
+                    - code.count(']'))
+        if code:
+            prev = code
+    return cont
+
+
+def fragments(lines, cont, lo, hi):
+    """The statements in lines[lo:hi]: (indentation or None, normalised text)."""
+    frags = []
+    for i in range(lo, hi):
+        text = ' '.join(lines[i].split())
+        if cont[i] and frags:
+            frags[-1][1] += ' ' + text
+        elif cont[i]:
+            frags.append([None, text])
+        else:
+            frags.append([lines[i][:len(lines[i]) - len(lines[i].lstrip())], text])
+    for f in frags:
+        f[1] = re.sub(r' ?([)\]])', r'\1', re.sub(r'([(\[]) ?', r'\1', f[1]))
+    return frags
+
+
+def same_layout(a, b):
+    if len(a) != len(b):
+        return False
+    for (ia, ta), (ib, tb) in zip(a, b):
+        if ta != tb:
+            return False
+        if ia is not None and ib is not None and ia != ib:
+            return False
+    return True
+
+
+class Checker:
+    def __init__(self, args):
+        self.args = args
+        self.exc = Exceptions(args.exceptions)
+        self.top = args.top
+        self.clang_format = shutil.which('clang-format-14') or shutil.which('clang-format')
+        self.codespell = shutil.which('codespell')
+        self.style = args.style
+        self.missing_tools = set()
+
+    def report(self, problems, check, path, lineno, msg, text=None):
+        if self.exc.allowed(check, path, text):
+            return
+        problems.append((check, path, lineno, msg, text))
+
+    def check_file(self, fd, problems):
+        path = fd.path
+        if fd.deleted or fd.binary:
+            return
+        if self.exc.allowed('*', path):
+            return
+        text_rules = not matches(path, NO_TEXT_RULES)
+        is_c = path.endswith(C_EXT)
+        in_lib = path.startswith('lib/') and is_c
+        is_rst = path.endswith('.rst')
+
+        if fd.new and not matches(path, SPDX_EXEMPT):
+            head = [t for n, t in fd.added if n <= 3]
+            if not any(SPDX in t for t in head):
+                self.report(problems, 'spdx', path, 1,
+                            'new file without "%s" in its first lines' % SPDX)
+
+        for n, t in fd.added:
+            if text_rules:
+                if t != t.rstrip():
+                    self.report(problems, 'whitespace', path, n, 'trailing whitespace', t)
+                width = len(t.expandtabs(TAB))
+                # As in DPDK, a long message string stays whole for grep's sake.
+                if width > MAX_LINE and is_c and \
+                        len(_STRINGS.sub('""', t).expandtabs(TAB)) <= MAX_LINE:
+                    width = 0
+                # A Markdown table row cannot be wrapped.
+                if width > MAX_LINE and path.endswith('.md') and t.startswith('|'):
+                    width = 0
+                if width > MAX_LINE and not re.search(r'\w+://\S+', t):
+                    self.report(problems, 'length', path, n,
+                                'line is %d columns long (limit %d)' % (width, MAX_LINE), t)
+            code = strip_comments(t) if is_c else t
+            if in_lib:
+                for regex, msg in LIB_TOKENS:
+                    if regex.search(code):
+                        self.report(problems, 'lib-token', path, n, msg, t)
+            m = FORMAT_LL.search(t)
+            if m:
+                self.report(problems, 'format-string', path, n,
+                            '"%s": use the PRI*64 macros of inttypes.h' % m.group(0), t)
+            for m in NAMING.finditer(t):
+                word = m.group(1)
+                hint = NAMING_HINT[word[0].lower()]
+                self.report(problems, 'naming', path, n,
+                            '"%s" was retired in DPDK 20.11: say %s' % (word, hint), t)
+            if is_rst:
+                m = FIGURE.match(t)
+                if m and not m.group(1).endswith('.*'):
+                    self.report(problems, 'figure', path, n,
+                                'figure "%s" must end in ".*" so each builder picks its format'
+                                % m.group(1), t)
+        if is_c and fd.added:
+            self.check_clang_format(fd, problems)
+
+    def post_image(self, fd):
+        """The full new content of a file, or None."""
+        if fd.new:
+            return '\n'.join(t for _, t in fd.added) + '\n'
+        if fd.blob:
+            try:
+                return subprocess.run(['git', 'cat-file', 'blob', fd.blob], cwd=self.top,
+                                      capture_output=True, check=True, text=True).stdout
+            except (subprocess.CalledProcessError, OSError):
+                pass
+        if self.args.worktree:
+            try:
+                with open(os.path.join(self.top, fd.path), encoding='utf-8') as f:
+                    return f.read()
+            except OSError:
+                pass
+        return None
+
+    def check_clang_format(self, fd, problems):
+        if self.exc.allowed('clang-format', fd.path):
+            return
+        if not self.clang_format:
+            self.missing_tools.add('clang-format')
+            return
+        content = self.post_image(fd)
+        if content is None:
+            print('note: %s: new content unknown, clang-format check skipped' % fd.path,
+                  file=sys.stderr)
+            return
+        # clang-format 14 cannot keep DPDK's "__rte_experimental" alone on the line
+        # before a return type: hide such attribute macros in a comment.
+        content = re.sub(r'(?m)^([ \t]*)(__rte_\w+)[ \t]*$', r'\1// \2', content)
+        added = sorted(n for n, _ in fd.added)
+        ranges = []
+        for n in added:
+            if ranges and ranges[-1][1] == n - 1:
+                ranges[-1][1] = n
+            else:
+                ranges.append([n, n])
+        cmd = [self.clang_format, '--style=file:' + self.style,
+               '--assume-filename=' + os.path.join(self.top, fd.path)]
+        cmd += ['--lines=%d:%d' % (a, b) for a, b in ranges]
+        try:
+            out = subprocess.run(cmd, input=content, capture_output=True, text=True,
+                                 check=True).stdout
+        except (subprocess.CalledProcessError, OSError) as e:
+            self.report(problems, 'clang-format', fd.path, 0, 'clang-format failed: %s' % e)
+            return
+        old = content.splitlines()
+        new = out.splitlines()
+        addedset = set(added)
+        old_cont = continuations(old)
+        new_cont = continuations(new)
+        sm = difflib.SequenceMatcher(None, old, new, autojunk=False)
+        for tag, i1, i2, j1, j2 in sm.get_opcodes():
+            if tag == 'equal':
+                continue
+            first = i1 + 1
+            if not any(n in addedset for n in range(first, max(i2, i1 + 1) + 1)):
+                continue
+            if same_layout(fragments(old, old_cont, i1, i2), fragments(new, new_cont, j1, j2)):
+                continue
+            want = ' | '.join(s.strip() for s in new[j1:j2][:3])
+            self.report(problems, 'clang-format', fd.path, first,
+                        'clang-format would change lines %d-%d to: %s'
+                        % (first, max(i2, first), want or '(nothing)'),
+                        old[i1] if i1 < len(old) else None)
+
+    def check_spelling(self, patch, problems):
+        if not self.codespell:
+            self.missing_tools.add('codespell')
+            return
+        where = []
+        with tempfile.NamedTemporaryFile('w', suffix='.txt', delete=False,
+                                         encoding='utf-8') as tmp:
+            for fd in patch.files:
+                if fd.deleted or fd.binary or self.exc.allowed('*', fd.path) \
+                        or self.exc.allowed('codespell', fd.path) \
+                        or matches(fd.path, NO_TEXT_RULES):
+                    continue
+                for n, t in fd.added:
+                    tmp.write(t + '\n')
+                    where.append((fd.path, n, t))
+        try:
+            if not where:
+                return
+            cmd = [self.codespell, '--disable-colors']
+            if self.args.codespell_ignore and os.path.exists(self.args.codespell_ignore):
+                cmd += ['-I', self.args.codespell_ignore]
+            out = subprocess.run(cmd + [tmp.name], capture_output=True, text=True).stdout
+            for line in out.splitlines():
+                m = re.match(r'.*?:(\d+): (.*)$', line)
+                if not m:
+                    continue
+                path, n, t = where[int(m.group(1)) - 1]
+                self.report(problems, 'codespell', path, n, m.group(2).strip(), t)
+        finally:
+            os.unlink(tmp.name)
+
+    def check_patch(self, patch):
+        problems = []
+        for fd in patch.files:
+            self.check_file(fd, problems)
+        self.check_spelling(patch, problems)
+        return problems
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('patches', nargs='*', help='patch files (default: stdin)')
+    ap.add_argument('--top', default=None, help='source tree (default: git top or cwd)')
+    ap.add_argument('--exceptions', default=None,
+                    help='exceptions file (default: <top>/devtools/checkpatches-exceptions.txt)')
+    ap.add_argument('--codespell-ignore', default=None,
+                    help='codespell ignore list (default: <top>/devtools/codespell-ignore.txt)')
+    ap.add_argument('--style', default=None,
+                    help='clang-format style file (default: <top>/.clang-format)')
+    ap.add_argument('--worktree', action='store_true',
+                    help='read unknown post-images from the work tree')
+    ap.add_argument('--title', default=None, help='title for a diff without a Subject')
+    ap.add_argument('-q', '--quiet', action='store_true', help='print only problems')
+    args = ap.parse_args()
+
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if args.top is None:
+        try:
+            args.top = subprocess.run(['git', 'rev-parse', '--show-toplevel'],
+                                      capture_output=True, text=True,
+                                      check=True).stdout.strip()
+        except (subprocess.CalledProcessError, OSError):
+            args.top = os.getcwd()
+    if args.exceptions is None:
+        args.exceptions = os.path.join(here, 'devtools', 'checkpatches-exceptions.txt')
+    if args.codespell_ignore is None:
+        args.codespell_ignore = os.path.join(here, 'devtools', 'codespell-ignore.txt')
+    if args.style is None:
+        args.style = os.path.join(here, '.clang-format')
+
+    checker = Checker(args)
+    total = bad = 0
+    sources = args.patches or ['-']
+    for src in sources:
+        if src == '-':
+            text = sys.stdin.read()
+        else:
+            with open(src, encoding='utf-8', errors='replace') as f:
+                text = f.read()
+        for patch in parse(text, args.title or src):
+            total += 1
+            problems = checker.check_patch(patch)
+            if not problems:
+                continue
+            bad += 1
+            print('\n### [PATCH] %s' % patch.title)
+            counts = {}
+            for check, path, n, msg, t in problems:
+                counts[(check, path)] = counts.get((check, path), 0) + 1
+                if counts[(check, path)] > MAX_PER_CHECK:
+                    continue
+                print('ERROR:%s: %s:%d: %s' % (check.upper(), path, n, msg))
+                if t is not None:
+                    print('+\t%s' % t.rstrip('\n')[:160])
+            for (check, path), c in counts.items():
+                if c > MAX_PER_CHECK:
+                    print('ERROR:%s: %s: ... and %d more' % (check.upper(), path,
+                                                          c - MAX_PER_CHECK))
+    for tool in sorted(checker.missing_tools):
+        print('warning: %s not found, its check was skipped '
+              '(apt-get install %s)' % (tool, 'clang-format-14' if tool == 'clang-format'
+                                         else tool), file=sys.stderr)
+    if not args.quiet or bad:
+        print('\n%d/%d valid patch%s' % (total - bad, total, '' if total == 1 else 'es'))
+    return 1 if bad else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,83 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-mp-pack contributors
+
+# Check patches before sending them: the lines they add, DPDK-style.
+
+usage() {
+	cat <<- END_OF_HELP
+	usage: $(basename "$0") [-h] [-q] [-n N | -r range | -a | patch ...]
+
+	Check the lines added by patches (git format-patch output) or commits:
+	SPDX tag on new files, trailing whitespace, lines over 100 columns,
+	forbidden tokens (in lib/: printf, stdout/stderr, rte_exit, rte_panic, raw
+	__attribute__, __sync builtins; everywhere: %llx/%llu/%lld instead of
+	PRI*64 and the words DPDK retired in 20.11; in RST: figures not ending in
+	".*"), clang-format drift on the added lines of C/C++ files, and
+	codespell on the added text.
+
+	  -n N      check the last N commits
+	  -r range  check the commits of a git range, e.g. origin/main..
+	  -a        check the whole tree (tracked files of the work tree) as if
+	            every line were new
+	  -q        print only the problems
+	  patch     patch files; "-" or no argument reads stdin
+
+	Exceptions (e.g. a guide that names the retired words to explain their
+	replacement) are listed in devtools/checkpatches-exceptions.txt; words
+	codespell should accept, in devtools/codespell-ignore.txt.
+	Exit status: 0 when every patch passes.
+	END_OF_HELP
+}
+
+[ "${1:-}" = --help ] && { usage ; exit 0 ; }
+
+devtools=$(cd "$(dirname "$0")" && pwd)
+engine="/usr/bin/python3 $devtools/checkpatches.py"
+[ -x /usr/bin/python3 ] || engine="python3 $devtools/checkpatches.py"
+
+count=
+range=
+all=false
+quiet=
+while getopts hqn:r:a arg ; do
+	case $arg in
+	n) count=$OPTARG ;;
+	r) range=$OPTARG ;;
+	a) all=true ;;
+	q) quiet=-q ;;
+	h) usage ; exit 0 ;;
+	*) usage >&2 ; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+
+# The tools of two checks; install them when we can, else the engine warns.
+if ! command -v codespell >/dev/null 2>&1 || ! command -v clang-format >/dev/null 2>&1 ; then
+	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 ; then
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q codespell clang-format \
+			>/dev/null 2>&1 || true
+	fi
+fi
+
+if [ -n "$count" ] || [ -n "$range" ] || $all ; then
+	top=$(git rev-parse --show-toplevel 2>/dev/null) || {
+		echo "$(basename "$0"): not in a git repository" >&2
+		exit 2
+	}
+	cd "$top" || exit 2
+fi
+
+if $all ; then
+	empty=$(git hash-object -t tree /dev/null)
+	git diff --no-color --no-ext-diff --no-renames --full-index -U0 "$empty" -- |
+	$engine $quiet --worktree --title "whole tree ($(git describe --always --dirty))"
+elif [ -n "$count" ] ; then
+	git format-patch --stdout --no-color --full-index -U3 -"$count" HEAD |
+	$engine $quiet
+elif [ -n "$range" ] ; then
+	git format-patch --stdout --no-color --full-index -U3 "$range" | $engine $quiet
+else
+	# shellcheck disable=SC2086 # engine is a command with its script
+	$engine $quiet "$@"
+fi

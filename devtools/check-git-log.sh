@@ -6,7 +6,7 @@
 
 usage() {
 	cat <<- END_OF_HELP
-	usage: $(basename $0) [-h] [-v] [-n N | -m FILE | range]
+	usage: $(basename "$0") [-h] [-v] [-n N | -m FILE | range]
 
 	Check the messages of git commits against DPDK's commit rules:
 	  - subject "component: lowercase summary", at most 60 characters,
@@ -62,6 +62,9 @@ check_message() {
 			lower[tolower(names[i])] = names[i]
 		}
 		lastrank = 0
+		hex12 = "[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]"
+		hex12 = hex12 hex12
+		sob = "^Signed-off-by: [^<>]*[^ <>] <[^<> @]+@[^<> ]+>$"
 	}
 	/^#/ && msgmode { next }
 	NR == 1 {
@@ -80,14 +83,18 @@ check_message() {
 			summary = subject
 			sub(/^[^ :]+: /, "", summary)
 			if (prefix !~ /^[a-z0-9][a-z0-9_.\/-]*$/ || prefix ~ /\/$/)
-				problem("Wrong headline prefix \"" prefix "\": lowercase component name expected")
+				problem("Wrong headline prefix \"" prefix "\": " \
+					"lowercase component name expected")
 			if (prefix ~ /^(lib|drivers)\//)
-				problem("Wrong headline prefix \"" prefix "\": name the library without \"" \
+				problem("Wrong headline prefix \"" prefix "\": name the " \
+					"library without \"" \
 					substr(prefix, 1, index(prefix, "/")) "\"")
 			if (summary ~ /^[A-Z][a-z]/)
-				problem("Wrong headline uppercase: \"" summary "\" should start lowercase")
+				problem("Wrong headline uppercase: \"" summary "\" " \
+					"should start lowercase")
 			if (summary ~ /_/)
-				problem("Wrong headline underscore: no code identifiers in the headline")
+				problem("Wrong headline underscore: " \
+					"no code identifiers in the headline")
 		}
 		if (tolower(subject) ~ /(^|[^a-z])fix/)
 			isfix = 1
@@ -99,18 +106,21 @@ check_message() {
 	{
 		line = $0
 		tag = ""
-		if (match(line, /^[A-Za-z][A-Za-z -]*[A-Za-z]:/) && line ~ /^[A-Za-z][A-Za-z -]*[A-Za-z]: ?[^ ]/) {
+		if (match(line, /^[A-Za-z][A-Za-z -]*[A-Za-z]:/) &&
+				line ~ /^[A-Za-z][A-Za-z -]*[A-Za-z]: ?[^ ]/) {
 			tag = substr(line, 1, RLENGTH - 1)
 			known = tolower(tag) in lower
 			if (known && !(tag in rank)) {
-				problem("Wrong tag \"" tag ":\", expected \"" lower[tolower(tag)] ":\"")
+				problem("Wrong tag \"" tag ":\", expected \"" \
+					lower[tolower(tag)] ":\"")
 				tag = lower[tolower(tag)]
 			} else if (!known && tag ~ /-by$/) {
 				problem("Unknown tag \"" tag ":\"")
 			}
 			if (tag in rank) {
 				if (rank[tag] < lastrank)
-					problem("Wrong tag order: \"" tag ":\" after \"" lasttag ":\"")
+					problem("Wrong tag order: \"" tag ":\" after \"" \
+						lasttag ":\"")
 				else {
 					lastrank = rank[tag]
 					lasttag = tag
@@ -119,22 +129,25 @@ check_message() {
 					problem("Wrong tag format: " line)
 				if (tag == "Fixes") {
 					nfixes++
-					if (line !~ /^Fixes: [0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f] \(".*"\)$/)
+					if (line !~ ("^Fixes: " hex12 " \\(\".*\"\\)$"))
 						problem("Wrong \"Fixes\" format: " line)
 					else
-						print "FIXES " substr(line, 8, 12) " " substr(line, 23, length(line) - 24)
+						print "FIXES " substr(line, 8, 12) " " \
+							substr(line, 23, length(line) - 24)
 				}
 				if (tag == "Signed-off-by") {
-					if (line ~ /^Signed-off-by: [^<>]*[^ <>] <[^<> @]+@[^<> ]+>$/)
+					if (line ~ sob)
 						signed = 1
 					else
-						problem("Wrong \"Signed-off-by\" format, expected \"Name <address>\": " line)
+						problem("Wrong \"Signed-off-by\" format, " \
+							"expected \"Name <address>\": " line)
 				}
 				next
 			}
 		}
 		if (length(line) > 75 && line !~ /:\/\//)
-			problem("Line too long (" length(line) " > 75 characters): " substr(line, 1, 40) "...")
+			problem("Line too long (" length(line) " > 75 characters): " \
+				substr(line, 1, 40) "...")
 	}
 	END {
 		if (isfix && !nfixes)
@@ -157,7 +170,8 @@ check_one() {
 			if [ -z "$full" ] ; then
 				echo "  Wrong \"Fixes\" reference: no commit $id"
 			elif [ "$(git log -1 --format=%s "$full")" != "$title" ] ; then
-				echo "  Wrong \"Fixes\" reference: $id is \"$(git log -1 --format=%s "$full")\""
+				echo "  Wrong \"Fixes\" reference: $id is" \
+					"\"$(git log -1 --format=%s "$full")\""
 			fi
 		done)
 		errs=$(printf '%s\n' "$errs" | grep .)
@@ -182,7 +196,7 @@ if [ -n "$msgfile" ] ; then
 fi
 
 git rev-parse --git-dir >/dev/null 2>&1 || {
-	echo "$(basename $0): not in a git repository" >&2
+	echo "$(basename "$0"): not in a git repository" >&2
 	exit 2
 }
 
@@ -209,8 +223,8 @@ total=0
 bad=0
 for commit in $commits ; do
 	total=$((total + 1))
-	label="$(git log -1 --format='%h %s' $commit)"
-	git log -1 --format='%B' $commit | check_one "$label" || bad=$((bad + 1))
+	label="$(git log -1 --format='%h %s' "$commit")"
+	git log -1 --format='%B' "$commit" | check_one "$label" || bad=$((bad + 1))
 done
 echo "$((total - bad))/$total valid commit messages"
 [ $bad -eq 0 ]

@@ -11,7 +11,7 @@ or git diff output) and reports, for added lines only:
   length        lines longer than 100 columns (tabs count 8)
   lib-token     printf, stdout/stderr output, rte_exit, rte_panic, raw
                 __attribute__ and __sync builtins in lib/
-  format-string %llx/%llu/%lld instead of PRIx64/PRIu64/PRId64
+  format-string %ll[xud] instead of PRI[xud]64
   naming        the words DPDK replaced in 20.11 (see --help-naming)
   figure        an RST figure whose path does not end in ".*"
   clang-format  drift from .clang-format on the added lines of C/C++ files

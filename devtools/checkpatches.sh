@@ -11,7 +11,7 @@ usage() {
 	Check the lines added by patches (git format-patch output) or commits:
 	SPDX tag on new files, trailing whitespace, lines over 100 columns,
 	forbidden tokens (in lib/: printf, stdout/stderr, rte_exit, rte_panic, raw
-	__attribute__, __sync builtins; everywhere: %llx/%llu/%lld instead of
+	__attribute__, __sync builtins; everywhere: %ll[xud] instead of
 	PRI*64 and the words DPDK retired in 20.11; in RST: figures not ending in
 	".*"), clang-format drift on the added lines of C/C++ files, and
 	codespell on the added text.

@@ -23,6 +23,20 @@ namespace {
 std::atomic<bool> quit_flag{false};
 
 /*
+ * cmdline_parse_inst_t ends in a flexible array, which C++ cannot
+ * initialise; this has the same layout with the token list sized.
+ */
+template <std::size_t N>
+struct command {
+	void (*f)(void *, struct cmdline *, void *);
+	void *data;
+	const char *help_str;
+	cmdline_parse_token_hdr_t *tokens[N];
+};
+static_assert(offsetof(command<2>, tokens) == offsetof(cmdline_parse_inst_t, tokens),
+	      "command<> must match cmdline_parse_inst_t");
+
+/*
  * A token that takes the rest of the line, spaces included, so that "send"
  * can report a message that is too long instead of the parser rejecting it
  * (cmdline's own string tokens stop at 127 characters).
@@ -110,7 +124,7 @@ struct text_token cmd_send_message = {
 	{ &text_token_ops, offsetof(cmd_send_result, message) },
 };
 
-cmdline_parse_inst_t cmd_send = {
+command<3> cmd_send = {
 	.f = cmd_send_parsed,
 	.data = nullptr,
 	.help_str = "send TEXT: send TEXT to the other process",
@@ -135,7 +149,7 @@ cmd_quit_parsed(void *, struct cmdline *cl, void *)
 cmdline_parse_token_string_t cmd_quit_word =
 	TOKEN_STRING_INITIALIZER(cmd_word_result, word, "quit");
 
-cmdline_parse_inst_t cmd_quit = {
+command<2> cmd_quit = {
 	.f = cmd_quit_parsed,
 	.data = nullptr,
 	.help_str = "quit: leave the application",
@@ -161,7 +175,7 @@ cmd_help_parsed(void *, struct cmdline *cl, void *)
 cmdline_parse_token_string_t cmd_help_word =
 	TOKEN_STRING_INITIALIZER(cmd_word_result, word, "help");
 
-cmdline_parse_inst_t cmd_help = {
+command<2> cmd_help = {
 	.f = cmd_help_parsed,
 	.data = nullptr,
 	.help_str = "help: show the commands",
@@ -187,7 +201,7 @@ cmd_status_parsed(void *, struct cmdline *cl, void *)
 cmdline_parse_token_string_t cmd_status_word =
 	TOKEN_STRING_INITIALIZER(cmd_word_result, word, "status");
 
-cmdline_parse_inst_t cmd_status = {
+command<2> cmd_status = {
 	.f = cmd_status_parsed,
 	.data = nullptr,
 	.help_str = "status: show the shared pool and rings",
@@ -214,9 +228,9 @@ request_quit()
 } // namespace simple_mp
 
 cmdline_parse_ctx_t simple_mp_ctx[] = {
-	(cmdline_parse_inst_t *)&simple_mp::cmd_send,
-	(cmdline_parse_inst_t *)&simple_mp::cmd_status,
-	(cmdline_parse_inst_t *)&simple_mp::cmd_help,
-	(cmdline_parse_inst_t *)&simple_mp::cmd_quit,
+	reinterpret_cast<cmdline_parse_inst_t *>(&simple_mp::cmd_send),
+	reinterpret_cast<cmdline_parse_inst_t *>(&simple_mp::cmd_status),
+	reinterpret_cast<cmdline_parse_inst_t *>(&simple_mp::cmd_help),
+	reinterpret_cast<cmdline_parse_inst_t *>(&simple_mp::cmd_quit),
 	nullptr,
 };

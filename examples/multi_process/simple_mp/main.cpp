@@ -74,8 +74,6 @@ lcore_recv(void *)
 	char msg[message_size];
 	unsigned int idle = 0;
 
-	printf("Starting core %u\n", lcore_id);
-	fflush(stdout);
 	while (!quit_requested()) {
 		if (receive_message(cmd_channel, msg)) {
 			printf("core %u: Received '%s'\n", lcore_id, msg);
@@ -94,8 +92,11 @@ lcore_recv(void *)
 
 /* Read the prompt without blocking, so that quit, signals and a dead primary are seen. */
 int
-run_prompt(bool secondary)
+run_prompt(bool secondary, unsigned int recv_lcore)
 {
+	printf("Starting core %u\n", recv_lcore);
+	fflush(stdout);
+
 	struct cmdline *cl = cmdline_stdin_new(simple_mp_ctx, "simple_mp > ");
 	int status = EXIT_SUCCESS;
 
@@ -104,6 +105,11 @@ run_prompt(bool secondary)
 		request_quit();
 		return EXIT_FAILURE;
 	}
+	/*
+	 * cmdline writes its prompt a character at a time; start receiving
+	 * once the first prompt is out so that the two do not interleave.
+	 */
+	rte_eal_remote_launch(lcore_recv, nullptr, recv_lcore);
 	while (!quit_requested()) {
 		struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
 		int n = poll(&pfd, 1, poll_interval_ms);
@@ -198,8 +204,7 @@ main(int argc, char **argv)
 	} else {
 		printf("%s: running as the %s process\n", prog,
 		       primary ? "primary" : "secondary");
-		rte_eal_remote_launch(lcore_recv, nullptr, recv_lcore);
-		status = run_prompt(!primary);
+		status = run_prompt(!primary, recv_lcore);
 		rte_eal_mp_wait_lcore();
 	}
 

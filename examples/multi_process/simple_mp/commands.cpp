@@ -81,7 +81,7 @@ struct cmdline_token_ops text_token_ops = {
 	.get_help = text_help,
 };
 
-/* >8 Start of the send command. */
+/* The send command. 8< */
 struct cmd_send_result {
 	cmdline_fixed_string_t action;
 	char message[line_max];

@@ -66,7 +66,7 @@ asked_for_secondary(int argc, char **argv)
 	return false;
 }
 
-/* >8 Start of the receive loop. */
+/* Receive loop of the worker lcore. 8< */
 int
 lcore_recv(void *)
 {

@@ -44,7 +44,7 @@ receive_message(const channel &c, char *out)
 	return true;
 }
 
-/* >8 Start of creating or finding the shared objects. */
+/* Create the shared objects, or find them. 8< */
 int
 channel_create(channel &c, int socket_id)
 {

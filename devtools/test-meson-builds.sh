@@ -1,0 +1,242 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-mp-pack contributors
+
+# Build the pack in every configuration a patch must survive, and time each.
+
+usage() {
+	cat <<- END_OF_HELP
+	usage: $(basename "$0") [-h] [-n] [-j N] [-s STEPS] [-l]
+
+	Builds, each in its own directory under \$MP_PACK_BUILDS_DIR (default:
+	build-matrix/ in the source tree), all with -Werror:
+	  gcc-debug-shared gcc-debug-static gcc-release-shared gcc-release-static
+	  clang-debug-shared clang-debug-static clang-release-shared
+	  clang-release-static
+	      (static: -Ddefault_library=static -Dprefer_static=true, so DPDK is
+	      linked statically too)
+	  asan        gcc with ASan and UBSan, then meson test --suite fast-tests
+	              --suite mp-tests in it
+	  install     meson install of gcc-release-shared into a staging prefix
+	  make        each example built with plain make and pkg-config against
+	              the staged librte_mpsupport and the system (or
+	              PKG_CONFIG_PATH) libdpdk, through devtools/examples.mk
+	  dpdk-tree   a build against a DPDK build tree through its
+	              meson-uninstalled pkg-config files; only when
+	              \$DPDK_BUILD_DIR is set
+	Prints the time each step takes, and a summary.
+
+	  -n        dry run: print the commands, run nothing
+	  -j N      ninja and make jobs (default 2)
+	  -s STEPS  comma-separated subset of the steps above
+	  -l        list the steps and exit
+	Exit status: 0 when every step passes.
+	END_OF_HELP
+}
+
+[ "${1:-}" = --help ] && { usage ; exit 0 ; }
+
+dry=false
+jobs=2
+only=
+list=false
+while getopts hnj:s:l arg ; do
+	case $arg in
+	n) dry=true ;;
+	j) jobs=$OPTARG ;;
+	s) only=$OPTARG ;;
+	l) list=true ;;
+	h) usage ; exit 0 ;;
+	*) usage >&2 ; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -eq 0 ] || { usage >&2 ; exit 2 ; }
+
+srcdir=$(cd "$(dirname "$0")/.." && pwd)
+builds=${MP_PACK_BUILDS_DIR:-$srcdir/build-matrix}
+stage=$builds/staging
+pkgdir=$stage/usr/lib/pkgconfig
+# Meson and its Python tools want Debian's python3, not a pyenv one first on PATH.
+meson="meson"
+[ -x /usr/bin/meson ] && meson=/usr/bin/meson
+
+steps=
+for cc in gcc clang ; do
+	for bt in debug release ; do
+		for lib in shared static ; do
+			steps="$steps $cc-$bt-$lib"
+		done
+	done
+done
+steps="$steps asan install make"
+[ -n "${DPDK_BUILD_DIR:-}" ] && steps="$steps dpdk-tree"
+
+if $list ; then
+	for s in $steps ; do echo "$s" ; done
+	exit 0
+fi
+if [ -n "$only" ] ; then
+	for s in $(echo "$only" | tr ',' ' ') ; do
+		case " $steps " in
+		*" $s "*) ;;
+		*) echo "unknown step: $s (see -l)" >&2 ; exit 2 ;;
+		esac
+	done
+	steps=$(echo "$only" | tr ',' ' ')
+fi
+
+# Print a command and run it unless dry; output goes to the step's log.
+run() {
+	echo "    $*"
+	$dry && return 0
+	"$@" >> "$log" 2>&1
+}
+
+now() { date +%s ; }
+
+summary=
+failed=0
+step_start() {
+	name=$1
+	log=$builds/$name.log
+	echo "== $name"
+	$dry || { mkdir -p "$builds" ; : > "$log" ; }
+	t0=$(now)
+}
+step_end() {
+	rc=$1
+	dt=$(( $(now) - t0 ))
+	if [ "$rc" -eq 0 ] ; then
+		res=ok
+	else
+		res="FAILED (see $log)"
+		failed=$((failed + 1))
+		$dry || tail -n 20 "$log" | sed 's/^/    | /'
+	fi
+	echo "   $name: $res in ${dt}s"
+	summary="$summary$(printf '%-22s %6ss  %s' "$name" "$dt" "$res")
+"
+}
+
+# build NAME CC CXX MESON-OPTIONS...: configure (or reconfigure) and build.
+build() {
+	dir=$builds/$1 ; c=$2 ; cxx=$3
+	shift 3
+	if [ -f "$dir/build.ninja" ] ; then
+		(cd "$srcdir" && run env CC="$c" CXX="$cxx" $meson configure "$dir" -Dwerror=true "$@") || return 1
+	else
+		(cd "$srcdir" && run env CC="$c" CXX="$cxx" $meson setup "$dir" -Dwerror=true "$@") || return 1
+	fi
+	run nice ninja -C "$dir" -j "$jobs"
+}
+
+matrix_step() {
+	IFS=- read -r cc bt lib <<- EOF
+	$1
+	EOF
+	if [ "$cc" = gcc ] ; then cxx=g++ ; else cxx=clang++ ; fi
+	opts="-Dbuildtype=$bt"
+	if [ "$lib" = static ] ; then
+		opts="$opts -Ddefault_library=static -Dprefer_static=true"
+	else
+		opts="$opts -Ddefault_library=shared"
+	fi
+	# The shared release build is the one installed by the install step.
+	[ "$1" = gcc-release-shared ] && opts="$opts -Dprefix=$stage/usr -Dlibdir=lib"
+	# shellcheck disable=SC2086 # opts is a list of options
+	build "$1" "$cc" "$cxx" $opts
+}
+
+asan_step() {
+	build asan gcc g++ -Dbuildtype=debug -Db_sanitize=address,undefined \
+		-Db_lundef=false || return 1
+	# DPDK maps its memory at fixed addresses; ASan must not shadow-check
+	# the hugepages as a leak, and a secondary maps them late.
+	run env ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		nice $meson test -C "$builds/asan" --suite fast-tests --suite mp-tests \
+		--print-errorlogs --timeout-multiplier 3 --num-processes 1
+}
+
+install_step() {
+	if ! $dry && [ ! -f "$builds/gcc-release-shared/build.ninja" ] ; then
+		matrix_step gcc-release-shared || return 1
+	fi
+	run rm -rf "$stage"
+	run $meson install -C "$builds/gcc-release-shared" --quiet
+}
+
+# Quoted names inside the calls NAME(...) of a meson fragment.
+fragment_strings() {
+	awk -v name="$2" '
+	{ text = text $0 "\n" }
+	END {
+		while ((i = index(text, name "(")) > 0) {
+			text = substr(text, i + length(name) + 1)
+			call = substr(text, 1, index(text, ")") - 1)
+			while (match(call, /\047[^\047]*\047/)) {
+				print substr(call, RSTART + 1, RLENGTH - 2)
+				call = substr(call, RSTART + RLENGTH)
+			}
+		}
+	}' "$1"
+}
+
+make_step() {
+	if ! $dry && [ ! -d "$pkgdir" ] ; then
+		install_step || return 1
+	fi
+	status=0
+	for frag in $(cd "$srcdir" && find examples -mindepth 2 -name meson.build | sort) ; do
+		exdir=$(dirname "$frag")
+		app=dpdk-$(basename "$exdir")
+		srcs=$(fragment_strings "$srcdir/$frag" files | tr '\n' ' ')
+		incs=$(fragment_strings "$srcdir/$frag" include_directories | tr '\n' ' ')
+		[ -n "$srcs" ] || continue
+		run env PKG_CONFIG_PATH="$pkgdir${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}" \
+			make -s -j "$jobs" -f "$srcdir/devtools/examples.mk" \
+			APP="$app" SRCDIR="$srcdir/$exdir" SRCS="$srcs" INCDIRS="$incs" \
+			BUILDDIR="$builds/make/$app" shared || status=1
+		# The binary must find librte_mpsupport in the staging prefix.
+		if ! $dry && [ -x "$builds/make/$app/$app-shared" ] &&
+				ldd "$builds/make/$app/$app-shared" | grep -q 'not found' ; then
+			echo "$app-shared: unresolved libraries" >> "$log"
+			status=1
+		fi
+	done
+	return $status
+}
+
+dpdk_tree_step() {
+	d=$DPDK_BUILD_DIR
+	if [ ! -d "$d/meson-uninstalled" ] ; then
+		echo "    no $d/meson-uninstalled: not a DPDK build tree"
+		return 1
+	fi
+	(
+		PKG_CONFIG_PATH="$d/meson-uninstalled${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+		export PKG_CONFIG_PATH
+		echo "    PKG_CONFIG_PATH=$PKG_CONFIG_PATH"
+		build dpdk-tree gcc g++ -Ddpdk_fallback=false
+	)
+}
+
+total0=$(now)
+$dry && echo "(dry run: nothing is executed)"
+for s in $steps ; do
+	step_start "$s"
+	case $s in
+	gcc-*|clang-*) matrix_step "$s" ;;
+	asan) asan_step ;;
+	install) install_step ;;
+	make) make_step ;;
+	dpdk-tree) dpdk_tree_step ;;
+	esac
+	step_end $?
+done
+echo
+echo "== summary (builds in $builds)"
+printf '%s' "$summary"
+echo "total: $(( $(now) - total0 ))s, $failed failed step(s)"
+[ $failed -eq 0 ]

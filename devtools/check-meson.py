@@ -6,7 +6,8 @@
 
 Rules: indentation with spaces only, in steps of 4, the body of an if or
 foreach block one step deeper than the block; no trailing whitespace; in a
-vertical list (one whose "[" ends its line), one item per line, each
+vertical list (one whose "[" ends its line) assigned to a variable or looped
+over by foreach, and in a vertical files(...), one item per line, each
 followed by a comma (the last one too), and the closing bracket on its own
 line.
 
@@ -17,10 +18,12 @@ a multiple of 4 is only reported.
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 
 BLOCK_OPEN = ('if', 'foreach')
+LIST_OWNER = re.compile(r'(=|\bforeach\s+\w+(\s*,\s*\w+)?\s*:)\s*$')
 BLOCK_MID = ('elif', 'else')
 BLOCK_CLOSE = ('endif', 'endforeach')
 
@@ -35,7 +38,7 @@ class Line:
 
 def note_item(stack, n, i):
     """A token at (n, i): the start of an item if the innermost list awaits one."""
-    if stack and stack[-1]['kind'] == '[':
+    if stack and stack[-1]['list']:
         f = stack[-1]
         last_sep = max([f['open']] + f['commas'])
         if not f['items'] or f['items'][-1] < last_sep:
@@ -86,9 +89,12 @@ def scan(lines):
                 continue
             if c in '([{':
                 note_item(stack, n, i)
-                frame = {'kind': c, 'open': (n, i), 'items': [], 'commas': [], 'close': None}
+                before = ''.join(code)
+                is_list = c == '[' or (c == '(' and re.search(r'\bfiles\s*$', before))
+                frame = {'kind': c, 'open': (n, i), 'items': [], 'commas': [], 'close': None,
+                         'list': bool(is_list), 'before': before}
                 stack.append(frame)
-                if c == '[':
+                if is_list:
                     frames.append(frame)
             elif c in ')]}':
                 if stack:
@@ -103,8 +109,12 @@ def scan(lines):
         ln.code = ''.join(code).rstrip()
     # Only vertical lists, the "[" ending its line, follow the one-item-per-line
     # rule; a list wrapped like a sentence (a command line) keeps its form.
+    # Like DPDK's check, it applies to the lists of assignments, of foreach
+    # and of files(); a keyword argument's list (args: [...]) may pair an
+    # option with its value on one line.
     return [f for f in frames if f['close'] and f['close'][0] != f['open'][0]
-            and not lines[f['open'][0]].code[f['open'][1] + 1:].strip()]
+            and not lines[f['open'][0]].code[f['open'][1] + 1:].strip()
+            and (f['kind'] == '(' or LIST_OWNER.search(f['before']))]
 
 
 def indent_of(t):

@@ -202,7 +202,9 @@ def compile_header(lib, hdr, libdir):
             ['-fsyntax-only', '-']
         r = run(cmd, input=src)
         if r.returncode:
-            first = (r.stderr.strip().splitlines() or ['?'])[0]
+            errs = [e for e in r.stderr.splitlines() if 'error' in e] or \
+                r.stderr.strip().splitlines() or ['?']
+            first = errs[0].replace('<stdin>', inc)
             problem(lib, '%s does not compile alone as %s: %s' % (inc, label, first))
 
 

@@ -119,7 +119,7 @@ def parse(text, default_title):
             cur = None
             continue
         if line.startswith('Subject: ') and patch is not None and not patch.files:
-            patch.title = line[len('Subject: '):]
+            patch.title = re.sub(r'^\[PATCH[^]]*\] *', '', line[len('Subject: '):])
             continue
         if line.startswith('diff --git '):
             if patch is None:
@@ -311,8 +311,7 @@ class Checker:
                 for regex, msg in LIB_TOKENS:
                     if regex.search(code):
                         self.report(problems, 'lib-token', path, n, msg, t)
-            m = FORMAT_LL.search(t)
-            if m:
+            for m in FORMAT_LL.finditer(t):
                 self.report(problems, 'format-string', path, n,
                             '"%s": use the PRI*64 macros of inttypes.h' % m.group(0), t)
             for m in NAMING.finditer(t):

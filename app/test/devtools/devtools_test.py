@@ -1,0 +1,307 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-mp-pack contributors
+
+"""Run one devtools check for the devtools-tests suite.
+
+  tree CHECK           the check on the source tree must pass
+  patch SAMPLE         checkpatches.sh on a sample patch
+  commits              checkpatches.sh -n/-r on commits of a scratch repository
+  gitlog SAMPLE        check-git-log.sh on a commit with a sample message
+  meson SAMPLE         check-meson.py on a sample meson.build
+  meson-fix SAMPLE     check-meson.py --fix turns SAMPLE into SAMPLE's .fixed
+  symbols SAMPLEDIR    check-symbol-maps.sh on a sample library directory
+  matrix               test-meson-builds.sh: syntax, --help, -l, dry run
+  help SCRIPT          SCRIPT --help exits 0 with a usage text
+
+A sample named good* must pass; any other must fail (non-zero exit) and
+print every line of its .expect file (sample name + ".expect"). So a check
+that cannot fail, or one that always fails, is caught.
+Exit status: 0 pass, 1 fail, 77 skip (Meson's code).
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+SRC = os.environ.get('MP_PACK_SOURCE_DIR') or \
+    os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+BUILD = os.environ.get('MP_PACK_BUILD_DIR', '')
+DEVTOOLS = os.path.join(SRC, 'devtools')
+SAMPLES = os.path.join(SRC, 'app', 'test', 'devtools', 'samples')
+SKIP = 77
+TIMEOUT = 600
+
+# Git must work the same for everyone: no user configuration, a fixed identity.
+GIT_ENV = dict(os.environ, GIT_CONFIG_NOSYSTEM='1', HOME=tempfile.gettempdir(),
+               GIT_AUTHOR_NAME='Sample Author', GIT_AUTHOR_EMAIL='sample@example.invalid',
+               GIT_COMMITTER_NAME='Sample Author',
+               GIT_COMMITTER_EMAIL='sample@example.invalid')
+SIGNOFF = 'Signed-off-by: Sample Author <sample@example.invalid>'
+
+
+def run(cmd, cwd=None, env=None, stdin=None):
+    print('$ ' + ' '.join(cmd))
+    r = subprocess.run(cmd, cwd=cwd, env=env, input=stdin, capture_output=True, text=True,
+                       timeout=TIMEOUT)
+    out = r.stdout + r.stderr
+    print(out, end='' if out.endswith('\n') or not out else '\n')
+    print('exit status %d' % r.returncode)
+    return r.returncode, out
+
+
+def expect(sample, rc, out, subst=None):
+    """Good samples pass; bad ones fail with each expected line."""
+    name = os.path.basename(sample.rstrip('/'))
+    if name.startswith('good'):
+        if rc != 0:
+            print('FAIL: the good sample %s was rejected' % name)
+            return 1
+        print('PASS: the good sample %s was accepted' % name)
+        return 0
+    if rc == 0:
+        print('FAIL: the bad sample %s was not caught (exit status 0)' % name)
+        return 1
+    if rc not in (1,):
+        print('FAIL: %s: exit status %d, expected 1 (a finding, not a crash)' % (name, rc))
+        return 1
+    exp = sample.rstrip('/')
+    exp = os.path.splitext(exp)[0] + '.expect' if not os.path.isdir(exp) else exp + '.expect'
+    with open(exp, encoding='utf-8') as f:
+        wanted = [line.rstrip('\n') for line in f if line.strip() and not line.startswith('#')]
+    for key, value in (subst or {}).items():
+        wanted = [w.replace(key, value) for w in wanted]
+    if not wanted:
+        print('FAIL: %s lists no expected message' % exp)
+        return 1
+    missing = [w for w in wanted if w not in out]
+    for w in missing:
+        print('FAIL: expected message not printed: %s' % w)
+    if missing:
+        return 1
+    print('PASS: %s caught with the %d expected message(s)' % (name, len(wanted)))
+    return 0
+
+
+def git(repo, *args, stdin=None):
+    r = subprocess.run(['git'] + list(args), cwd=repo, env=GIT_ENV, input=stdin,
+                       capture_output=True, text=True, check=True)
+    return r.stdout.strip()
+
+
+def scratch_repo(tmp):
+    repo = os.path.join(tmp, 'repo')
+    os.makedirs(repo)
+    git(repo, 'init', '-q', '-b', 'main')
+    with open(os.path.join(repo, 'README'), 'w', encoding='utf-8') as f:
+        f.write('scratch\n')
+    git(repo, 'add', 'README')
+    git(repo, 'commit', '-q', '-F', '-',
+        stdin='build: add scratch base\n\nA base commit for the sample.\n\n%s\n' % SIGNOFF)
+    return repo
+
+
+def test_tree(check):
+    gitdir = os.path.isdir(os.path.join(SRC, '.git')) or os.path.isfile(os.path.join(SRC, '.git'))
+    if check == 'checkpatches':
+        if not gitdir:
+            print('SKIP: the source tree is not a git work tree')
+            return SKIP
+        rc, _ = run([os.path.join(DEVTOOLS, 'checkpatches.sh'), '-a', '-q'], cwd=SRC)
+    elif check == 'check-git-log':
+        if not gitdir:
+            print('SKIP: the source tree is not a git work tree')
+            return SKIP
+        if git(SRC, 'rev-parse', '--is-shallow-repository') == 'true':
+            print('SKIP: shallow clone, the history to check is incomplete')
+            return SKIP
+        rc, _ = run([os.path.join(DEVTOOLS, 'check-git-log.sh')], cwd=SRC)
+    elif check == 'check-meson':
+        rc, _ = run([os.path.join(DEVTOOLS, 'check-meson.py')], cwd=SRC)
+    elif check == 'check-symbol-maps':
+        cmd = [os.path.join(DEVTOOLS, 'check-symbol-maps.sh')]
+        if BUILD:
+            cmd += ['-b', BUILD]
+        rc, _ = run(cmd, cwd=SRC)
+    else:
+        print('unknown tree check %s' % check)
+        return 1
+    print('PASS: the tree passes %s' % check if rc == 0 else 'FAIL: the tree fails %s' % check)
+    return 0 if rc == 0 else 1
+
+
+def test_patch(sample):
+    rc, out = run([os.path.join(DEVTOOLS, 'checkpatches.sh'), sample], cwd=SAMPLES)
+    return expect(sample, rc, out)
+
+
+def test_commits():
+    """checkpatches.sh -n and -r on real commits: bad ones caught, good ones not,
+    and clang-format drift looked for on the changed lines only."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = scratch_repo(tmp)
+        os.makedirs(os.path.join(repo, 'lib', 'demo'))
+        path = os.path.join(repo, 'lib', 'demo', 'demo.c')
+        with open(path, 'w', encoding='utf-8') as f:
+            f.write('/* SPDX-License-Identifier: BSD-3-Clause */\n\n'
+                    'int legacy(void){ return 0; }\n')
+        git(repo, 'add', 'lib')
+        git(repo, 'commit', '-q', '-m', 'demo: add legacy code')
+        with open(path, 'a', encoding='utf-8') as f:
+            f.write('\nint\ndemo_value(void)\n{\n\treturn 1;\n}\n')
+        git(repo, 'commit', '-q', '-a', '-m', 'demo: add value')
+        with open(path, 'a', encoding='utf-8') as f:
+            f.write('\nvoid\ndemo_print(void)\n{\n\tprintf("%llu\\n", 1ULL);\n}\n')
+        git(repo, 'commit', '-q', '-a', '-m', 'demo: add print')
+        script = os.path.join(DEVTOOLS, 'checkpatches.sh')
+        checks = [
+            (['-n', '1'], 1, ['ERROR:LIB-TOKEN: lib/demo/demo.c:14',
+                              'ERROR:FORMAT-STRING: lib/demo/demo.c:14', '0/1 valid patch']),
+            (['-r', 'HEAD~2..HEAD~1'], 0, ['1/1 valid patch']),
+            (['-r', 'HEAD~2..'], 1, ['1/2 valid patches']),
+            (['-n', '3'], 1, ['ERROR:CLANG-FORMAT: lib/demo/demo.c:3', '1/3 valid patches']),
+        ]
+        status = 0
+        for args, want_rc, wanted in checks:
+            rc, out = run([script] + args, cwd=repo)
+            missing = [w for w in wanted if w not in out]
+            if rc != want_rc or missing:
+                print('FAIL: checkpatches.sh %s: exit status %d (expected %d), missing %s'
+                      % (' '.join(args), rc, want_rc, missing))
+                status = 1
+        print('PASS' if status == 0 else 'FAIL')
+        return status
+
+
+def test_gitlog(sample):
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = scratch_repo(tmp)
+        base = git(repo, 'rev-parse', '--short=12', 'HEAD')
+        with open(sample, encoding='utf-8') as f:
+            msg = f.read().replace('@BASE@', base)
+        with open(os.path.join(repo, 'README'), 'a', encoding='utf-8') as f:
+            f.write('change\n')
+        git(repo, 'commit', '-q', '-a', '--cleanup=verbatim', '-F', '-', stdin=msg)
+        rc, out = run([os.path.join(DEVTOOLS, 'check-git-log.sh'), '-n', '1'], cwd=repo)
+        status = expect(sample, rc, out, {'@BASE@': base})
+        # The same message checked as a commit-msg hook would.
+        rc2, out2 = run([os.path.join(DEVTOOLS, 'check-git-log.sh'), '-m', '-'],
+                        cwd=repo, stdin=msg)
+        if (rc2 == 0) != (rc == 0):
+            print('FAIL: -m gives exit status %d, -n 1 gives %d' % (rc2, rc))
+            status = 1
+        return status
+
+
+def test_meson(sample):
+    rc, out = run([sys.executable, os.path.join(DEVTOOLS, 'check-meson.py'), sample])
+    return expect(sample, rc, out)
+
+
+def test_meson_fix(sample):
+    fixed = os.path.splitext(sample)[0] + '.fixed'
+    with tempfile.TemporaryDirectory() as tmp:
+        work = os.path.join(tmp, 'meson.build')
+        shutil.copy(sample, work)
+        rc, _ = run([sys.executable, os.path.join(DEVTOOLS, 'check-meson.py'), '--fix', work])
+        with open(work, encoding='utf-8') as f:
+            got = f.read()
+    with open(fixed, encoding='utf-8') as f:
+        want = f.read()
+    if got != want:
+        print('FAIL: --fix gave:\n%s\nexpected:\n%s' % (got, want))
+        return 1
+    if rc != 0:
+        print('FAIL: --fix left problems it should have fixed')
+        return 1
+    print('PASS: --fix produced %s' % os.path.basename(fixed))
+    return 0
+
+
+def test_symbols(sample):
+    if shutil.which('pkg-config') is None or \
+            subprocess.run(['pkg-config', '--exists', 'libdpdk']).returncode != 0:
+        print('SKIP: no libdpdk for pkg-config, the headers cannot be compiled')
+        return SKIP
+    env = dict(os.environ)
+    env.pop('MP_PACK_BUILD_DIR', None)  # source mode: the sample has no binary
+    rc, out = run([os.path.join(DEVTOOLS, 'check-symbol-maps.sh'), sample], env=env)
+    return expect(sample, rc, out)
+
+
+def test_matrix():
+    script = os.path.join(DEVTOOLS, 'test-meson-builds.sh')
+    status = 0
+    rc, _ = run(['sh', '-n', script])
+    status |= rc != 0
+    rc, out = run([script, '-l'])
+    steps = out.split()
+    for want in ('gcc-debug-shared', 'clang-release-static', 'asan', 'install', 'make'):
+        if want not in steps:
+            print('FAIL: step %s not listed' % want)
+            status = 1
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, MP_PACK_BUILDS_DIR=tmp, DPDK_BUILD_DIR=tmp)
+        rc, out = run([script, '-n'], env=env)
+        for want in ('-Dwerror=true', '-Db_sanitize=address,undefined', '--suite fast-tests',
+                     '--suite mp-tests', 'meson install', 'examples.mk', '-Dprefer_static=true',
+                     'CC=clang'):
+            if want not in out:
+                print('FAIL: the dry run never shows %s' % want)
+                status = 1
+        if rc == 0 or 'not a DPDK build tree' not in out:
+            print('FAIL: a DPDK_BUILD_DIR without meson-uninstalled was not refused')
+            status = 1
+        if os.listdir(tmp):
+            print('FAIL: the dry run wrote into %s' % tmp)
+            status = 1
+        rc, _ = run([script, '-n', '-s', 'no-such-step'], env=env)
+        if rc != 2:
+            print('FAIL: an unknown step was accepted')
+            status = 1
+    print('PASS' if status == 0 else 'FAIL')
+    return 1 if status else 0
+
+
+def test_help(script):
+    path = os.path.join(DEVTOOLS, script)
+    cmd = [sys.executable, path] if script.endswith('.py') else [path]
+    rc, out = run(cmd + ['--help'])
+    if rc != 0 or 'usage' not in out.lower():
+        print('FAIL: %s --help' % script)
+        return 1
+    rc, _ = run(cmd + ['--no-such-option'])
+    if rc == 0:
+        print('FAIL: %s accepts an unknown option' % script)
+        return 1
+    print('PASS')
+    return 0
+
+
+def main():
+    if len(sys.argv) < 2:
+        print(__doc__)
+        return 1
+    kind, rest = sys.argv[1], sys.argv[2:]
+    sample = lambda: os.path.join(SAMPLES, rest[0])
+    tests = {
+        'tree': lambda: test_tree(rest[0]),
+        'patch': lambda: test_patch(sample()),
+        'commits': test_commits,
+        'gitlog': lambda: test_gitlog(sample()),
+        'meson': lambda: test_meson(sample()),
+        'meson-fix': lambda: test_meson_fix(sample()),
+        'symbols': lambda: test_symbols(sample()),
+        'matrix': test_matrix,
+        'help': lambda: test_help(rest[0]),
+    }
+    if kind not in tests:
+        print(__doc__)
+        return 1
+    return tests[kind]()
+
+
+if __name__ == '__main__':
+    sys.exit(main())

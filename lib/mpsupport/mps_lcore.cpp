@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mp-pack contributors
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <unistd.h>
+
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_mempool.h>
+#include <rte_pause.h>
+
+#include "mps_private.h"
+
+namespace mps {
+
+/* The calling thread's floating lcore, and the id it had before. */
+static thread_local int t_claimed = -1;
+static thread_local unsigned int t_prev;
+static thread_local uint32_t t_tid;
+
+struct flush_ctx {
+	unsigned int lcore;
+	int count;
+};
+
+static void
+flush_one(struct rte_mempool *mp, void *arg)
+{
+	auto *ctx = static_cast<flush_ctx *>(arg);
+
+	if (mp->cache_size == 0 || mp->local_cache == nullptr)
+		return;
+	struct rte_mempool_cache *c = &mp->local_cache[ctx->lcore];
+	ctx->count += (int)c->len;
+	rte_mempool_cache_flush(c, mp);
+}
+
+static int
+cache_flush(unsigned int lcore)
+{
+	flush_ctx ctx = { lcore, 0 };
+
+	rte_mempool_walk(flush_one, &ctx);
+	return ctx.count;
+}
+
+/* Move an lcore word we own (or took over as reclaimer) to free, flushing
+ * the lcore's caches first so that the next owner starts clean. */
+static bool
+free_word(unsigned int l, uint64_t w, bool flush)
+{
+	shared *sh = g.sh;
+
+	if (!flush)
+		return cas(&sh->lcore[l], w, (uint64_t)LC_FREE);
+	uint64_t rec = lc_word(LC_RECLAIM, (unsigned int)g.slot, g.gen, 0);
+	if (w != rec && !cas(&sh->lcore[l], w, rec))
+		return false;
+	int n = cache_flush(l);
+	if (n > 0)
+		MPS_LOG(DEBUG, "lcore %u: %d objects flushed back to their pools\n", l, n);
+	store(&sh->lcore[l], (uint64_t)LC_FREE);
+	return true;
+}
+
+int
+reclaim_lcores()
+{
+	shared *sh = g.sh;
+	int n = 0;
+
+	if (sh == nullptr || g.slot < 0)
+		return 0;
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
+		uint64_t w = load(&sh->lcore[l]);
+		if (lc_kind(w) == LC_FREE || lc_owner_alive(sh, w))
+			continue;
+		/* Dead owner, or a reclaimer that died half way: flush again. */
+		if (free_word(l, w, true)) {
+			MPS_LOG(INFO, "lcore %u reclaimed from a dead owner\n", l);
+			n++;
+		}
+	}
+	return n;
+}
+
+void
+lcore_release_slot(unsigned int slot, uint32_t gen, bool flush)
+{
+	shared *sh = g.sh;
+
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
+		uint64_t w = load(&sh->lcore[l]);
+		uint64_t kind = lc_kind(w);
+		if ((kind != LC_EAL && kind != LC_FLOAT) || lc_slot(w) != slot ||
+				lc_gen(w) != (gen & 0xffffff))
+			continue;
+		free_word(l, w, flush && kind == LC_FLOAT);
+	}
+}
+
+void
+lcore_forget_thread()
+{
+	if (t_claimed >= 0)
+		RTE_PER_LCORE(_lcore_id) = t_prev;
+	t_claimed = -1;
+	t_tid = 0;
+}
+
+} /* namespace mps */
+
+using namespace mps;
+
+int
+rte_mps_lcore_claim(void)
+{
+	shared *sh = g.sh;
+
+	if (sh == nullptr || g.slot < 0)
+		return fail(EINVAL, "mpsupport is not initialised");
+	if (t_claimed >= 0)
+		return fail(EEXIST, "thread already holds floating lcore %d", t_claimed);
+	if (t_tid == 0)
+		t_tid = (uint32_t)gettid();
+
+	uint64_t mine = lc_word(LC_FLOAT, (unsigned int)g.slot, g.gen, t_tid);
+	unsigned int start = t_tid % RTE_MAX_LCORE;
+	for (int pass = 0; pass < 2; pass++) {
+		for (unsigned int k = 0; k < RTE_MAX_LCORE; k++) {
+			unsigned int l = (start + k) % RTE_MAX_LCORE;
+			uint64_t w = load(&sh->lcore[l]);
+			if (lc_kind(w) != LC_FREE || !cas(&sh->lcore[l], w, mine))
+				continue;
+			t_prev = RTE_PER_LCORE(_lcore_id);
+			RTE_PER_LCORE(_lcore_id) = l;
+			t_claimed = (int)l;
+			return (int)l;
+		}
+		if (pass == 0 && rte_mps_lcore_reclaim() <= 0)
+			break;
+	}
+	return fail(ENOSPC, "no free lcore id among %u", RTE_MAX_LCORE);
+}
+
+int
+rte_mps_lcore_release(int flush)
+{
+	shared *sh = g.sh;
+
+	if (sh == nullptr || g.slot < 0)
+		return fail(EINVAL, "mpsupport is not initialised");
+	if (t_claimed < 0)
+		return fail(ENOENT, "thread holds no floating lcore");
+
+	unsigned int l = (unsigned int)t_claimed;
+	uint64_t mine = lc_word(LC_FLOAT, (unsigned int)g.slot, g.gen, t_tid);
+	RTE_PER_LCORE(_lcore_id) = t_prev;
+	t_claimed = -1;
+	if (!free_word(l, mine, flush != 0)) {
+		uint64_t w = load(&sh->lcore[l]);
+		MPS_LOG(WARNING, "lcore %u was taken from this thread (word 0x%" PRIx64 ")\n",
+				l, w);
+	}
+	return 0;
+}
+
+int
+rte_mps_lcore_self(void)
+{
+	if (t_claimed < 0)
+		return -ENOENT;
+	return t_claimed;
+}
+
+int
+rte_mps_lcore_owner(unsigned int lcore_id, pid_t *pid)
+{
+	shared *sh = g.sh;
+
+	if (sh == nullptr)
+		return fail(EINVAL, "mpsupport is not initialised");
+	if (lcore_id >= RTE_MAX_LCORE)
+		return fail(EINVAL, "lcore %u out of range (max %u)", lcore_id, RTE_MAX_LCORE);
+	uint64_t w = load(&sh->lcore[lcore_id]);
+	if (pid != nullptr)
+		*pid = lc_kind(w) == LC_FREE ? 0 : sh->procs[lc_slot(w)].pid;
+	return (int)lc_kind(w);
+}
+
+int
+rte_mps_lcore_reclaim(void)
+{
+	if (g.sh == nullptr || g.slot < 0)
+		return fail(EINVAL, "mpsupport is not initialised");
+	reclaim_dead_slots();
+	return reclaim_lcores();
+}
+
+int
+rte_mps_lcore_cache_flush(unsigned int lcore_id)
+{
+	if (lcore_id >= RTE_MAX_LCORE)
+		return fail(EINVAL, "lcore %u out of range (max %u)", lcore_id, RTE_MAX_LCORE);
+	return cache_flush(lcore_id);
+}

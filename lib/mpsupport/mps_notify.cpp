@@ -1,0 +1,574 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mp-pack contributors
+ */
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <initializer_list>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+
+#include "mps_private.h"
+
+namespace mps {
+
+int proc_ppid(pid_t pid);
+
+namespace {
+
+constexpr unsigned int MAX_REG = 256;
+constexpr unsigned int QUEUE_SIZE = 256;
+constexpr uint64_t WAKE_EVENT = UINT64_MAX;
+constexpr char IPC_NAME[] = "mps_member";
+
+enum : uint8_t {
+	R_FREE = 0,
+	R_WATCHING,   /* pidfd in the epoll set */
+	R_QUEUED,     /* fired, callback deferred to rte_mps_exit_notify_poll() */
+	R_MEMBERS,    /* pid 0: every member exit */
+};
+
+struct reg {
+	uint8_t state;
+	bool internal;     /* member watch of the primary */
+	bool child;        /* own child at registration */
+	uint32_t gen;
+	pid_t pid;
+	int pidfd;
+	unsigned int flags;
+	rte_mps_exit_cb_t cb;
+	void *arg;
+};
+
+struct deferred {
+	int handle;
+	rte_mps_exit_info info;
+};
+
+struct ipc_msg {
+	int32_t pid;
+	int32_t reserved;
+	uint64_t start_time;
+};
+static_assert(sizeof(ipc_msg) <= RTE_MP_MAX_PARAM_LEN, "IPC message fits");
+
+/* RAII guard for the registry lock (no exceptions, but early returns). */
+class guard {
+public:
+	explicit guard(pthread_mutex_t *m) : m_(m) { pthread_mutex_lock(m_); }
+	~guard() { pthread_mutex_unlock(m_); }
+	guard(const guard &) = delete;
+	guard &operator=(const guard &) = delete;
+private:
+	pthread_mutex_t *m_;
+};
+
+struct notifier {
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+	reg regs[MAX_REG] = {};
+	deferred queue[QUEUE_SIZE] = {};
+	unsigned int q_head = 0;
+	unsigned int q_tail = 0;
+	int running = -1;          /* handle whose callback is running */
+	pthread_t running_thread;
+	int epfd = -1;
+	int wakefd = -1;
+	int deferfd = -1;
+	bool started = false;
+	bool ipc = false;
+	pthread_t thread;
+};
+
+notifier n;
+
+inline int
+make_handle(unsigned int idx, uint32_t gen)
+{
+	return (int)(((gen & 0x7fffff) << 8) | idx);
+}
+
+reg *
+find(int handle)
+{
+	if (handle < 0)
+		return nullptr;
+	unsigned int idx = (unsigned int)handle & 0xff;
+	reg *r = &n.regs[idx];
+	if (r->state == R_FREE || make_handle(idx, r->gen) != handle)
+		return nullptr;
+	return r;
+}
+
+void
+release(reg *r)
+{
+	if (r->pidfd >= 0) {
+		epoll_ctl(n.epfd, EPOLL_CTL_DEL, r->pidfd, nullptr);
+		close(r->pidfd);
+	}
+	r->pidfd = -1;
+	r->state = R_FREE;
+}
+
+/* Exit status of an exited child; reap it only when asked. */
+void
+child_status(pid_t pid, bool reap, rte_mps_exit_info *info)
+{
+	siginfo_t si;
+
+	for (int tries = 0; tries < 100; tries++) {
+		memset(&si, 0, sizeof(si));
+		int opts = WEXITED | WNOHANG | (reap ? 0 : WNOWAIT);
+		if (waitid(P_PID, (id_t)pid, &si, opts) < 0)
+			return;    /* reaped by someone else: status unknown */
+		if (si.si_pid == pid)
+			break;
+		usleep(10);
+	}
+	if (si.si_pid != pid)
+		return;
+	info->flags |= RTE_MPS_EXIT_STATUS_KNOWN;
+	if (si.si_code == CLD_EXITED) {
+		info->exit_code = si.si_status;
+	} else {
+		info->exit_code = -1;
+		info->signal = si.si_status;
+	}
+}
+
+void
+run_callback(int handle, rte_mps_exit_cb_t cb, void *arg, const rte_mps_exit_info *info)
+{
+	n.running = handle;
+	n.running_thread = pthread_self();
+	pthread_mutex_unlock(&n.lock);
+	cb(info, arg);
+	pthread_mutex_lock(&n.lock);
+	n.running = -1;
+	pthread_cond_broadcast(&n.cond);
+}
+
+/* Dispatch one fired registration (lock held; may drop it). */
+void
+dispatch(int h, const rte_mps_exit_info *info)
+{
+	reg *r = find(h);
+
+	if (r == nullptr)
+		return;    /* unregistered while the lock was dropped */
+	if (r->flags & RTE_MPS_NOTIFY_DEFER) {
+		if (n.q_tail - n.q_head >= QUEUE_SIZE) {
+			MPS_LOG(ERR, "deferred exit queue full, pid %d dropped\n", (int)info->pid);
+			if (r->state != R_MEMBERS)
+				release(r);
+			return;
+		}
+		n.queue[n.q_tail % QUEUE_SIZE] = { h, *info };
+		n.q_tail++;
+		uint64_t one = 1;
+		if (write(n.deferfd, &one, sizeof(one)) < 0)
+			MPS_LOG(DEBUG, "eventfd write failed\n");
+		return;
+	}
+	rte_mps_exit_cb_t cb = r->cb;
+	void *arg = r->arg;
+	if (r->state != R_MEMBERS)
+		release(r);
+	run_callback(h, cb, arg, info);
+}
+
+void member_exited(const rte_mps_exit_info *info, void *arg);
+
+/* Called with the lock held when the pidfd of regs[idx] becomes readable. */
+void
+handle_exit(unsigned int idx)
+{
+	pid_t pid = n.regs[idx].pid;
+	rte_mps_exit_info info = {};
+	int fired[MAX_REG];
+	unsigned int nb = 0;
+	bool reap = false;
+	bool child = false;
+
+	info.pid = pid;
+	info.exit_code = -1;
+	info.detect_ns = now_ns();
+
+	/* Every registration for this pid fires now; status is read once. */
+	for (unsigned int i = 0; i < MAX_REG; i++) {
+		reg *o = &n.regs[i];
+		if (o->state != R_WATCHING || o->pid != pid)
+			continue;
+		reap |= (o->flags & RTE_MPS_NOTIFY_REAP) != 0;
+		child |= o->child;
+		epoll_ctl(n.epfd, EPOLL_CTL_DEL, o->pidfd, nullptr);
+		close(o->pidfd);
+		o->pidfd = -1;
+		o->state = R_QUEUED;
+		fired[nb++] = make_handle(i, o->gen);
+	}
+	if (child) {
+		child_status(pid, false, &info);
+		if (reap) {
+			rte_mps_exit_info tmp = info;
+			child_status(pid, true, &tmp);
+		}
+	}
+	for (unsigned int k = 0; k < nb; k++) {
+		reg *o = find(fired[k]);
+		if (o == nullptr)
+			continue;
+		if (o->internal) {
+			release(o);
+			pthread_mutex_unlock(&n.lock);
+			member_exited(&info, nullptr);
+			pthread_mutex_lock(&n.lock);
+		} else {
+			dispatch(fired[k], &info);
+		}
+	}
+}
+
+void *
+thread_main(void *)
+{
+	struct epoll_event ev[16];
+
+	for (;;) {
+		int k = epoll_wait(n.epfd, ev, 16, -1);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			MPS_LOG(ERR, "epoll_wait failed: %s\n", strerror(errno));
+			return nullptr;
+		}
+		guard lk(&n.lock);
+		for (int i = 0; i < k; i++) {
+			if (ev[i].data.u64 == WAKE_EVENT) {
+				if (!n.started)
+					return nullptr;
+				uint64_t v;
+				if (read(n.wakefd, &v, sizeof(v)) < 0)
+					continue;
+				continue;
+			}
+			int h = (int)ev[i].data.u64;
+			reg *r = find(h);
+			if (r == nullptr || r->state != R_WATCHING)
+				continue;
+			handle_exit((unsigned int)h & 0xff);
+		}
+	}
+	return nullptr;
+}
+
+int
+add_reg(pid_t pid, unsigned int flags, rte_mps_exit_cb_t cb, void *arg, bool internal)
+{
+	int pidfd = -1;
+
+	if (pid > 0) {
+		pidfd = (int)pidfd_open(pid, 0);
+		if (pidfd < 0)
+			return fail(errno == ESRCH ? ESRCH : errno, "cannot watch pid %d: %s",
+					(int)pid, strerror(errno));
+	}
+	bool child = pid > 0 && proc_ppid(pid) == getpid();
+
+	guard lk(&n.lock);
+	for (unsigned int i = 0; i < MAX_REG; i++) {
+		reg *r = &n.regs[i];
+		if (r->state != R_FREE)
+			continue;
+		r->gen++;
+		r->pid = pid;
+		r->pidfd = pidfd;
+		r->flags = flags;
+		r->cb = cb;
+		r->arg = arg;
+		r->internal = internal;
+		r->child = child;
+		int h = make_handle(i, r->gen);
+		if (pid == RTE_MPS_PID_MEMBERS) {
+			r->state = R_MEMBERS;
+			return h;
+		}
+		struct epoll_event ev = {};
+		ev.events = EPOLLIN;
+		ev.data.u64 = (uint64_t)h;
+		if (epoll_ctl(n.epfd, EPOLL_CTL_ADD, pidfd, &ev) < 0) {
+			int err = errno;
+			close(pidfd);
+			return fail(err, "epoll_ctl on pidfd of %d: %s", (int)pid, strerror(err));
+		}
+		r->state = R_WATCHING;
+		return h;
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	return fail(ENOSPC, "too many exit registrations (%u)", MAX_REG);
+}
+
+/* Primary: a member exited; reclaim what it held and tell the watchers. */
+void
+member_exited(const rte_mps_exit_info *info, void *)
+{
+	if (g.sh != nullptr) {
+		int k = rte_mps_lcore_reclaim();
+		MPS_LOG(INFO, "member pid %d exited; %d lcore ids reclaimed\n", (int)info->pid,
+				k < 0 ? 0 : k);
+	}
+	guard lk(&n.lock);
+	int hs[MAX_REG];
+	unsigned int nb = 0;
+	for (unsigned int i = 0; i < MAX_REG; i++)
+		if (n.regs[i].state == R_MEMBERS)
+			hs[nb++] = make_handle(i, n.regs[i].gen);
+	for (unsigned int k = 0; k < nb; k++)
+		dispatch(hs[k], info);
+}
+
+int
+ipc_handler(const struct rte_mp_msg *msg, const void *)
+{
+	ipc_msg m;
+
+	if (msg->len_param < (int)sizeof(m)) {
+		MPS_LOG(ERR, "short %s message (%d bytes)\n", IPC_NAME, msg->len_param);
+		return 0;
+	}
+	memcpy(&m, msg->param, sizeof(m));
+	if (m.pid <= 0 || !rte_mps_proc_alive(m.pid, m.start_time)) {
+		MPS_LOG(INFO, "member pid %d announced but already gone\n", (int)m.pid);
+		if (g.sh != nullptr)
+			rte_mps_lcore_reclaim();
+		return 0;
+	}
+	notify_watch_member(m.pid);
+	return 0;
+}
+
+} /* namespace */
+
+int
+notify_start()
+{
+	if (n.started)
+		return 0;
+	n.epfd = epoll_create1(EPOLL_CLOEXEC);
+	n.wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	n.deferfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (n.epfd < 0 || n.wakefd < 0 || n.deferfd < 0) {
+		int err = errno;
+		notify_stop();
+		return fail(err, "cannot create epoll or eventfd: %s", strerror(err));
+	}
+	struct epoll_event ev = {};
+	ev.events = EPOLLIN;
+	ev.data.u64 = WAKE_EVENT;
+	epoll_ctl(n.epfd, EPOLL_CTL_ADD, n.wakefd, &ev);
+	n.started = true;
+	int ret = rte_ctrl_thread_create(&n.thread, "mps-notify", nullptr, thread_main, nullptr);
+	if (ret != 0) {
+		n.started = false;
+		notify_stop();
+		return fail(ret, "cannot create the notification thread: %s", strerror(ret));
+	}
+	return 0;
+}
+
+void
+notify_stop()
+{
+	if (n.started) {
+		{
+			guard lk(&n.lock);
+			n.started = false;
+		}
+		uint64_t one = 1;
+		if (write(n.wakefd, &one, sizeof(one)) < 0)
+			MPS_LOG(ERR, "cannot wake the notification thread\n");
+		pthread_join(n.thread, nullptr);
+	}
+	guard lk(&n.lock);
+	for (unsigned int i = 0; i < MAX_REG; i++)
+		if (n.regs[i].state != R_FREE)
+			release(&n.regs[i]);
+	n.q_head = n.q_tail = 0;
+	for (int *fd : { &n.epfd, &n.wakefd, &n.deferfd }) {
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
+	}
+}
+
+void
+notify_forked_child()
+{
+	/* The thread did not survive fork(): forget it, keep the parent's fds. */
+	pthread_mutex_init(&n.lock, nullptr);
+	pthread_cond_init(&n.cond, nullptr);
+	n.started = false;
+	n.ipc = false;
+	n.running = -1;
+	for (unsigned int i = 0; i < MAX_REG; i++)
+		n.regs[i].state = R_FREE;
+	n.q_head = n.q_tail = 0;
+	n.epfd = n.wakefd = n.deferfd = -1;
+}
+
+void
+notify_lock()
+{
+	pthread_mutex_lock(&n.lock);
+}
+
+void
+notify_unlock()
+{
+	pthread_mutex_unlock(&n.lock);
+}
+
+int
+notify_watch_member(pid_t pid)
+{
+	int ret = add_reg(pid, 0, member_exited, nullptr, true);
+	if (ret < 0 && ret != -ESRCH) {
+		MPS_LOG(ERR, "cannot watch member pid %d: %s\n", (int)pid, rte_mps_strerror());
+		return ret;
+	}
+	if (ret == -ESRCH) {
+		rte_mps_exit_info info = {};
+		info.pid = pid;
+		info.exit_code = -1;
+		info.detect_ns = now_ns();
+		member_exited(&info, nullptr);
+	}
+	return 0;
+}
+
+int
+notify_ipc_register()
+{
+	if (rte_mp_action_register(IPC_NAME, ipc_handler) < 0) {
+		if (rte_errno == ENOTSUP) {
+			MPS_LOG(WARNING, "IPC disabled: secondaries cannot announce themselves\n");
+			return 0;
+		}
+		if (rte_errno != EEXIST)
+			return fail(rte_errno, "cannot register IPC action %s: %s", IPC_NAME,
+					rte_strerror(rte_errno));
+	}
+	n.ipc = true;
+	return 0;
+}
+
+void
+notify_ipc_unregister()
+{
+	if (n.ipc)
+		rte_mp_action_unregister(IPC_NAME);
+	n.ipc = false;
+}
+
+int
+announce_member(pid_t pid)
+{
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
+		return notify_watch_member(pid);
+
+	struct rte_mp_msg msg = {};
+	ipc_msg m = {};
+	m.pid = pid;
+	if (rte_mps_proc_start_time(pid, &m.start_time) < 0)
+		return 0;    /* already gone: the primary's reclaim sweep handles it */
+	strncpy(msg.name, IPC_NAME, sizeof(msg.name) - 1);
+	msg.len_param = sizeof(m);
+	memcpy(msg.param, &m, sizeof(m));
+	if (rte_mp_sendmsg(&msg) < 0)
+		MPS_LOG(WARNING, "cannot announce pid %d to the primary: %s\n", (int)pid,
+				rte_strerror(rte_errno));
+	return 0;
+}
+
+} /* namespace mps */
+
+using namespace mps;
+
+int
+rte_mps_exit_notify_register(pid_t pid, unsigned int flags, rte_mps_exit_cb_t cb, void *arg)
+{
+	if (g.forked)
+		return fail(EPERM, "exit notification is not available in a forked worker");
+	if (g.sh == nullptr || !n.started)
+		return fail(EINVAL, "mpsupport is not initialised");
+	if (cb == nullptr)
+		return fail(EINVAL, "null callback");
+	if (pid < 0)
+		return fail(EINVAL, "bad pid %d", (int)pid);
+	if (flags & ~(RTE_MPS_NOTIFY_DEFER | RTE_MPS_NOTIFY_REAP | RTE_MPS_NOTIFY_ONESHOT))
+		return fail(EINVAL, "unknown flags 0x%x", flags);
+	if (pid == RTE_MPS_PID_MEMBERS && rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return fail(EINVAL, "only the primary can watch every member");
+	return add_reg(pid, flags, cb, arg, false);
+}
+
+int
+rte_mps_exit_notify_unregister(int handle)
+{
+	if (handle < 0)
+		return fail(ENOENT, "unknown exit registration %d", handle);
+	guard lk(&n.lock);
+	while (n.running == handle && !pthread_equal(n.running_thread, pthread_self()))
+		pthread_cond_wait(&n.cond, &n.lock);
+	reg *r = find(handle);
+	if (r == nullptr || r->internal)
+		return fail(ENOENT, "unknown or already fired exit registration %d", handle);
+	release(r);
+	return 0;
+}
+
+int
+rte_mps_exit_notify_poll(void)
+{
+	int count = 0;
+
+	if (n.deferfd < 0)
+		return 0;
+	guard lk(&n.lock);
+	uint64_t v;
+	if (read(n.deferfd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		MPS_LOG(DEBUG, "eventfd read failed\n");
+	while (n.q_head != n.q_tail) {
+		deferred d = n.queue[n.q_head % QUEUE_SIZE];
+		n.q_head++;
+		reg *r = find(d.handle);
+		if (r == nullptr)
+			continue;     /* unregistered meanwhile */
+		rte_mps_exit_cb_t cb = r->cb;
+		void *arg = r->arg;
+		if (r->state == R_QUEUED)
+			release(r);
+		run_callback(d.handle, cb, arg, &d.info);
+		count++;
+	}
+	return count;
+}
+
+int
+rte_mps_exit_notify_fd(void)
+{
+	if (n.deferfd < 0)
+		return fail(EINVAL, "mpsupport is not initialised");
+	return n.deferfd;
+}

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mp-pack contributors
+ */
+
+#ifndef MPS_PRIVATE_H
+#define MPS_PRIVATE_H
+
+#include <stdint.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+#include <rte_log.h>
+
+#include "rte_mpsupport.h"
+
+#ifndef RTE_LOG_DEFAULT_LOGTYPE
+#define RTE_LOG_DEFAULT_LOGTYPE lib.mpsupport
+#endif
+
+extern int mps_logtype;
+#define RTE_LOGTYPE_MPS mps_logtype
+
+#define MPS_LOG(level, ...) \
+	rte_log(RTE_LOG_ ## level, mps_logtype, "MPS: " __VA_ARGS__)
+
+namespace mps {
+
+/* Shared-memory layout. Plain fixed-width words; no process-local pointers
+ * (hugepage addresses are the same in every process of a DPDK group). */
+
+/* Process slot state word: bits 0-1 state, 2-31 generation, 32-63 pid. */
+enum : uint64_t {
+	SLOT_FREE = 0,
+	SLOT_CLAIMING = 1,
+	SLOT_LIVE = 2,
+};
+
+/* Lcore word: bits 0-1 kind, 2-7 process slot, 8-31 slot generation
+ * (low 24 bits), 32-63 thread id (floating) or 0. */
+enum : uint64_t {
+	LC_FREE = 0,
+	LC_EAL = 1,
+	LC_FLOAT = 2,
+	LC_RECLAIM = 3,
+};
+
+constexpr unsigned int LCORE_WORDS = RTE_MAX_LCORE / 64;
+static_assert(RTE_MAX_LCORE % 64 == 0, "lcore sets are 64-bit words");
+static_assert(RTE_MPS_MAX_PROCS <= 64, "slot index is 6 bits");
+
+struct alignas(64) proc_slot {
+	uint64_t state;        /* atomic, see SLOT_* */
+	uint64_t start_time;
+	int32_t pid;
+	int32_t parent_pid;
+	uint32_t type;
+	int32_t worker;
+	uint64_t lcores[LCORE_WORDS];
+};
+
+/* Worker states. */
+enum : uint32_t {
+	W_NONE = 0,     /* not declared */
+	W_IDLE = 1,     /* declared, nothing running */
+	W_RUNNING = 2,
+	W_STOPPING = 3,
+	W_READY = 4,    /* stopped, resources reset, may restart */
+};
+
+enum : uint32_t {
+	RES_NONE = 0,
+	RES_LCORE = 1,
+	RES_TXBUF = 2,
+	RES_BURST = 3,
+	RES_RING = 4,
+};
+
+struct res_entry {
+	uint32_t type;
+	uint32_t lcore;
+	uint64_t addr;    /* hugepage address, same in every process */
+};
+static_assert(sizeof(res_entry) == 16, "res_entry layout");
+
+struct worker_slot {
+	uint32_t state;       /* atomic, W_* */
+	int32_t pid;
+	uint64_t start_time;
+	uint64_t deps;        /* bit j: stops when worker j exits */
+	uint32_t restarts;
+	uint32_t owner_pid;   /* process running the tracker */
+	uint64_t cmd_seq;
+	res_entry res[RTE_MPS_MAX_RES];
+};
+static_assert(sizeof(worker_slot) == 40 + 16 * RTE_MPS_MAX_RES, "worker_slot layout");
+
+struct shared {
+	uint64_t magic;
+	uint32_t version;
+	uint32_t size;
+	uint32_t max_lcore;
+	uint32_t max_procs;
+	uint32_t max_workers;
+	int32_t primary_pid;
+	uint64_t primary_start;
+	uint8_t pad0[64 - 40];
+	uint64_t lcore[RTE_MAX_LCORE];
+	proc_slot procs[RTE_MPS_MAX_PROCS];
+	worker_slot workers[RTE_MPS_MAX_WORKERS];
+};
+static_assert(sizeof(proc_slot) % 64 == 0, "proc_slot is cache aligned");
+static_assert(offsetof(shared, lcore) == 64, "shared header is one line");
+static_assert(sizeof(shared) == 64 + 8 * RTE_MAX_LCORE +
+	      sizeof(proc_slot) * RTE_MPS_MAX_PROCS +
+	      sizeof(worker_slot) * RTE_MPS_MAX_WORKERS, "shared layout");
+
+/* Atomic helpers on plain shared words. */
+template <typename T>
+static inline T
+load(const T *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+template <typename T>
+static inline void
+store(T *p, T v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+template <typename T>
+static inline bool
+cas(T *p, T &expected, T desired)
+{
+	return __atomic_compare_exchange_n(p, &expected, desired, false,
+			__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+static inline uint64_t
+slot_word(uint64_t state, uint32_t gen, int32_t pid)
+{
+	return (state & 3) | ((uint64_t)(gen & 0x3fffffff) << 2) |
+		((uint64_t)(uint32_t)pid << 32);
+}
+static inline uint64_t slot_state(uint64_t w) { return w & 3; }
+static inline uint32_t slot_gen(uint64_t w) { return (uint32_t)(w >> 2) & 0x3fffffff; }
+static inline int32_t slot_pid(uint64_t w) { return (int32_t)(w >> 32); }
+
+static inline uint64_t
+lc_word(uint64_t kind, unsigned int slot, uint32_t gen, uint32_t tid)
+{
+	return (kind & 3) | ((uint64_t)(slot & 63) << 2) |
+		((uint64_t)(gen & 0xffffff) << 8) | ((uint64_t)tid << 32);
+}
+static inline uint64_t lc_kind(uint64_t w) { return w & 3; }
+static inline unsigned int lc_slot(uint64_t w) { return (unsigned int)(w >> 2) & 63; }
+static inline uint32_t lc_gen(uint64_t w) { return (uint32_t)(w >> 8) & 0xffffff; }
+
+/* pidfd system calls (glibc's declarations lack C linkage for C++). */
+static inline int
+pidfd_open(pid_t pid, unsigned int flags)
+{
+	return (int)syscall(SYS_pidfd_open, pid, flags);
+}
+
+static inline int
+pidfd_send_signal(int pidfd, int sig, siginfo_t *info, unsigned int flags)
+{
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, info, flags);
+}
+
+/* Process-local state. */
+struct local {
+	shared *sh;
+	int slot;            /* own process slot, -1 if none */
+	uint32_t gen;        /* generation of own slot */
+	bool forked;         /* forked worker (rte_mps_fork child) */
+	int32_t pid;
+};
+extern local g;
+
+/* Set rte_errno and the thread's message; return -err. */
+int fail(int err, const char *fmt, ...) __rte_format_printf(2, 3);
+void clear_error();
+
+uint64_t now_ns();
+
+/* Registry (mps_registry.cpp). */
+bool slot_word_alive(const shared *sh, unsigned int slot, uint64_t w);
+bool lc_owner_alive(const shared *sh, uint64_t w);
+int slot_register(uint32_t type, int32_t parent_pid, int32_t worker,
+		const uint64_t *lcores);
+void slot_release_own();
+int reclaim_dead_slots();
+
+/* Lcores (mps_lcore.cpp). */
+void lcore_release_slot(unsigned int slot, uint32_t gen, bool flush);
+void lcore_forget_thread();
+int reclaim_lcores();
+
+/* Exit notification (mps_notify.cpp). */
+int notify_start();
+void notify_stop();
+void notify_forked_child();
+int notify_watch_member(pid_t pid);
+int notify_ipc_register();
+void notify_ipc_unregister();
+int announce_member(pid_t pid);
+
+/* Workers (mps_worker.cpp). */
+void worker_stop_tracker();
+void worker_forked_child();
+void worker_forget_rings();
+
+/* Resources (mps_res.cpp). */
+int res_reset_worker(unsigned int worker);
+
+/* Locks reinitialised in a forked child (mps_fork.cpp). */
+void fork_prepare();
+void fork_parent();
+void fork_child();
+
+} /* namespace mps */
+
+#endif /* MPS_PRIVATE_H */

@@ -1,0 +1,942 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mp-pack contributors
+ */
+
+/*
+ * Unit tests of librte_mpsupport in one primary process (plus the children
+ * it forks): registry, floating lcores, exit notification, workers, command
+ * channel, resource lists and the fork helper, with their failure paths.
+ */
+
+#include <pthread.h>
+#include <sys/eventfd.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_memzone.h>
+#include <rte_mempool.h>
+#include <rte_ring.h>
+
+#include <rte_mpsupport.h>
+#include "mps_private.h"
+#include "mps_test_env.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+using namespace mpstest;
+
+static struct rte_mempool *pool;
+static constexpr unsigned int POOL_SIZE = 2047;
+
+static mps::shared *
+shm()
+{
+	const struct rte_memzone *mz = rte_memzone_lookup(RTE_MPS_MZ_NAME);
+
+	return mz == nullptr ? nullptr : static_cast<mps::shared *>(mz->addr);
+}
+
+/* Fork a plain child that blocks until its pipe closes, then exits with code. */
+static pid_t
+fork_waiting_child(int *release_fd, int code)
+{
+	int fds[2];
+
+	if (pipe(fds) < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		char c;
+		close(fds[1]);
+		while (read(fds[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(code);
+	}
+	close(fds[0]);
+	*release_fd = fds[1];
+	return pid;
+}
+
+/* ---- registry ---- */
+
+static void
+test_init_and_list(void **)
+{
+	struct rte_mps_proc_info info[RTE_MPS_MAX_PROCS];
+
+	assert_int_equal(rte_mps_init(), 0);
+	assert_int_equal(rte_mps_init(), 0);    /* idempotent */
+	assert_int_equal(rte_mps_primary_pid(), getpid());
+	int n = rte_mps_proc_list(info, RTE_DIM(info));
+	assert_true(n >= 1);
+	bool found = false;
+	for (int i = 0; i < n; i++) {
+		if (info[i].pid != getpid())
+			continue;
+		found = true;
+		assert_int_equal(info[i].type, RTE_MPS_PROC_PRIMARY);
+		assert_int_equal(info[i].lcores[0] & 3, 3);    /* --lcores 0@0,1@1 */
+		assert_int_equal(info[i].worker, RTE_MPS_NO_WORKER);
+	}
+	assert_true(found);
+	assert_int_equal(rte_mps_proc_list(nullptr, 0), n);
+	assert_int_equal(rte_mps_proc_list(nullptr, 1), -EINVAL);
+	/* Own EAL lcores are reserved in the shared table. */
+	pid_t owner = 0;
+	assert_int_equal(rte_mps_lcore_owner(0, &owner), 1);
+	assert_int_equal(owner, getpid());
+	assert_int_equal(rte_mps_lcore_owner(1, nullptr), 1);
+}
+
+static void
+test_start_time_and_alive(void **)
+{
+	uint64_t st = 0;
+
+	assert_int_equal(rte_mps_proc_start_time(getpid(), &st), 0);
+	assert_true(st > 0);
+	assert_int_equal(rte_mps_proc_alive(getpid(), st), 1);
+	/* Same pid, other start time: a recycled pid is not the old process. */
+	assert_int_equal(rte_mps_proc_alive(getpid(), st + 1), 0);
+	assert_int_equal(rte_mps_proc_start_time(0, &st), -EINVAL);
+	assert_int_equal(rte_errno, EINVAL);
+	assert_int_equal(rte_mps_proc_start_time(getpid(), nullptr), -EINVAL);
+	assert_true(strstr(rte_mps_strerror(), "bad pid") != nullptr);
+
+	/* A zombie is dead; a reaped pid does not exist. */
+	int fd;
+	pid_t pid = fork_waiting_child(&fd, 0);
+	assert_true(pid > 0);
+	uint64_t cst;
+	assert_int_equal(rte_mps_proc_start_time(pid, &cst), 0);
+	assert_int_equal(rte_mps_proc_alive(pid, cst), 1);
+	close(fd);
+	assert_true(wait_for([&] { return rte_mps_proc_alive(pid, cst) == 0; }, 5000));
+	assert_int_equal(rte_mps_proc_start_time(pid, &st), 0);   /* zombie */
+	assert_int_equal(waitpid(pid, nullptr, 0), pid);
+	assert_int_equal(rte_mps_proc_start_time(pid, &st), -ESRCH);
+	assert_int_equal(rte_mps_proc_alive(pid, cst), 0);
+	assert_int_equal(rte_mps_proc_alive(-1, 0), 0);
+}
+
+static void
+test_not_initialised(void **)
+{
+	uint64_t ready;
+
+	assert_int_equal(rte_mps_fini(), 0);
+	assert_int_equal(rte_mps_fini(), -EINVAL);
+	assert_int_equal(rte_mps_lcore_claim(), -EINVAL);
+	assert_int_equal(rte_mps_lcore_release(0), -EINVAL);
+	assert_int_equal(rte_mps_lcore_reclaim(), -EINVAL);
+	assert_int_equal(rte_mps_lcore_owner(0, nullptr), -EINVAL);
+	assert_int_equal(rte_mps_proc_list(nullptr, 0), -EINVAL);
+	assert_int_equal(rte_mps_primary_pid(), -EINVAL);
+	assert_int_equal(rte_mps_exit_notify_register(getpid(), 0,
+			[](const rte_mps_exit_info *, void *) {}, nullptr), -EINVAL);
+	assert_int_equal(rte_mps_exit_notify_fd(), -EINVAL);
+	assert_int_equal(rte_mps_worker_add(0), -EINVAL);
+	assert_int_equal(rte_mps_group_wait(&ready, 0), -EINVAL);
+	assert_int_equal(rte_mps_res_lcore_cache(0, 3), -EINVAL);
+	assert_int_equal(rte_mps_res_reset(0), -EINVAL);
+	assert_int_equal(rte_mps_fork(RTE_MPS_NO_WORKER), -EINVAL);
+	assert_int_equal(rte_mps_is_forked(), 0);
+	assert_int_equal(rte_mps_init(), 0);
+}
+
+static void
+test_stale_layout(void **)
+{
+	mps::shared *sh = shm();
+
+	assert_non_null(sh);
+	assert_int_equal(rte_mps_fini(), 0);
+
+	sh->magic ^= 1;
+	assert_int_equal(rte_mps_init(), -EPROTO);
+	assert_int_equal(rte_errno, EPROTO);
+	assert_true(strstr(rte_mps_strerror(), "magic") != nullptr);
+	sh->magic ^= 1;
+
+	sh->version = 99;
+	assert_int_equal(rte_mps_init(), -EPROTO);
+	assert_true(strstr(rte_mps_strerror(), "layout version 99") != nullptr);
+	sh->version = RTE_MPS_LAYOUT_VERSION;
+
+	sh->max_lcore = 64;
+	assert_int_equal(rte_mps_init(), -EPROTO);
+	assert_true(strstr(rte_mps_strerror(), "RTE_MAX_LCORE 64") != nullptr);
+	sh->max_lcore = RTE_MAX_LCORE;
+
+	assert_int_equal(rte_mps_init(), 0);
+}
+
+/* A record with our own (live) pid but another start time is a recycled
+ * pid: what it holds is reclaimed. The same record with the right start
+ * time is alive and kept. */
+static void
+test_stale_record_pid_reuse(void **)
+{
+	mps::shared *sh = shm();
+	uint64_t st;
+
+	assert_int_equal(rte_mps_proc_start_time(getpid(), &st), 0);
+	int slot = -1;
+	for (int i = RTE_MPS_MAX_PROCS - 1; i >= 0 && slot < 0; i--)
+		if (mps::slot_state(sh->procs[i].state) == mps::SLOT_FREE)
+			slot = i;
+	assert_true(slot >= 0);
+	uint32_t gen = mps::slot_gen(sh->procs[slot].state) + 1;
+	for (int pass = 0; pass < 2; pass++) {
+		bool stale = pass == 0;
+		mps::proc_slot *ps = &sh->procs[slot];
+		ps->pid = getpid();
+		ps->start_time = stale ? st - 1 : st;
+		ps->type = RTE_MPS_PROC_SECONDARY;
+		ps->state = mps::slot_word(mps::SLOT_LIVE, gen, getpid());
+		sh->lcore[7] = mps::lc_word(mps::LC_EAL, (unsigned int)slot, gen, 0);
+		sh->lcore[8] = mps::lc_word(mps::LC_FLOAT, (unsigned int)slot, gen, 1234);
+		assert_int_equal(rte_mps_lcore_owner(7, nullptr), 1);
+		assert_int_equal(rte_mps_lcore_owner(8, nullptr), 2);
+		int k = rte_mps_lcore_reclaim();
+		if (stale) {
+			assert_true(k >= 2);
+			assert_int_equal(rte_mps_lcore_owner(7, nullptr), 0);
+			assert_int_equal(rte_mps_lcore_owner(8, nullptr), 0);
+			assert_int_equal(mps::slot_state(ps->state), mps::SLOT_FREE);
+		} else {
+			assert_int_equal(rte_mps_lcore_owner(7, nullptr), 1);
+			assert_int_equal(rte_mps_lcore_owner(8, nullptr), 2);
+			assert_int_equal(mps::slot_state(ps->state), mps::SLOT_LIVE);
+			sh->lcore[7] = mps::LC_FREE;
+			sh->lcore[8] = mps::LC_FREE;
+			ps->state = mps::slot_word(mps::SLOT_FREE, gen, 0);
+		}
+		gen++;
+	}
+}
+
+/* ---- floating lcores ---- */
+
+static void
+test_claim_release(void **)
+{
+	unsigned int before = rte_lcore_id();
+	int id = rte_mps_lcore_claim();
+
+	assert_true(id >= 2 && id < RTE_MAX_LCORE);
+	assert_int_equal(rte_lcore_id(), (unsigned int)id);
+	assert_int_equal(rte_mps_lcore_self(), id);
+	assert_int_equal(rte_mps_lcore_claim(), -EEXIST);
+	pid_t owner = 0;
+	assert_int_equal(rte_mps_lcore_owner((unsigned int)id, &owner), 2);
+	assert_int_equal(owner, getpid());
+	assert_int_equal(rte_mps_lcore_release(0), 0);
+	assert_int_equal(rte_lcore_id(), before);
+	assert_int_equal(rte_mps_lcore_owner((unsigned int)id, nullptr), 0);
+	assert_int_equal(rte_mps_lcore_release(0), -ENOENT);
+	assert_int_equal(rte_mps_lcore_self(), -ENOENT);
+	assert_int_equal(rte_mps_lcore_owner(RTE_MAX_LCORE, nullptr), -EINVAL);
+	assert_int_equal(rte_mps_lcore_cache_flush(RTE_MAX_LCORE), -EINVAL);
+}
+
+/* Every id but the EAL ones can be claimed, once each; then ENOSPC. */
+static void
+test_claim_exhaustion(void **)
+{
+	constexpr unsigned int N = RTE_MAX_LCORE;
+	std::atomic<int> ids[N];
+	std::atomic<int> go{0};
+	std::atomic<int> done{0};
+	std::vector<std::thread> threads;
+
+	for (unsigned int i = 0; i < N; i++) {
+		ids[i] = -1000;
+		threads.emplace_back([&, i] {
+			ids[i] = rte_mps_lcore_claim();
+			done++;
+			while (go.load() == 0)
+				usleep(100);
+			if (ids[i] >= 0)
+				rte_mps_lcore_release(0);
+		});
+	}
+	bool all = wait_for([&] { return done.load() == (int)N; }, 20000);
+	go = 1;
+	for (auto &t : threads)
+		t.join();
+	assert_true(all);
+	std::set<int> got;
+	int nospc = 0;
+	for (unsigned int i = 0; i < N; i++) {
+		if (ids[i] == -ENOSPC) {
+			nospc++;
+			continue;
+		}
+		assert_true(ids[i] >= 2);    /* 0 and 1 are our EAL lcores */
+		assert_true(got.insert(ids[i]).second);
+	}
+	assert_int_equal(got.size(), N - 2);
+	assert_int_equal(nospc, 2);
+	for (unsigned int l = 2; l < N; l++)
+		assert_int_equal(rte_mps_lcore_owner(l, nullptr), 0);
+}
+
+static void
+test_claim_threads_no_duplicate(void **)
+{
+	constexpr int THREADS = 8, ROUNDS = 3000;
+	static std::atomic<int> holder[RTE_MAX_LCORE];
+	std::atomic<int> dups{0}, errs{0};
+	std::vector<std::thread> threads;
+
+	for (auto &h : holder)
+		h = 0;
+	for (int t = 0; t < THREADS; t++) {
+		threads.emplace_back([&, t] {
+			for (int r = 0; r < ROUNDS; r++) {
+				int id = rte_mps_lcore_claim();
+				if (id < 0 || rte_lcore_id() != (unsigned int)id) {
+					errs++;
+					continue;
+				}
+				int zero = 0;
+				if (!holder[id].compare_exchange_strong(zero, t + 1))
+					dups++;
+				holder[id] = 0;
+				if (rte_mps_lcore_release(0) != 0)
+					errs++;
+			}
+		});
+	}
+	for (auto &t : threads)
+		t.join();
+	assert_int_equal(dups.load(), 0);
+	assert_int_equal(errs.load(), 0);
+}
+
+/* Objects a thread leaves in its floating lcore's cache go back to the pool
+ * when it releases with flush. */
+static void
+test_release_flush(void **)
+{
+	void *objs[8];
+
+	int id = rte_mps_lcore_claim();
+	assert_true(id >= 0);
+	assert_int_equal(rte_mempool_get_bulk(pool, objs, 8), 0);
+	rte_mempool_put_bulk(pool, objs, 8);
+	assert_true(pool->local_cache[id].len >= 8);
+	assert_int_equal(rte_mps_lcore_release(1), 0);
+	assert_int_equal(pool->local_cache[id].len, 0);
+	struct rte_mps_audit a;
+	assert_int_equal(rte_mps_mempool_audit(pool, &a), 0);
+	assert_int_equal(a.size, POOL_SIZE);
+	assert_int_equal(a.unaccounted, 0);
+}
+
+/* A forked worker that dies holding a floating id with objects in its
+ * cache: the primary reclaims the id and flushes the cache. */
+static void
+test_dead_owner_cache_flushed(void **)
+{
+	int fds[2];
+
+	assert_int_equal(pipe(fds), 0);
+	pid_t pid = rte_mps_fork(RTE_MPS_NO_WORKER);
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		void *objs[16];
+		int id = rte_mps_lcore_claim();
+		if (id >= 0 && rte_mempool_get_bulk(pool, objs, 16) == 0)
+			rte_mempool_put_bulk(pool, objs, 16);
+		if (write(fds[1], &id, sizeof(id)) != sizeof(id))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	int id = -1;
+	assert_int_equal(read(fds[0], &id, sizeof(id)), (ssize_t)sizeof(id));
+	close(fds[0]);
+	close(fds[1]);
+	assert_true(id >= 2);
+	pid_t owner = 0;
+	assert_int_equal(rte_mps_lcore_owner((unsigned int)id, &owner), 2);
+	assert_int_equal(owner, pid);
+	assert_true(pool->local_cache[id].len >= 16);
+	struct rte_mps_audit a;
+	assert_int_equal(rte_mps_mempool_audit(pool, &a), 0);
+	assert_true(a.in_caches >= 16);
+	assert_int_equal(a.unaccounted, 0);
+
+	kill(pid, SIGKILL);
+	/* Event driven: the primary's member watch reclaims it. */
+	bool freed = wait_for([&] {
+		return rte_mps_lcore_owner((unsigned int)id, nullptr) == 0;
+	}, 5000);
+	assert_int_equal(wait_exit(pid, 5000) & 0x7f, SIGKILL);
+	assert_true(freed);
+	assert_int_equal(pool->local_cache[id].len, 0);
+	assert_int_equal(rte_mps_mempool_audit(pool, &a), 0);
+	assert_int_equal(a.in_pool, POOL_SIZE);
+	assert_int_equal(a.unaccounted, 0);
+}
+
+/* ---- exit notification ---- */
+
+struct exit_rec {
+	std::atomic<int> calls{0};
+	rte_mps_exit_info info{};
+	pthread_t thread{};
+};
+
+static void
+record_exit(const rte_mps_exit_info *info, void *arg)
+{
+	auto *r = static_cast<exit_rec *>(arg);
+
+	r->info = *info;
+	r->thread = pthread_self();
+	r->calls++;
+}
+
+static void
+test_notify_exit_code(void **)
+{
+	exit_rec rec;
+	int fd;
+	pid_t pid = fork_waiting_child(&fd, 7);
+
+	assert_true(pid > 0);
+	int h = rte_mps_exit_notify_register(pid, 0, record_exit, &rec);
+	assert_true(h >= 0);
+	close(fd);
+	assert_true(wait_for([&] { return rec.calls.load() == 1; }, 5000));
+	assert_int_equal(rec.info.pid, pid);
+	assert_true(rec.info.flags & RTE_MPS_EXIT_STATUS_KNOWN);
+	assert_int_equal(rec.info.exit_code, 7);
+	assert_int_equal(rec.info.signal, 0);
+	assert_false(pthread_equal(rec.thread, pthread_self()));
+	/* Not reaped by the library: the application still can. */
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_int_equal(WEXITSTATUS(st), 7);
+	/* A fired registration is gone. */
+	assert_int_equal(rte_mps_exit_notify_unregister(h), -ENOENT);
+}
+
+static void
+test_notify_signal_reap(void **)
+{
+	exit_rec rec;
+	int fd;
+	pid_t pid = fork_waiting_child(&fd, 0);
+
+	assert_true(pid > 0);
+	assert_true(rte_mps_exit_notify_register(pid, RTE_MPS_NOTIFY_REAP, record_exit, &rec) >= 0);
+	kill(pid, SIGKILL);
+	assert_true(wait_for([&] { return rec.calls.load() == 1; }, 5000));
+	close(fd);
+	assert_int_equal(rec.info.signal, SIGKILL);
+	assert_int_equal(rec.info.exit_code, -1);
+	assert_true(rec.info.flags & RTE_MPS_EXIT_STATUS_KNOWN);
+	assert_true(wait_for([&] {
+		return waitpid(pid, nullptr, WNOHANG) < 0 && errno == ECHILD;
+	}, 5000));
+}
+
+static void
+test_notify_defer(void **)
+{
+	exit_rec rec;
+	int fd;
+	pid_t pid = fork_waiting_child(&fd, 3);
+	int efd = rte_mps_exit_notify_fd();
+
+	assert_true(efd >= 0);
+	assert_true(pid > 0);
+	assert_true(rte_mps_exit_notify_register(pid, RTE_MPS_NOTIFY_DEFER, record_exit, &rec) >= 0);
+	close(fd);
+	struct pollfd p = { efd, POLLIN, 0 };
+	assert_int_equal(poll(&p, 1, 5000), 1);
+	assert_int_equal(rec.calls.load(), 0);
+	assert_int_equal(rte_mps_exit_notify_poll(), 1);
+	assert_int_equal(rec.calls.load(), 1);
+	assert_true(pthread_equal(rec.thread, pthread_self()));
+	assert_int_equal(rec.info.exit_code, 3);
+	assert_int_equal(rte_mps_exit_notify_poll(), 0);
+	p.revents = 0;
+	assert_int_equal(poll(&p, 1, 0), 0);
+	waitpid(pid, nullptr, 0);
+}
+
+static void
+test_notify_unregister(void **)
+{
+	exit_rec dropped, kept;
+	int fd;
+	pid_t pid = fork_waiting_child(&fd, 0);
+
+	assert_true(pid > 0);
+	int h1 = rte_mps_exit_notify_register(pid, 0, record_exit, &dropped);
+	int h2 = rte_mps_exit_notify_register(pid, 0, record_exit, &kept);
+	assert_true(h1 >= 0 && h2 >= 0 && h1 != h2);
+	assert_int_equal(rte_mps_exit_notify_unregister(h1), 0);
+	assert_int_equal(rte_mps_exit_notify_unregister(h1), -ENOENT);
+	close(fd);
+	/* Registrations of a pid fire together: once kept is called,
+	 * dropped would have been too. */
+	assert_true(wait_for([&] { return kept.calls.load() == 1; }, 5000));
+	assert_int_equal(dropped.calls.load(), 0);
+	waitpid(pid, nullptr, 0);
+	assert_int_equal(rte_mps_exit_notify_unregister(-1), -ENOENT);
+	assert_int_equal(rte_mps_exit_notify_unregister(12345678), -ENOENT);
+}
+
+static void
+test_notify_bad_args(void **)
+{
+	exit_rec rec;
+
+	assert_int_equal(rte_mps_exit_notify_register(getpid(), 0, nullptr, nullptr), -EINVAL);
+	assert_int_equal(rte_mps_exit_notify_register(-5, 0, record_exit, &rec), -EINVAL);
+	assert_int_equal(rte_mps_exit_notify_register(getpid(), 0x80, record_exit, &rec), -EINVAL);
+	assert_true(strstr(rte_mps_strerror(), "0x80") != nullptr);
+	/* A pid that does not exist. */
+	int fd;
+	pid_t pid = fork_waiting_child(&fd, 0);
+	close(fd);
+	waitpid(pid, nullptr, 0);
+	assert_int_equal(rte_mps_exit_notify_register(pid, 0, record_exit, &rec), -ESRCH);
+	assert_int_equal(rec.calls.load(), 0);
+}
+
+static void
+test_notify_members(void **)
+{
+	exit_rec rec;
+	int h = rte_mps_exit_notify_register(RTE_MPS_PID_MEMBERS, 0, record_exit, &rec);
+
+	assert_true(h >= 0);
+	pid_t pid = rte_mps_fork(RTE_MPS_NO_WORKER);
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	kill(pid, SIGKILL);
+	assert_true(wait_for([&] { return rec.calls.load() == 1; }, 5000));
+	assert_int_equal(rec.info.pid, pid);
+	assert_int_equal(rec.info.signal, SIGKILL);
+	assert_int_equal(rte_mps_exit_notify_unregister(h), 0);
+	waitpid(pid, nullptr, 0);
+}
+
+/* ---- workers, dependencies, command channel ---- */
+
+static void
+test_worker_bad_args(void **)
+{
+	assert_int_equal(rte_mps_worker_add(RTE_MPS_MAX_WORKERS), -EINVAL);
+	assert_int_equal(rte_mps_worker_add(40), 0);
+	assert_int_equal(rte_mps_worker_add(40), -EEXIST);
+	assert_int_equal(rte_mps_worker_depend(40, 41), -ENOENT);
+	assert_int_equal(rte_mps_worker_depend(41, 40), -ENOENT);
+	assert_int_equal(rte_mps_worker_depend(40, 40), -EINVAL);
+	assert_int_equal(rte_mps_worker_pair(40, 41), -ENOENT);
+	assert_int_equal(rte_mps_worker_attach(41, getpid()), -ENOENT);
+	assert_int_equal(rte_mps_worker_attach(40, 0), -EINVAL);
+	assert_int_equal(rte_mps_worker_pid(40), 0);
+	assert_int_equal(rte_mps_worker_pid(41), -ENOENT);
+	assert_int_equal(rte_mps_group_stop(1ull << 41), -EINVAL);
+	assert_int_equal(rte_mps_group_wait(nullptr, 0), -EINVAL);
+	uint64_t ready = 5;
+	assert_int_equal(rte_mps_group_wait(&ready, 0), 0);
+	assert_int_equal(ready, 0);
+	assert_int_equal(rte_mps_tracker_set_timeout(0), -EINVAL);
+	assert_int_equal(rte_mps_cmd_send(41, RTE_MPS_CMD_USER, 0), -ENOENT);
+	assert_int_equal(rte_mps_cmd_send(40, 0, 0), -EINVAL);
+	assert_int_equal(rte_mps_cmd_poll(RTE_MPS_MAX_WORKERS), -ENOENT);
+	assert_int_equal(rte_mps_cmd_ack(RTE_MPS_MAX_WORKERS, 1), -ENOENT);
+	assert_int_equal(rte_mps_fork(41), -EINVAL);
+	assert_int_equal(rte_mps_fork(-7), -EINVAL);
+	assert_int_equal(rte_mps_worker_remove(40), 0);
+	assert_int_equal(rte_mps_worker_remove(40), -ENOENT);
+}
+
+static void
+test_cmd_channel(void **)
+{
+	assert_int_equal(rte_mps_worker_add(42), 0);
+	assert_int_equal(rte_mps_cmd_poll(42), 0);
+	assert_int_equal(rte_mps_cmd_send(42, RTE_MPS_CMD_USER + 1, 0), 0);
+	assert_int_equal(rte_mps_cmd_poll(42), (int)RTE_MPS_CMD_USER + 1);
+	assert_int_equal(rte_mps_cmd_poll(42), 0);
+
+	/* Acknowledged by another thread. */
+	std::atomic<bool> stop{false};
+	std::thread worker([&] {
+		while (!stop.load()) {
+			int c = rte_mps_cmd_poll(42);
+			if (c > 0)
+				rte_mps_cmd_ack(42, (uint32_t)c);
+			usleep(50);
+		}
+	});
+	assert_int_equal(rte_mps_cmd_send(42, RTE_MPS_CMD_USER + 2, 5000), 0);
+	assert_int_equal(rte_mps_cmd_send(42, RTE_MPS_CMD_STOP, 5000), 0);
+	stop = true;
+	worker.join();
+
+	/* Nobody answers: a bounded wait. */
+	assert_int_equal(rte_mps_cmd_send(42, RTE_MPS_CMD_USER, 20), -ETIMEDOUT);
+	assert_true(strstr(rte_mps_strerror(), "did not acknowledge") != nullptr);
+	/* Fill the ring. */
+	int ret = 0;
+	for (int i = 0; i < 100 && ret == 0; i++)
+		ret = rte_mps_cmd_send(42, RTE_MPS_CMD_USER, 0);
+	assert_int_equal(ret, -ENOBUFS);
+	assert_int_equal(rte_mps_worker_remove(42), 0);
+}
+
+enum worker_kind { OBEDIENT, STUBBORN };
+
+/* Forked worker body: poll for commands until STOP. */
+static pid_t
+start_worker(unsigned int w, worker_kind kind)
+{
+	pid_t pid = rte_mps_fork((int)w);
+
+	if (pid != 0)
+		return pid;
+	for (;;) {
+		if (kind == STUBBORN) {
+			pause();
+			continue;
+		}
+		int c = rte_mps_cmd_poll(w);
+		if (c == (int)RTE_MPS_CMD_STOP) {
+			rte_mps_cmd_ack(w, (uint32_t)c);
+			rte_mps_child_exit(0);
+		}
+		usleep(100);
+	}
+}
+
+static uint64_t
+collect_ready(uint64_t want, unsigned int ms)
+{
+	uint64_t all = 0;
+	uint64_t deadline = now_ns() + (uint64_t)ms * 1000000ull;
+
+	while ((all & want) != want && now_ns() < deadline) {
+		uint64_t r = 0;
+		if (rte_mps_group_wait(&r, 100) > 0)
+			all |= r;
+	}
+	return all;
+}
+
+static void
+test_pair_recovery(void **)
+{
+	assert_int_equal(rte_mps_tracker_set_timeout(2000), 0);
+	assert_int_equal(rte_mps_worker_add(0), 0);
+	assert_int_equal(rte_mps_worker_add(1), 0);
+	assert_int_equal(rte_mps_worker_pair(0, 1), 0);
+	pid_t p0 = start_worker(0, OBEDIENT);
+	pid_t p1 = start_worker(1, OBEDIENT);
+	assert_true(p0 > 0 && p1 > 0);
+	assert_int_equal(rte_mps_worker_pid(0), p0);
+	assert_int_equal(rte_mps_worker_pid(1), p1);
+	assert_int_equal(rte_mps_worker_attach(0, p1), -EBUSY);
+	assert_int_equal(rte_mps_worker_remove(0), -EBUSY);
+	assert_int_equal(rte_mps_res_reset(0), -EBUSY);
+
+	kill(p0, SIGKILL);
+	assert_int_equal(collect_ready(3, 10000), 3);
+	assert_int_equal(wait_exit(p0, 5000) & 0x7f, SIGKILL);
+	int st = wait_exit(p1, 5000);
+	assert_true(WIFEXITED(st));     /* it obeyed STOP */
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(rte_mps_worker_pid(0), 0);
+
+	/* Restart both, then lose the other one. */
+	p0 = start_worker(0, OBEDIENT);
+	p1 = start_worker(1, OBEDIENT);
+	kill(p1, SIGKILL);
+	assert_int_equal(collect_ready(3, 10000), 3);
+	assert_true(WIFEXITED(wait_exit(p0, 5000)));
+	assert_int_equal(wait_exit(p1, 5000) & 0x7f, SIGKILL);
+	uint64_t r = 0;
+	assert_int_equal(rte_mps_group_wait(&r, 0), 0);
+}
+
+static void
+test_stubborn_escalation(void **)
+{
+	assert_int_equal(rte_mps_tracker_set_timeout(100), 0);
+	pid_t p0 = start_worker(0, OBEDIENT);
+	pid_t p1 = start_worker(1, STUBBORN);
+	kill(p0, SIGKILL);
+	assert_int_equal(collect_ready(3, 10000), 3);
+	wait_exit(p0, 5000);
+	int st = wait_exit(p1, 5000);
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), SIGKILL);
+	assert_int_equal(rte_mps_tracker_set_timeout(2000), 0);
+}
+
+static void
+test_chain_and_coalesce(void **)
+{
+	/* 2 depends on 1, 1 on 0: losing 0 stops all three. */
+	assert_int_equal(rte_mps_worker_add(2), 0);
+	assert_int_equal(rte_mps_worker_remove(1), 0);
+	assert_int_equal(rte_mps_worker_add(1), 0);
+	assert_int_equal(rte_mps_worker_depend(1, 0), 0);
+	assert_int_equal(rte_mps_worker_depend(2, 1), 0);
+	pid_t p[3];
+	for (unsigned int w = 0; w < 3; w++)
+		p[w] = start_worker(w, OBEDIENT);
+	kill(p[0], SIGKILL);
+	assert_int_equal(collect_ready(7, 10000), 7);
+	for (unsigned int w = 0; w < 3; w++)
+		wait_exit(p[w], 5000);
+
+	/* Losing 2 stops nobody else. */
+	for (unsigned int w = 0; w < 3; w++)
+		p[w] = start_worker(w, OBEDIENT);
+	kill(p[2], SIGKILL);
+	assert_int_equal(collect_ready(4, 10000), 4);
+	assert_int_equal(rte_mps_worker_pid(0), p[0]);
+	assert_int_equal(rte_mps_worker_pid(1), p[1]);
+	wait_exit(p[2], 5000);
+
+	/* Concurrent losses: each worker is reported once. */
+	p[2] = start_worker(2, OBEDIENT);
+	kill(p[0], SIGKILL);
+	kill(p[2], SIGKILL);
+	uint64_t seen = 0;
+	int reports = 0;
+	uint64_t deadline = now_ns() + 10000000000ull;
+	while (seen != 7 && now_ns() < deadline) {
+		uint64_t r = 0;
+		if (rte_mps_group_wait(&r, 100) > 0) {
+			assert_int_equal(seen & r, 0);
+			seen |= r;
+			reports++;
+		}
+	}
+	assert_int_equal(seen, 7);
+	for (unsigned int w = 0; w < 3; w++)
+		wait_exit(p[w], 5000);
+
+	/* An explicit stop. */
+	for (unsigned int w = 0; w < 3; w++)
+		p[w] = start_worker(w, OBEDIENT);
+	assert_int_equal(rte_mps_group_stop(1ull << 1), 0);
+	assert_int_equal(collect_ready(6, 10000), 6);
+	assert_int_equal(rte_mps_worker_pid(0), p[0]);
+	assert_true(WIFEXITED(wait_exit(p[1], 5000)));
+	assert_true(WIFEXITED(wait_exit(p[2], 5000)));
+	/* 1 and 2 are stopped already: only 0 is reported. */
+	kill(p[0], SIGKILL);
+	assert_int_equal(collect_ready(1, 10000), 1);
+	wait_exit(p[0], 5000);
+	for (unsigned int w = 0; w < 3; w++)
+		assert_int_equal(rte_mps_worker_remove(w), 0);
+}
+
+/* ---- resources ---- */
+
+static void
+test_res_reset_and_audit(void **)
+{
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("mps_ut_mbuf", 511, 32, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	assert_non_null(mp);
+	assert_int_equal(rte_mps_worker_add(5), 0);
+
+	auto *txb = static_cast<struct rte_eth_dev_tx_buffer *>(
+			rte_zmalloc("mps_ut_txb", RTE_ETH_TX_BUFFER_SIZE(16), 0));
+	auto *burst = static_cast<struct rte_mps_burst *>(
+			rte_zmalloc("mps_ut_burst", sizeof(rte_mps_burst) + 16 * sizeof(void *), 0));
+	struct rte_ring *r = rte_ring_create("mps_ut_ring", 64, SOCKET_ID_ANY, 0);
+	assert_non_null(txb);
+	assert_non_null(burst);
+	assert_non_null(r);
+	rte_eth_tx_buffer_init(txb, 16);
+	burst->size = 16;
+
+	struct rte_mbuf *m[14];
+	assert_int_equal(rte_pktmbuf_alloc_bulk(mp, m, 14), 0);
+	for (int i = 0; i < 5; i++)
+		txb->pkts[txb->length++] = m[i];
+	for (int i = 5; i < 8; i++)
+		burst->objs[burst->count++] = m[i];
+	for (int i = 8; i < 12; i++)
+		assert_int_equal(rte_ring_enqueue(r, m[i]), 0);
+	/* m[12], m[13] stay in the test's hands. */
+
+	assert_int_equal(rte_mps_res_tx_buffer(5, txb), 0);
+	assert_int_equal(rte_mps_res_tx_buffer(5, txb), 0);    /* listed once */
+	assert_int_equal(rte_mps_res_burst(5, burst), 0);
+	assert_int_equal(rte_mps_res_ring(5, r), 0);
+	assert_int_equal(rte_mps_res_lcore_cache(5, 9), 0);
+	assert_int_equal(rte_mps_res_lcore_cache(5, RTE_MAX_LCORE), -EINVAL);
+	assert_int_equal(rte_mps_res_ring(5, nullptr), -EINVAL);
+	assert_int_equal(rte_mps_res_ring(6, r), -ENOENT);
+
+	struct rte_mps_audit a;
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.size, 511);
+	assert_int_equal(a.in_lists, 12);
+	assert_int_equal(a.unaccounted, 2);
+	assert_int_equal(a.in_pool + a.in_caches, 511 - 14);
+	assert_int_equal(rte_mps_mempool_audit(nullptr, &a), -EINVAL);
+	assert_int_equal(rte_mps_mempool_audit(mp, nullptr), -EINVAL);
+
+	assert_int_equal(rte_mps_res_reset(5), 12);
+	assert_int_equal(txb->length, 0);
+	assert_int_equal(burst->count, 0);
+	assert_int_equal(rte_ring_count(r), 0);
+	rte_pktmbuf_free(m[12]);
+	rte_pktmbuf_free(m[13]);
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.in_lists, 0);
+	assert_int_equal(a.unaccounted, 0);
+	assert_int_equal(rte_mps_res_reset(5), 0);
+	assert_int_equal(rte_mps_res_reset(6), -ENOENT);
+
+	/* The list is bounded. */
+	int ret = 0;
+	for (unsigned int l = 10; l < 10 + RTE_MPS_MAX_RES && ret == 0; l++)
+		ret = rte_mps_res_lcore_cache(5, l);
+	assert_int_equal(ret, -ENOSPC);
+
+	assert_int_equal(rte_mps_worker_remove(5), 0);
+	rte_ring_free(r);
+	rte_free(txb);
+	rte_free(burst);
+	rte_mempool_free(mp);
+}
+
+/* ---- fork contract ---- */
+
+static void
+test_fork_child_restrictions(void **)
+{
+	assert_int_equal(rte_mps_worker_add(7), 0);
+	pid_t pid = rte_mps_fork(RTE_MPS_NO_WORKER);
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int bad = 0;
+		uint64_t r;
+		bad |= (rte_mps_is_forked() != 1) << 0;
+		bad |= (rte_mps_init() != -EPERM) << 1;
+		bad |= (rte_mps_worker_add(8) != -EPERM) << 2;
+		bad |= (rte_mps_exit_notify_register(getppid(), 0, record_exit, nullptr)
+				!= -EPERM) << 3;
+		bad |= (rte_mps_fork(RTE_MPS_NO_WORKER) != -EPERM) << 4;
+		bad |= (rte_mps_res_reset(7) != -EPERM) << 5;
+		bad |= (rte_mps_group_wait(&r, 0) != -EPERM) << 6;
+		bad |= (rte_mps_res_lcore_cache(7, 3) != -EPERM) << 7;
+		/* What it may do: claim an lcore id of its own, use the
+		 * command channel, list processes. */
+		int id = rte_mps_lcore_claim();
+		bad |= (id < 2) << 8;
+		bad |= (rte_mps_cmd_poll(7) != 0) << 9;
+		struct rte_mps_proc_info info[RTE_MPS_MAX_PROCS];
+		int n = rte_mps_proc_list(info, RTE_DIM(info));
+		bool me = false;
+		for (int i = 0; i < n; i++)
+			me |= info[i].pid == getpid() && info[i].type == RTE_MPS_PROC_FORKED &&
+				info[i].parent_pid == getppid();
+		bad |= (!me) << 10;
+		rte_mps_child_exit(bad == 0 ? 0 : 100 + __builtin_ctz(bad));
+	}
+	int st = wait_exit(pid, 10000);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(rte_mps_is_forked(), 0);
+	/* It released its slot and id on the way out. */
+	struct rte_mps_proc_info info[RTE_MPS_MAX_PROCS];
+	int n = rte_mps_proc_list(info, RTE_DIM(info));
+	for (int i = 0; i < n; i++)
+		assert_int_not_equal(info[i].pid, pid);
+	assert_int_equal(rte_mps_worker_remove(7), 0);
+}
+
+static int
+group_setup(void **)
+{
+	if (rte_mps_init() < 0)
+		return -1;
+	pool = rte_mempool_create("mps_ut_pool", POOL_SIZE, 64, 32, 0, nullptr, nullptr,
+			nullptr, nullptr, SOCKET_ID_ANY, 0);
+	return pool == nullptr ? -1 : 0;
+}
+
+static int
+group_teardown(void **)
+{
+	rte_mempool_free(pool);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	RTE_SET_USED(argc);
+	std::string prefix = make_prefix("ut");
+	start_janitor(prefix);
+	if (eal_start(eal_args(argv[0], prefix, "0@0,1@1", false)) < 0) {
+		printf("SKIP: rte_eal_init failed (%s): hugepages needed\n",
+				rte_strerror(rte_errno));
+		return 77;
+	}
+
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_init_and_list),
+		cmocka_unit_test(test_start_time_and_alive),
+		cmocka_unit_test(test_not_initialised),
+		cmocka_unit_test(test_stale_layout),
+		cmocka_unit_test(test_stale_record_pid_reuse),
+		cmocka_unit_test(test_claim_release),
+		cmocka_unit_test(test_claim_exhaustion),
+		cmocka_unit_test(test_claim_threads_no_duplicate),
+		cmocka_unit_test(test_release_flush),
+		cmocka_unit_test(test_dead_owner_cache_flushed),
+		cmocka_unit_test(test_notify_exit_code),
+		cmocka_unit_test(test_notify_signal_reap),
+		cmocka_unit_test(test_notify_defer),
+		cmocka_unit_test(test_notify_unregister),
+		cmocka_unit_test(test_notify_bad_args),
+		cmocka_unit_test(test_notify_members),
+		cmocka_unit_test(test_worker_bad_args),
+		cmocka_unit_test(test_cmd_channel),
+		cmocka_unit_test(test_pair_recovery),
+		cmocka_unit_test(test_stubborn_escalation),
+		cmocka_unit_test(test_chain_and_coalesce),
+		cmocka_unit_test(test_res_reset_and_audit),
+		cmocka_unit_test(test_fork_child_restrictions),
+	};
+	int ret = cmocka_run_group_tests(tests, group_setup, group_teardown);
+	rte_mps_fini();
+	rte_eal_cleanup();
+	return ret;
+}

@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-mp-pack contributors
+"""Build the guides and the manual pages with warnings as errors, and check their form.
+
+* ``sphinx-build -W -n --keep-going`` for the HTML guides and for the manual pages,
+  into a temporary directory: any warning, broken reference or missing
+  literalinclude marker fails;
+* every manual page named in conf.py is produced, with its NAME and SYNOPSIS;
+* the RST sources: SPDX header, lines under 100 characters, no tabs or trailing blanks,
+  3-space indentation, DPDK's inclusive naming;
+* literalinclude markers in DPDK's form (``<what>. 8<`` and ``>8 End of <what>.``);
+* figures: SVG files under ``img/``, referenced as ``img/<name>.*`` right after a label and
+  with a caption; every SVG is well-formed, carries the SPDX line, and is used.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PYTHON = '/usr/bin/python3' if os.path.exists('/usr/bin/python3') else sys.executable
+MAX_LINE = 99
+WORDS = re.compile(r'\b(master|slave|whitelist|blacklist)s?\b', re.IGNORECASE)
+
+
+def fail(errors, msg):
+    errors.append(msg)
+    print('FAIL ' + msg)
+
+
+def sphinx(builder, src, out, errors):
+    cmd = [PYTHON, '-m', 'sphinx', '-b', builder, '-W', '-n', '--keep-going', '-q',
+           '-d', os.path.join(out, '.doctrees'), src, os.path.join(out, builder)]
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       timeout=600)
+    if r.returncode != 0:
+        fail(errors, 'sphinx-build -b %s failed (%d):\n%s' % (builder, r.returncode, r.stdout))
+    else:
+        print('ok   sphinx-build -b %s -W -n' % builder)
+    return os.path.join(out, builder)
+
+
+def man_pages(conf_path):
+    ns = {'__file__': conf_path}
+    with open(conf_path, encoding='utf-8') as f:
+        exec(compile(f.read(), conf_path, 'exec'), ns)  # the guides' own conf.py
+    return [m[1] for m in ns.get('man_pages', [])]
+
+
+def check_man(outdir, names, errors):
+    if not names:
+        fail(errors, 'conf.py declares no manual page')
+    for name in names:
+        path = os.path.join(outdir, name + '.1')
+        if not os.path.isfile(path):
+            fail(errors, 'manual page %s.1 was not produced' % name)
+            continue
+        with open(path, encoding='utf-8') as f:
+            text = f.read()
+        for sec in ('.SH NAME', '.SH SYNOPSIS', '.SH DESCRIPTION', '.SH OPTIONS', '.SH EXAMPLES'):
+            if sec not in text:
+                fail(errors, '%s.1 has no %s section' % (name, sec.split()[1]))
+        if not re.search(r'^%s \\- \S' % re.escape(name), text, re.M):
+            fail(errors, '%s.1 has no "name - description" line' % name)
+        else:
+            print('ok   man page %s.1' % name)
+
+
+def rst_files(guides):
+    for root, dirs, files in os.walk(guides):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(('_', '.')))
+        for f in sorted(files):
+            if f.endswith('.rst'):
+                yield os.path.join(root, f)
+
+
+def check_rst(path, rel, errors):
+    with open(path, encoding='utf-8') as f:
+        lines = f.read().split('\n')
+    if not lines[0].startswith('..  SPDX-License-Identifier: BSD-3-Clause'):
+        fail(errors, '%s:1: no SPDX header' % rel)
+    literal_indent = None
+    bullets = []
+    for n, line in enumerate(lines, 1):
+        where = '%s:%d' % (rel, n)
+        if len(line) > MAX_LINE:
+            fail(errors, '%s: line of %d characters (at most %d)' % (where, len(line), MAX_LINE))
+        if '\t' in line:
+            fail(errors, '%s: tab character' % where)
+        if line != line.rstrip():
+            fail(errors, '%s: trailing blank' % where)
+        if n > 3 and WORDS.search(line):
+            fail(errors, '%s: use DPDK inclusive naming (main/worker, allow/block): %s'
+                 % (where, line.strip()))
+        stripped = line.lstrip()
+        indent = len(line) - len(stripped)
+        if literal_indent is not None:
+            if stripped and indent <= literal_indent:
+                literal_indent = None
+            else:
+                continue
+        bm = re.match(r'^(\s*)[*-] ', line)
+        if bm:
+            bullets = [b for b in bullets if b < len(bm.group(1))] + [len(bm.group(1))]
+        elif stripped:
+            bullets = [b for b in bullets if b < indent]
+        # Directive bodies are indented by 3; a bullet's text continues 2 further in.
+        if n > 3 and stripped and indent % 3 != 0 and not (bullets and indent == bullets[-1] + 2):
+            fail(errors, '%s: indentation of %d is not a multiple of 3' % (where, indent))
+        if re.match(r'\.\. (code-block|literalinclude|code)::', stripped) or \
+                (stripped.endswith('::') and not stripped.startswith('.. ')):
+            literal_indent = indent
+        m = re.match(r':start-after: (.*)$', stripped)
+        if m and not m.group(1).endswith(' 8<'):
+            fail(errors, '%s: start marker must end with " 8<" (DPDK form)' % where)
+        m = re.match(r':end-before: (.*)$', stripped)
+        if m and not m.group(1).startswith('>8 End of '):
+            fail(errors, '%s: end marker must start with ">8 End of " (DPDK form)' % where)
+
+
+def check_figures(guides, errors):
+    used = set()
+    for path in rst_files(guides):
+        rel = os.path.relpath(path, guides)
+        with open(path, encoding='utf-8') as f:
+            lines = f.read().split('\n')
+        for i, line in enumerate(lines):
+            m = re.match(r'^(\s*)\.\. figure:: (\S+)\s*$', line)
+            if not m:
+                continue
+            where = '%s:%d' % (rel, i + 1)
+            target = m.group(2)
+            fm = re.fullmatch(r'img/([a-z0-9_]+)\.\*', target)
+            if not fm:
+                fail(errors, '%s: figure %s is not img/<name>.*' % (where, target))
+                continue
+            svg = os.path.join(os.path.dirname(path), 'img', fm.group(1) + '.svg')
+            if not os.path.isfile(svg):
+                fail(errors, '%s: %s does not exist' % (where, svg))
+                continue
+            used.add(os.path.realpath(svg))
+            prev = [ln for ln in lines[:i] if ln.strip()]
+            if not prev or not re.match(r'^\s*\.\. _figure_[a-z0-9_]+:$', prev[-1]):
+                fail(errors, '%s: figure without a ".. _figure_<name>:" label before it' % where)
+            caption = [ln for ln in lines[i + 1:i + 4] if ln.strip()]
+            if not caption or len(caption[0]) - len(caption[0].lstrip()) <= len(m.group(1)):
+                fail(errors, '%s: figure without a caption' % where)
+            print('ok   figure %s' % os.path.relpath(svg, guides))
+    for root, _, files in os.walk(guides):
+        for f in files:
+            if not f.endswith('.svg'):
+                continue
+            path = os.path.join(root, f)
+            rel = os.path.relpath(path, guides)
+            if os.path.basename(root) != 'img':
+                fail(errors, '%s: figures live under <guide>/img/' % rel)
+            if os.path.realpath(path) not in used:
+                fail(errors, '%s: figure not referenced by any page' % rel)
+            with open(path, encoding='utf-8') as fh:
+                text = fh.read()
+            if 'SPDX-License-Identifier: BSD-3-Clause' not in text[:400]:
+                fail(errors, '%s: no SPDX line' % rel)
+            try:
+                root_el = ET.fromstring(text.encode('utf-8'))
+            except ET.ParseError as e:
+                fail(errors, '%s: not well-formed XML: %s' % (rel, e))
+                continue
+            if not root_el.tag.endswith('svg'):
+                fail(errors, '%s: not an SVG document' % rel)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--source-dir', default=os.environ.get('MP_PACK_SOURCE_DIR',
+                    os.path.abspath(os.path.join(HERE, '..', '..', '..'))))
+    ap.add_argument('--keep', help='build into this directory and keep it')
+    args = ap.parse_args()
+    guides = os.path.join(args.source_dir, 'doc', 'guides')
+    errors = []
+    r = subprocess.run([PYTHON, '-c', 'import sphinx'], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+    if r.returncode != 0:
+        print('SKIP: no Sphinx for %s (apt-get install python3-sphinx)' % PYTHON)
+        return 77
+
+    for path in rst_files(guides):
+        check_rst(path, os.path.relpath(path, guides), errors)
+    check_figures(guides, errors)
+
+    out = args.keep or tempfile.mkdtemp(prefix='mp-doc-')
+    try:
+        sphinx('html', guides, out, errors)
+        man_dir = sphinx('man', guides, out, errors)
+        check_man(man_dir, man_pages(os.path.join(guides, 'conf.py')), errors)
+        html_index = os.path.join(out, 'html', 'index.html')
+        if not os.path.isfile(html_index):
+            fail(errors, 'no index.html produced')
+    finally:
+        if not args.keep:
+            import shutil
+            shutil.rmtree(out, ignore_errors=True)
+
+    if errors:
+        print('%d problem(s) in the guides' % len(errors))
+        return 1
+    print('guides build cleanly')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

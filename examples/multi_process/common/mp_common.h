@@ -70,6 +70,7 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <rte_pause.h>
 
 namespace mpc {
 
@@ -135,6 +136,8 @@ void print_port_table(FILE *out, const std::vector<uint16_t> &ports);
 class TxBuffer {
 public:
 	static constexpr unsigned capacity = 64;
+	/* Attempts after a partial send before the rest is dropped. */
+	static constexpr unsigned retries = 64;
 
 	void init(uint16_t port, uint16_t queue)
 	{
@@ -156,10 +159,12 @@ public:
 	{
 		if (count_ == 0)
 			return 0;
-		unsigned done = 0;
-		for (unsigned tries = 0; tries < 4 && done < count_; tries++)
+		unsigned done = rte_eth_tx_burst(port_, queue_, pkts_, (uint16_t)count_);
+		for (unsigned t = 0; unlikely(done < count_) && t < retries; t++) {
+			rte_pause();
 			done += rte_eth_tx_burst(port_, queue_, pkts_ + done,
 						 (uint16_t)(count_ - done));
+		}
 		if (done < count_) {
 			rte_pktmbuf_free_bulk(pkts_ + done, count_ - done);
 			dropped_ += count_ - done;

@@ -45,6 +45,7 @@ constexpr uint32_t config_version = 1;
 constexpr unsigned max_procs = 64;
 constexpr unsigned burst_size = 64;
 constexpr unsigned mbuf_cache = 512;
+constexpr unsigned tx_retries = 64;
 
 /* What the primary records for every process of the group (a memzone). */
 struct SmpConfig {
@@ -219,10 +220,12 @@ forward_loop(const std::vector<uint16_t> &ports, uint16_t q, Stats &st)
 				continue;
 			const uint16_t out = ports[mpc::paired_index(i)];
 			uint16_t nb_tx = rte_eth_tx_burst(out, q, pkts, nb_rx);
-			/* One retry: a full TX ring usually drains quickly. */
-			if (unlikely(nb_tx < nb_rx))
+			/* A full TX ring usually drains quickly: retry a little. */
+			for (unsigned t = 0; unlikely(nb_tx < nb_rx) && t < tx_retries; t++) {
+				rte_pause();
 				nb_tx += rte_eth_tx_burst(out, q, pkts + nb_tx,
 							  (uint16_t)(nb_rx - nb_tx));
+			}
 			if (unlikely(nb_tx < nb_rx)) {
 				rte_pktmbuf_free_bulk(pkts + nb_tx, nb_rx - nb_tx);
 				st.port[out].drop += nb_rx - nb_tx;
@@ -303,6 +306,16 @@ main(int argc, char **argv)
 
 	print_stats(a, ports, st);
 	cfg->procs[a.proc_id].release();
+	/* The last process out stops the ports; others may still use them. */
+	bool last = true;
+	for (unsigned i = 0; i < a.num_procs; i++)
+		if (mpc::OwnerSlot::word_alive(cfg->procs[i].owner.load()))
+			last = false;
+	if (primary && last)
+		for (uint16_t port : ports) {
+			rte_eth_dev_stop(port);
+			rte_eth_dev_close(port);
+		}
 	if (ret == 0)
 		rte_mps_fini();
 	rte_eal_cleanup();

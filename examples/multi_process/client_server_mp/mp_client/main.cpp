@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mp-pack contributors
+ */
+
+/*
+ * Client/server multi-process: a client.
+ *
+ * A secondary process that creates nothing: it finds the server's memzone,
+ * its own ring and the ports by name, takes packets from the ring in the
+ * largest bursts available and sends each one out of the port paired with
+ * the one it came in on, through its own TX queue, with buffered TX that is
+ * flushed when a buffer fills or the ring runs dry. It may be killed and
+ * started again at any time; the server carries on.
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_memzone.h>
+#include <rte_mempool.h>
+#include <rte_mpsupport.h>
+#include <rte_prefetch.h>
+#include <rte_ring.h>
+
+#include "cs_shared.h"
+#include "mp_common.h"
+
+namespace {
+
+/* As much as the ring can hold at once is the largest useful burst. */
+constexpr unsigned read_size = 512;
+
+cs::Info *info;
+unsigned client_id;
+
+unsigned
+parse_args(int argc, char **argv)
+{
+	unsigned long v = 0;
+	bool have_id = false;
+	int opt;
+
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt(argc, argv, ":n:")) != -1) {
+		switch (opt) {
+		case 'n':
+			if (mpc::parse_uint(optarg, UINT16_MAX, &v) != 0)
+				mpc::fail("invalid client id '%s'", optarg);
+			have_id = true;
+			break;
+		case ':':
+			mpc::fail("option '%s' needs a value", argv[optind - 1]);
+		default:
+			mpc::fail("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		mpc::fail("unexpected argument '%s'", argv[optind]);
+	if (!have_id)
+		mpc::fail("usage: %s [EAL options] -- -n CLIENT_ID", mpc::app_name());
+	return (unsigned)v;
+}
+
+/* Take our id: refuse it if a live client has it, wait for the server to
+ * clean up after a dead one. */
+void
+claim_id()
+{
+	int other = 0;
+
+	for (int i = 0; i < 300; i++) {
+		int ret = info->owner[client_id].claim(false, &other);
+		if (ret == 0)
+			return;
+		if (ret == -EBUSY)
+			mpc::fail("client id %u is already running (pid %d)", client_id, other);
+		rte_delay_ms(10);
+	}
+	mpc::fail("client id %u: the server has not released the exited pid %d within 3 s",
+		  client_id, other);
+}
+
+struct Tx {
+	mpc::TxBuffer buf[cs::max_ports];	/* by input port index */
+	unsigned nb_ports;
+
+	void flush_all()
+	{
+		for (unsigned i = 0; i < nb_ports; i++)
+			buf[i].flush();
+	}
+	/* Counters carry on from a previous instance of this id (base). */
+	void publish(cs::ClientStats &st, uint64_t rx, const cs::ClientStats &base)
+	{
+		uint64_t tx = base.tx, drop = base.drop;
+		for (unsigned i = 0; i < nb_ports; i++) {
+			tx += buf[i].sent();
+			drop += buf[i].dropped();
+		}
+		st.rx = rx;
+		st.tx = tx;
+		st.drop = drop;
+	}
+};
+
+/* >8 Start of the client loop. */
+/*
+ * Take what is in the ring, route each packet to the buffer of its output
+ * port, send a buffer when full and everything when the ring is empty.
+ * Returns the number of packets taken.
+ */
+inline unsigned
+poll_once(struct rte_ring *ring, Tx &tx)
+{
+	void *objs[read_size];
+
+	const unsigned n = rte_ring_dequeue_burst(ring, objs, read_size, nullptr);
+	if (n == 0) {
+		tx.flush_all();
+		return 0;
+	}
+	for (unsigned k = 0; k < n; k++) {
+		const uintptr_t v = (uintptr_t)objs[k];
+		auto *m = reinterpret_cast<struct rte_mbuf *>(v & ~cs::port_tag_mask);
+		/* The device reads the header when sending: start fetching it now. */
+		rte_prefetch0(m);
+		/* Buffer i holds the packets that arrived on port index i and
+		 * leave on its pair. */
+		tx.buf[v & cs::port_tag_mask].add(m);
+	}
+	return n;
+}
+/* >8 End of the client loop. */
+
+} /* namespace */
+
+int
+main(int argc, char **argv)
+{
+	mpc::set_app_name(argv[0]);
+	mpc::install_signal_handlers();
+
+	int ret = rte_eal_init(argc, argv);
+	if (ret < 0) {
+		fprintf(stderr, "%s: error: cannot initialise EAL: %s\n", mpc::app_name(),
+			rte_strerror(rte_errno));
+		return EXIT_FAILURE;
+	}
+	mpc::set_eal_up(true);
+	argc -= ret;
+	argv += ret;
+
+	client_id = parse_args(argc, argv);
+	if (rte_eal_process_type() != RTE_PROC_SECONDARY)
+		mpc::fail("mp_client must run as a secondary process: start mp_server first "
+			  "(with the same --file-prefix)");
+
+	const struct rte_memzone *mz = rte_memzone_lookup(cs::info_name);
+	if (mz == nullptr)
+		mpc::fail("no %s memzone: the primary is not mp_server", cs::info_name);
+	info = static_cast<cs::Info *>(mz->addr);
+	if (mz->len < sizeof(cs::Info) ||
+	    __atomic_load_n(&info->magic, __ATOMIC_ACQUIRE) != cs::info_magic ||
+	    info->version != cs::info_version)
+		mpc::fail("memzone %s has magic 0x%" PRIx64 " version %u, expected 0x%" PRIx64
+			  " version %u (server from another build?)", cs::info_name, info->magic,
+			  info->version, cs::info_magic, cs::info_version);
+	if (client_id >= info->num_clients)
+		mpc::fail("client id %u is not below the server's client count %u", client_id,
+			  info->num_clients);
+
+	char name[RTE_RING_NAMESIZE];
+	cs::ring_name(name, sizeof(name), client_id);
+	struct rte_ring *ring = rte_ring_lookup(name);
+	if (ring == nullptr)
+		mpc::fail("cannot find ring %s", name);
+	struct rte_mempool *pool = rte_mempool_lookup(cs::pool_name);
+	if (pool == nullptr)
+		mpc::fail("cannot find mbuf pool %s", cs::pool_name);
+
+	/* Join the group: refuses lcores a live member runs on, and tells the
+	 * server (over IPC) to watch us. */
+	int mps = rte_mps_init();
+	if (mps < 0 && mps != -ENOTSUP)
+		mpc::fail("%s", rte_mps_strerror()[0] ? rte_mps_strerror() : rte_strerror(-mps));
+	/* Leave cleanly if the server goes away. */
+	if (mps == 0)
+		rte_mps_exit_notify_register(rte_mps_primary_pid(), 0,
+			[](const struct rte_mps_exit_info *, void *) {
+				mpc::quit_flag.store(true);
+			}, nullptr);
+
+	info->client_lcore[client_id] = rte_lcore_id();
+	claim_id();
+	info->ctl[client_id].leave.store(cs::leave_none, std::memory_order_release);
+
+	static Tx tx;
+	tx.nb_ports = info->nb_ports;
+	for (unsigned i = 0; i < tx.nb_ports; i++)
+		tx.buf[i].init(info->paired[i], (uint16_t)client_id);
+	cs::ClientStats &st = info->client[client_id];
+	const cs::ClientStats base = st;
+	uint64_t rx = base.rx;
+
+	printf("mp_client %u (pid %d) forwarding on lcore %u\n", client_id, (int)getpid(),
+	       rte_lcore_id());
+	fflush(stdout);
+
+	while (!mpc::quit_requested()) {
+		rx += poll_once(ring, tx);
+		tx.publish(st, rx, base);
+	}
+
+	/* Ask the server to stop feeding us, then empty the ring. */
+	info->ctl[client_id].leave.store(cs::leave_req, std::memory_order_release);
+	const uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz();
+	while (info->ctl[client_id].leave.load(std::memory_order_acquire) != cs::leave_ack &&
+	       rte_get_timer_cycles() < deadline)
+		rx += poll_once(ring, tx);
+	unsigned n;
+	while ((n = poll_once(ring, tx)) != 0)
+		rx += n;
+	tx.flush_all();
+	tx.publish(st, rx, base);
+	struct rte_mempool_cache *cache = rte_mempool_default_cache(pool, rte_lcore_id());
+	if (cache != nullptr)
+		rte_mempool_cache_flush(cache, pool);
+
+	printf("\nClient %u (pid %d) statistics: rx %" PRIu64 " tx %" PRIu64 " drop %" PRIu64
+	       "\n", client_id, (int)getpid(), st.rx, st.tx, st.drop);
+	fflush(stdout);
+	info->owner[client_id].release();
+	if (mps == 0)
+		rte_mps_fini();
+	rte_eal_cleanup();
+	return 0;
+}

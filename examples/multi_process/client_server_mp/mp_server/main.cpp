@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mp-pack contributors
+ */
+
+/*
+ * Client/server multi-process: the server.
+ *
+ * The primary process. It owns the ports (one RX queue each, one TX queue
+ * per client), the mbuf pool and one ring per client, and publishes the
+ * port configuration in a memzone so that clients need only their id. Its
+ * main lcore receives from every port in turn and hands the packets out
+ * round-robin to the rings of the clients that are running; a second
+ * lcore, if there is one, prints statistics every second. A client that
+ * dies is noticed through librte_mpsupport's exit notification: its ring is
+ * emptied (the mbufs freed and counted) and its id becomes free again.
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_memzone.h>
+#include <rte_mempool.h>
+#include <rte_mpsupport.h>
+#include <rte_ring.h>
+
+#include "cs_shared.h"
+#include "mp_common.h"
+
+namespace {
+
+constexpr unsigned burst_size = 64;
+constexpr unsigned mbuf_cache = 512;
+
+cs::Info *info;
+struct rte_mempool *pool;
+struct rte_ring *rings[cs::max_clients];
+
+/* Server-side view of the clients, touched by the main lcore only. */
+unsigned active[cs::max_clients];	/* ids that get packets, in order */
+unsigned nb_active;
+uint64_t dead_pids[cs::max_clients];	/* exits reported, not yet handled */
+unsigned nb_dead;
+bool exit_notify_ok;
+
+struct Args {
+	uint64_t portmask = 0;
+	unsigned num_clients = 0;
+};
+
+Args
+parse_args(int argc, char **argv)
+{
+	Args a;
+	unsigned long v;
+	int opt;
+
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt(argc, argv, ":p:n:")) != -1) {
+		switch (opt) {
+		case 'p':
+			if (mpc::parse_portmask(optarg, &a.portmask) != 0)
+				mpc::fail("invalid portmask '%s' (hexadecimal, non-zero)", optarg);
+			break;
+		case 'n':
+			if (mpc::parse_uint(optarg, cs::max_clients, &v) != 0 || v == 0)
+				mpc::fail("invalid number of clients '%s' (1..%u)", optarg,
+					  cs::max_clients);
+			a.num_clients = (unsigned)v;
+			break;
+		case ':':
+			mpc::fail("option '%s' needs a value", argv[optind - 1]);
+		default:
+			mpc::fail("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		mpc::fail("unexpected argument '%s'", argv[optind]);
+	if (a.portmask == 0 || a.num_clients == 0)
+		mpc::fail("usage: %s [EAL options] -- -p PORTMASK -n NUM_CLIENTS",
+			  mpc::app_name());
+	return a;
+}
+
+/* Pool, rings, ports and the info memzone. */
+void
+init(const Args &a, const std::vector<uint16_t> &ports)
+{
+	const struct rte_memzone *mz = rte_memzone_reserve(cs::info_name, sizeof(cs::Info),
+							    rte_socket_id(), 0);
+	if (mz == nullptr)
+		mpc::fail("cannot reserve memzone %s: %s", cs::info_name,
+			  rte_strerror(rte_errno));
+	info = static_cast<cs::Info *>(mz->addr);
+	memset(static_cast<void *>(info), 0, sizeof(*info));
+
+	const unsigned nb_ports = (unsigned)ports.size();
+	/* RX and TX rings of the ports, the client rings, every lcore cache. */
+	const unsigned nb_mbufs = nb_ports * (1 + a.num_clients) * 1024 +
+		a.num_clients * cs::ring_size + (a.num_clients + 2) * mbuf_cache * 2 + 8192;
+	pool = rte_pktmbuf_pool_create(cs::pool_name, nb_mbufs, mbuf_cache, 0,
+				       RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+	if (pool == nullptr)
+		mpc::fail("cannot create mbuf pool %s (%u mbufs): %s", cs::pool_name, nb_mbufs,
+			  rte_strerror(rte_errno));
+
+	for (unsigned c = 0; c < a.num_clients; c++) {
+		char name[RTE_RING_NAMESIZE];
+		cs::ring_name(name, sizeof(name), c);
+		rings[c] = rte_ring_create(name, cs::ring_size, rte_socket_id(),
+					   RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (rings[c] == nullptr)
+			mpc::fail("cannot create ring %s: %s", name, rte_strerror(rte_errno));
+	}
+
+	/* One RX queue read by the server, one TX queue per client. */
+	for (uint16_t port : ports) {
+		std::string err;
+		if (mpc::port_init(port, pool, 1, (uint16_t)a.num_clients, err) != 0)
+			mpc::fail("%s", err.c_str());
+	}
+
+	for (unsigned i = 0; i < nb_ports; i++) {
+		info->port_ids[i] = ports[i];
+		info->paired[i] = ports[mpc::paired_index(i)];
+	}
+	info->nb_ports = nb_ports;
+	info->num_clients = a.num_clients;
+	info->server_pid = (uint32_t)getpid();
+	info->version = cs::info_version;
+	/* Written last: a client that sees the magic sees the rest. */
+	__atomic_store_n(&info->magic, cs::info_magic, __ATOMIC_RELEASE);
+}
+
+/* Exit callback (deferred: runs on the main lcore from refresh_clients). */
+void
+on_member_exit(const struct rte_mps_exit_info *ei, void *arg)
+{
+	RTE_SET_USED(arg);
+	if (nb_dead < cs::max_clients)
+		dead_pids[nb_dead++] = (uint64_t)ei->pid;
+}
+
+/* Free what a dead client left behind and make its id available. */
+void
+recycle_client(unsigned c)
+{
+	void *objs[burst_size];
+	unsigned n, total = 0;
+	const uint64_t word = info->owner[c].owner.load(std::memory_order_acquire);
+
+	while ((n = rte_ring_dequeue_burst(rings[c], objs, burst_size, nullptr)) != 0) {
+		for (unsigned k = 0; k < n; k++)
+			objs[k] = (void *)((uintptr_t)objs[k] & ~cs::port_tag_mask);
+		rte_pktmbuf_free_bulk(reinterpret_cast<struct rte_mbuf **>(objs), n);
+		total += n;
+	}
+	/* The free mbufs in the dead client's mempool cache go back too. */
+	const unsigned lcore = info->client_lcore[c];
+	struct rte_mempool_cache *cache = rte_mempool_default_cache(pool, lcore);
+	if (cache != nullptr)
+		rte_mempool_cache_flush(cache, pool);
+	info->server[c].drained += total;
+	info->ctl[c].leave.store(cs::leave_none, std::memory_order_relaxed);
+	uint64_t expected = word;
+	info->owner[c].owner.compare_exchange_strong(expected, 0, std::memory_order_acq_rel);
+	printf("mp_server: client %u (pid %d) exited; %u packets in its ring freed\n", c,
+	       mpc::OwnerSlot::pid_of(word), total);
+	fflush(stdout);
+}
+
+/*
+ * Every millisecond: handle client exits, answer clients that leave, and
+ * rebuild the list of clients to feed.
+ */
+void
+refresh_clients()
+{
+	const unsigned num_clients = info->num_clients;
+
+	if (exit_notify_ok) {
+		rte_mps_exit_notify_poll();
+		for (unsigned d = 0; d < nb_dead; d++)
+			for (unsigned c = 0; c < num_clients; c++) {
+				uint64_t w = info->owner[c].owner.load(std::memory_order_acquire);
+				if (w != 0 && (uint64_t)mpc::OwnerSlot::pid_of(w) == dead_pids[d] &&
+				    !mpc::OwnerSlot::word_alive(w))
+					recycle_client(c);
+			}
+		nb_dead = 0;
+	} else {
+		/* Without the library, look at /proc ten times a second. */
+		static unsigned tick;
+		if (++tick % 100 == 0)
+			for (unsigned c = 0; c < num_clients; c++) {
+				uint64_t w = info->owner[c].owner.load(std::memory_order_acquire);
+				if (w != 0 && !mpc::OwnerSlot::word_alive(w))
+					recycle_client(c);
+			}
+	}
+
+	nb_active = 0;
+	for (unsigned c = 0; c < num_clients; c++) {
+		if (info->owner[c].owner.load(std::memory_order_acquire) == 0)
+			continue;
+		uint32_t leave = info->ctl[c].leave.load(std::memory_order_acquire);
+		if (leave == cs::leave_req) {
+			/* No more packets for it from now on. */
+			info->ctl[c].leave.store(cs::leave_ack, std::memory_order_release);
+			continue;
+		}
+		if (leave == cs::leave_none)
+			active[nb_active++] = c;
+	}
+}
+
+/* >8 Start of the distribution loop. */
+/* Receive from every port in turn; deal the packets out to the clients. */
+void
+distribute_loop()
+{
+	struct rte_mbuf *pkts[burst_size];
+	void *stage[cs::max_clients][burst_size];
+	unsigned staged[cs::max_clients] = {};
+	unsigned rr = 0;
+	const unsigned nb_ports = info->nb_ports;
+	const uint64_t refresh_period = rte_get_tsc_hz() / 1000;
+	uint64_t next_refresh = 0;
+
+	while (!mpc::quit_requested()) {
+		const uint64_t now = rte_rdtsc();
+		if (now >= next_refresh) {
+			refresh_clients();
+			next_refresh = now + refresh_period;
+		}
+		/* With no client running, leave the packets in the ports. */
+		if (nb_active == 0) {
+			rte_pause();
+			continue;
+		}
+
+		for (unsigned i = 0; i < nb_ports; i++) {
+			const uint16_t nb_rx = rte_eth_rx_burst(info->port_ids[i], 0, pkts,
+								burst_size);
+			if (nb_rx == 0)
+				continue;
+			info->port[i].rx += nb_rx;
+
+			/* Round-robin, packet by packet; the port index rides in the pointer. */
+			for (unsigned k = 0; k < nb_rx; k++) {
+				const unsigned c = active[rr];
+				rr = rr + 1 == nb_active ? 0 : rr + 1;
+				stage[c][staged[c]++] = (void *)((uintptr_t)pkts[k] | i);
+			}
+			for (unsigned a = 0; a < nb_active; a++) {
+				const unsigned c = active[a];
+				const unsigned n = staged[c];
+				if (n == 0)
+					continue;
+				const unsigned done = rte_ring_enqueue_burst(rings[c], stage[c], n,
+									     nullptr);
+				info->server[c].enqueued += done;
+				if (unlikely(done < n)) {
+					/* Ring full: drop and count, never leak. */
+					for (unsigned k = done; k < n; k++)
+						rte_pktmbuf_free((struct rte_mbuf *)
+							((uintptr_t)stage[c][k] & ~cs::port_tag_mask));
+					info->server[c].dropped += n - done;
+				}
+				staged[c] = 0;
+			}
+		}
+	}
+}
+/* >8 End of the distribution loop. */
+
+void
+print_stats(FILE *out)
+{
+	fprintf(out, "PORTS\n");
+	for (unsigned i = 0; i < info->nb_ports; i++) {
+		struct rte_eth_stats st;
+		memset(&st, 0, sizeof(st));
+		rte_eth_stats_get(info->port_ids[i], &st);
+		fprintf(out, "  port %u: rx %" PRIu64 " (server %" PRIu64 ") tx %" PRIu64
+			" rx-missed %" PRIu64 "\n", info->port_ids[i], st.ipackets,
+			info->port[i].rx, st.opackets, st.imissed);
+	}
+	fprintf(out, "CLIENTS\n");
+	for (unsigned c = 0; c < info->num_clients; c++) {
+		const uint64_t w = info->owner[c].owner.load(std::memory_order_relaxed);
+		fprintf(out, "  client %u: enqueued %" PRIu64 " dropped %" PRIu64 " drained %" PRIu64
+			" | client rx %" PRIu64 " tx %" PRIu64 " drop %" PRIu64 " | %s",
+			c, info->server[c].enqueued, info->server[c].dropped,
+			info->server[c].drained, info->client[c].rx, info->client[c].tx,
+			info->client[c].drop, w ? "pid " : "not running\n");
+		if (w)
+			fprintf(out, "%d\n", mpc::OwnerSlot::pid_of(w));
+	}
+	fflush(out);
+}
+
+/* Second lcore: statistics once a second. */
+int
+stats_lcore(void *arg)
+{
+	RTE_SET_USED(arg);
+	uint64_t next = rte_get_timer_cycles();
+	const uint64_t hz = rte_get_timer_hz();
+
+	while (!mpc::quit_requested()) {
+		if (rte_get_timer_cycles() < next) {
+			rte_delay_ms(10);
+			continue;
+		}
+		next += hz;
+		printf("\n== mp_server statistics ==\n");
+		print_stats(stdout);
+	}
+	return 0;
+}
+
+} /* namespace */
+
+int
+main(int argc, char **argv)
+{
+	mpc::set_app_name(argv[0]);
+	mpc::install_signal_handlers();
+
+	int ret = rte_eal_init(argc, argv);
+	if (ret < 0) {
+		fprintf(stderr, "%s: error: cannot initialise EAL: %s\n", mpc::app_name(),
+			rte_strerror(rte_errno));
+		return EXIT_FAILURE;
+	}
+	mpc::set_eal_up(true);
+	argc -= ret;
+	argv += ret;
+
+	const Args a = parse_args(argc, argv);
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		mpc::fail("mp_server must be the primary process (another primary runs with this "
+			  "--file-prefix)");
+
+	std::vector<uint16_t> ports;
+	std::string err;
+	if (mpc::ports_from_mask(a.portmask, ports, err) != 0)
+		mpc::fail("%s", err.c_str());
+	if (ports.size() % 2 != 0)
+		mpc::fail("portmask 0x%" PRIx64 " selects %zu ports; an even number is needed",
+			  a.portmask, ports.size());
+	if (ports.size() > cs::max_ports)
+		mpc::fail("portmask 0x%" PRIx64 " selects %zu ports; at most %u", a.portmask,
+			  ports.size(), cs::max_ports);
+
+	int mps = rte_mps_init();
+	if (mps < 0 && mps != -ENOTSUP)
+		mpc::fail("%s", rte_mps_strerror()[0] ? rte_mps_strerror() : rte_strerror(-mps));
+
+	init(a, ports);
+
+	/* Learn of every secondary's exit as it happens. */
+	if (mps == 0 && rte_mps_exit_notify_register(RTE_MPS_PID_MEMBERS, RTE_MPS_NOTIFY_DEFER,
+						     on_member_exit, nullptr) >= 0)
+		exit_notify_ok = true;
+	printf("mp_server: %u clients, %zu ports, client exits seen by %s\n", a.num_clients,
+	       ports.size(), exit_notify_ok ? "mpsupport exit notification" : "polling /proc");
+	fflush(stdout);
+
+	const unsigned stats_id = rte_get_next_lcore(rte_lcore_id(), 1, 0);
+	const bool have_stats = stats_id < RTE_MAX_LCORE;
+	if (have_stats)
+		rte_eal_remote_launch(stats_lcore, nullptr, stats_id);
+
+	distribute_loop();
+
+	if (have_stats)
+		rte_eal_wait_lcore(stats_id);
+	printf("\n== mp_server final statistics ==\n");
+	print_stats(stdout);
+	if (mps == 0)
+		rte_mps_fini();
+	rte_eal_cleanup();
+	return 0;
+}

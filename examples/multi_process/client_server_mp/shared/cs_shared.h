@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mp-pack contributors
+ */
+
+/*
+ * What mp_server and mp_client agree on: object names and the layout of the
+ * memzone in which the server publishes its configuration and in which both
+ * sides keep their counters.
+ */
+
+#ifndef CS_SHARED_H
+#define CS_SHARED_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <atomic>
+
+#include <rte_common.h>
+#include <rte_ethdev.h>
+
+#include "mp_common.h"
+
+namespace cs {
+
+constexpr const char *info_name = "mpcs_info";
+constexpr const char *pool_name = "mpcs_mbuf_pool";
+constexpr uint64_t info_magic = UINT64_C(0x31534350504d5343); /* "CSMPPCS1" */
+constexpr uint32_t info_version = 1;
+constexpr unsigned max_clients = 32;
+constexpr unsigned ring_size = 2048;
+/* The ring's usable capacity (one slot stays empty). */
+constexpr unsigned ring_capacity = ring_size - 1;
+
+/* Name of client n's ring. */
+static inline void
+ring_name(char *buf, size_t len, unsigned client)
+{
+	snprintf(buf, len, "mpcs_client_ring_%u", client);
+}
+
+/*
+ * The server hands the client the input port's index inside the mbuf
+ * pointer: mbufs are cache-line aligned, so the low bits are free. The
+ * client then picks its output without reading the mbuf header, which is
+ * still in the server core's cache.
+ */
+constexpr uintptr_t port_tag_mask = RTE_CACHE_LINE_SIZE - 1;
+constexpr unsigned max_ports = RTE_CACHE_LINE_SIZE;
+
+/* Counters the server keeps per client. */
+struct alignas(RTE_CACHE_LINE_SIZE) ServerClientStats {
+	uint64_t enqueued;	/* handed to the client's ring */
+	uint64_t dropped;	/* ring full: freed by the server */
+	uint64_t drained;	/* left in the ring of a dead client: freed */
+};
+
+/* Counters each client keeps (written by the client only). */
+struct alignas(RTE_CACHE_LINE_SIZE) ClientStats {
+	uint64_t rx;		/* taken from the ring */
+	uint64_t tx;		/* sent */
+	uint64_t drop;		/* refused by the device, freed */
+};
+
+/* Per-port counters of the server (written by the server only). */
+struct alignas(RTE_CACHE_LINE_SIZE) ServerPortStats {
+	uint64_t rx;
+};
+
+/*
+ * Leaving handshake, so that a client stopping on a signal loses nothing:
+ * the client sets leave = leave_req, the server stops feeding it and
+ * answers leave_ack, the client empties its ring and releases its id.
+ */
+enum : uint32_t { leave_none = 0, leave_req = 1, leave_ack = 2 };
+struct alignas(RTE_CACHE_LINE_SIZE) ClientCtl {
+	std::atomic<uint32_t> leave;
+};
+
+/* The memzone: server configuration plus everyone's counters. */
+struct Info {
+	uint64_t magic;
+	uint32_t version;
+	uint32_t num_clients;
+	uint32_t nb_ports;
+	uint32_t server_pid;
+	uint16_t port_ids[max_ports];		/* port index -> port id */
+	uint16_t paired[max_ports];		/* port index -> output port id */
+	uint32_t client_lcore[max_clients];	/* lcore id each client runs on */
+	mpc::OwnerSlot owner[max_clients];	/* pid of the client running id n */
+	ClientCtl ctl[max_clients];
+	ServerClientStats server[max_clients];
+	ClientStats client[max_clients];
+	ServerPortStats port[max_ports];
+};
+
+} /* namespace cs */
+
+#endif /* CS_SHARED_H */

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -48,6 +49,7 @@
 #include <rte_mpsupport.h>
 #include <rte_per_lcore.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -62,6 +64,15 @@
 #define NB_RXD 1024
 #define NB_TXD 1024
 #define MIN_MBUFS 8192
+
+/*
+ * Priority of the main process's threads (the exit notification, the
+ * tracker, the main thread and the parked lcore threads). When lcores share
+ * CPUs with busy-polling workers, a wake-up of the supervisor must preempt
+ * them at once for recovery to take milliseconds. The workers go back to
+ * the default priority. Needs CAP_SYS_NICE; without it nothing changes.
+ */
+#define SUPERVISOR_NICE (-10)
 
 /* Bound on the STOP handshake; the tracker sends SIGKILL after it. */
 #define STOP_TIMEOUT_MS 20
@@ -127,6 +138,7 @@ struct worker {
 	uint64_t launch_ns;
 
 	/* main thread only */
+	uint64_t exit_ns;       /* when the last exit of its process was seen */
 	bool running;
 	bool failed;
 	bool fwd_reported;
@@ -374,6 +386,9 @@ worker_process(const struct worker *w)
 	struct worker_shared *ws = &shm->worker[w->lcore_id];
 	int code = 0;
 
+	/* back to the default priority (see SUPERVISOR_NICE) */
+	setpriority(PRIO_PROCESS, 0, 0);
+
 	/* Ctrl-C reaches the whole process group: only the main reacts. */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
@@ -415,14 +430,17 @@ worker_process(const struct worker *w)
 static void
 worker_exited(const struct rte_mps_exit_info *info, void *arg)
 {
-	const struct worker *w = (const struct worker *)arg;
+	struct worker *w = (struct worker *)arg;
 
+	w->exit_ns = info->detect_ns;
 	if (info->signal != 0)
-		printf("l2fwd_fork: worker %u (lcore %u) pid %d killed by signal %d\n",
-		       w->index, w->lcore_id, (int)info->pid, (int)info->signal);
+		printf("l2fwd_fork: worker %u (lcore %u) pid %d killed by signal %d "
+		       "(seen at %" PRIu64 " ns)\n", w->index, w->lcore_id,
+		       (int)info->pid, (int)info->signal, info->detect_ns);
 	else
-		printf("l2fwd_fork: worker %u (lcore %u) pid %d exited with code %d\n",
-		       w->index, w->lcore_id, (int)info->pid, (int)info->exit_code);
+		printf("l2fwd_fork: worker %u (lcore %u) pid %d exited with code %d "
+		       "(seen at %" PRIu64 " ns)\n", w->index, w->lcore_id,
+		       (int)info->pid, (int)info->exit_code, info->detect_ns);
 }
 
 /*
@@ -450,8 +468,8 @@ worker_launch(void *arg)
 		return pid;
 	}
 	__atomic_store_n(&w->pid, (int32_t)pid, __ATOMIC_RELEASE);
-	printf("l2fwd_fork: worker %u (lcore %u) started, pid %d\n",
-	       w->index, w->lcore_id, (int)pid);
+	printf("l2fwd_fork: worker %u (lcore %u) started, pid %d (launched at %" PRIu64
+	       " ns)\n", w->index, w->lcore_id, (int)pid, w->launch_ns);
 
 	/*
 	 * The library reaps the child once it has read how it ended and queues
@@ -532,6 +550,34 @@ count_leaked_lcores(void)
 	return leaked;
 }
 
+/*
+ * With everything stopped: take every object out of the pool and count
+ * distinct ones. An mbuf freed twice (a double free after a crash) shows
+ * up as a duplicate, which rte_mempool_avail_count() cannot show. The
+ * distinct objects go back; duplicates are not put back twice.
+ */
+static void
+print_pool_check(void)
+{
+	std::vector<void *> objs;
+	void *obj;
+	size_t distinct;
+
+	objs.reserve(pktmbuf_pool->size * 2);
+	/* no worker is left: every lcore's cache can go back to the pool */
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
+		rte_mps_lcore_cache_flush(l);
+	while (objs.size() < pktmbuf_pool->size * 2 &&
+	       rte_mempool_generic_get(pktmbuf_pool, &obj, 1, NULL) == 0)
+		objs.push_back(obj);
+	std::sort(objs.begin(), objs.end());
+	distinct = std::unique(objs.begin(), objs.end()) - objs.begin();
+	printf("l2fwd_fork: pool check: %zu distinct mbufs of %u, %zu duplicates\n",
+	       distinct, pktmbuf_pool->size, objs.size() - distinct);
+	for (size_t i = 0; i < distinct; i++)
+		rte_mempool_generic_put(pktmbuf_pool, &objs[i], 1, NULL);
+}
+
 static void
 print_audit(const char *when)
 {
@@ -580,6 +626,7 @@ static void
 handle_ready(uint64_t ready, uint64_t now)
 {
 	uint64_t group = 0;
+	uint64_t seen = 0;
 	bool young = false;
 	bool failed = false;
 
@@ -589,6 +636,7 @@ handle_ready(uint64_t ready, uint64_t now)
 		if ((ready & (UINT64_C(1) << i)) == 0)
 			continue;
 		group |= UINT64_C(1) << i;
+		seen = RTE_MAX(seen, w->exit_ns);
 		w->running = false;
 		if (now - __atomic_load_n(&w->launch_ns, __ATOMIC_ACQUIRE) <
 		    YOUNG_MS * NS_PER_MS)
@@ -596,6 +644,10 @@ handle_ready(uint64_t ready, uint64_t now)
 	}
 	if (float_proc)
 		rte_mps_lcore_reclaim();
+	if (seen != 0 && seen <= now)
+		printf("l2fwd_fork: workers 0x%" PRIx64 " stopped and reset %.3f ms "
+		       "after the last exit was seen (ready at %" PRIu64 " ns)\n", group,
+		       (double)(now - seen) / (double)NS_PER_MS, now);
 
 	for (unsigned int i = 0; i < nb_workers; i++) {
 		struct worker *w = &workers[i];
@@ -931,6 +983,8 @@ main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	mpc::set_app_name(argv[0]);
+	/* before any thread exists, so that every one of them inherits it */
+	setpriority(PRIO_PROCESS, 0, SUPERVISOR_NICE);
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0)
 		rte_exit(EXIT_FAILURE, "Invalid EAL arguments\n");
@@ -997,6 +1051,7 @@ main(int argc, char **argv)
 	if (float_proc)
 		rte_mps_lcore_reclaim();
 	print_audit("exit");
+	print_pool_check();
 	for (uint16_t port = 0; port < RTE_MAX_ETHPORTS; port++)
 		if (enabled_port_mask & (UINT64_C(1) << port))
 			rte_eth_dev_close(port);

@@ -1,0 +1,216 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-mp-pack contributors
+"""dpdk-l2fwd_fork end to end: forwarding, crash recovery, floating workers, bad input.
+
+Forwarding correctness uses finite input (net_pcap files written here); recovery uses
+net_null ports, which receive without end. Every check is on counts and audit lines,
+never on how long something took; every wait has a bound.
+"""
+
+import os
+import signal
+import time
+
+import pytest
+
+import l2fwd_fork_helpers as h
+
+FLOAT = [pytest.param(False, id='pinned'), pytest.param(True, id='floating')]
+
+
+def test_forwarding_conserves_packets(mp, tmp_path):
+    """Every packet read from a port's pcap comes out of the paired port, rewritten."""
+    counts = {0: 700, 1: 450}
+    vdevs = []
+    for port, n in counts.items():
+        h.write_pcap(str(tmp_path / ('in%d.pcap' % port)),
+                     [h.make_frame(port, i) for i in range(n)])
+        vdevs.append('net_pcap%d,rx_pcap=%s,tx_pcap=%s' % (
+            port, tmp_path / ('in%d.pcap' % port), tmp_path / ('out%d.pcap' % port)))
+    app = h.L2fwdFork(mp, nports=2, vdevs=vdevs, app_args=['-T', '1'])
+    macs = {int(m.group(1)): bytes.fromhex(m.group(2).replace(':', ''))
+            for m in h.RE_MAC.finditer(app.proc.output())}
+    assert sorted(macs) == [0, 1]
+
+    def out_count(port):
+        try:
+            return len(h.read_pcap(str(tmp_path / ('out%d.pcap' % port))))
+        except (AssertionError, OSError):
+            return -1
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (out_count(1) < counts[0] or out_count(0) < counts[1]):
+        app._pump(0.2)
+    code, out = app.stop()
+    h.assert_clean_exit(code, out)
+
+    stats = h.last_port_stats(out)
+    for port, n in counts.items():
+        dst = port ^ 1
+        sent, _, dropped = stats[dst]
+        _, received, _ = stats[port]
+        assert received == n, (port, stats)
+        assert sent + dropped == n, (dst, stats)
+        frames = h.read_pcap(str(tmp_path / ('out%d.pcap' % dst)))
+        assert len(frames) == sent
+        seqs = sorted(int.from_bytes(f[16:20], 'big') for f in frames
+                      if int.from_bytes(f[14:16], 'big') == port)
+        assert seqs == list(range(n)), 'port %d -> %d: lost or duplicated packets' % (port, dst)
+        for f in frames:
+            assert f[0:6] == bytes([2, 0, 0, 0, 0, dst]), f[:12].hex()
+            assert f[6:12] == macs[dst], f[:12].hex()
+
+
+def _kill_and_recover(app, victims):
+    """kill -9 the given workers; wait until each pair runs new forwarding instances."""
+    before = app.wait_all_forwarding()
+    for w in victims:
+        app.kill(before[w])
+    for w in range(app.nworkers):
+        app.wait_new_instance(w, before[w])
+    for w in victims:
+        app.wait_until(lambda: before[w] in app.killed, 10, 'kill of pid %d reported' % before[w])
+        assert app.killed[before[w]] == signal.SIGKILL
+    for pid in before.values():
+        deadline = time.monotonic() + 5
+        while h.pid_exists(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not h.pid_exists(pid), 'old worker %d still alive' % pid
+    return before
+
+
+@pytest.mark.parametrize('floating', FLOAT)
+def test_kill_one_worker(mp, floating):
+    app = h.L2fwdFork(mp, floating=floating)
+    _kill_and_recover(app, [0])
+    _kill_and_recover(app, [1])
+    h.assert_clean_exit(*app.stop())
+
+
+@pytest.mark.parametrize('floating', FLOAT)
+def test_kill_both_workers_of_a_pair(mp, floating):
+    app = h.L2fwdFork(mp, floating=floating)
+    _kill_and_recover(app, [0, 1])
+    h.assert_clean_exit(*app.stop())
+
+
+@pytest.mark.parametrize('floating', FLOAT)
+def test_kill_worker_during_its_restart(mp, floating):
+    app = h.L2fwdFork(mp, floating=floating)
+    first = app.wait_all_forwarding()
+    app.kill(first[0])
+    # the replacement is killed as soon as it is announced, before it forwards
+    app.wait_until(lambda: app.pids.get(0) != first[0], 10, 'worker 0 restarted')
+    second = app.pids[0]
+    try:
+        os.kill(second, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    third = app.wait_new_instance(0, second)
+    assert third not in (first[0], second)
+    app.wait_new_instance(1, first[1])
+    app.wait_all_forwarding()
+    h.assert_clean_exit(*app.stop())
+
+
+def test_floating_workers_take_unique_ids(mp):
+    app = h.L2fwdFork(mp, floating=True)
+    for _ in range(3):
+        pids = app.wait_all_forwarding()
+        ids = [app.forwarding[p][1] for p in pids.values()]
+        assert len(set(ids)) == len(ids), ids
+        assert all(i > 2 for i in ids), 'floating id overlaps an EAL lcore: %s' % ids
+        app.kill(pids[1])
+        app.wait_new_instance(1, pids[1])
+    h.assert_clean_exit(*app.stop())
+
+
+def test_crash_loop_marks_pair_failed(mp):
+    """A worker killed every time it starts: back-off, then its pair is failed; the
+    other pair keeps forwarding and the main stays up."""
+    app = h.L2fwdFork(mp, nports=4, lcores=h.LCORES_2PAIRS)
+    pids = app.wait_all_forwarding(timeout=60)
+    victim = pids[0]
+    killed = set()
+    deadline = time.monotonic() + 60
+    while 0 not in app.failed and time.monotonic() < deadline:
+        pid = app.pids.get(0)
+        if pid and pid not in killed:
+            killed.add(pid)
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        app._pump(0.5)
+    app.wait_until(lambda: {0, 1} <= app.failed, 10, 'pair 0/1 reported failed')
+    assert 'back-off' in app.proc.output()
+    assert victim in killed
+    # the other pair is untouched and still forwarding
+    assert app.pids[2] == pids[2] and app.pids[3] == pids[3]
+    app.proc.signal(signal.SIGUSR1)
+    app.proc.expect(r'audit \(running\)', timeout=10)
+    first = h.last_port_stats(app.proc.output())
+    time.sleep(0.5)
+    code, out = app.stop()
+    h.assert_clean_exit(code, out)
+    final = h.last_port_stats(out)
+    assert final[2][1] > first[2][1] > 0, 'pair 2/3 stopped forwarding: %s %s' % (first, final)
+    assert final[3][1] > first[3][1] > 0, 'pair 2/3 stopped forwarding: %s %s' % (first, final)
+
+
+def test_odd_port_count_forwards_to_itself(mp):
+    app = h.L2fwdFork(mp, nports=3, app_args=['-q', '2'])
+    assert 'odd number of ports' in app.proc.output()
+    assert 'receives on port(s) 2->2' in app.proc.output()
+    pids = app.wait_all_forwarding()
+    assert app.nworkers == 2
+    # worker 1 (port 2) depends on nobody else: only it restarts
+    app.kill(pids[1])
+    app.wait_new_instance(1, pids[1])
+    assert app.pids[0] == pids[0]
+    h.assert_clean_exit(*app.stop())
+
+
+BAD = [
+    pytest.param(['-p', '0'], "invalid portmask '0'", id='portmask-zero'),
+    pytest.param(['-p', 'xyz'], "invalid portmask 'xyz'", id='portmask-garbage'),
+    pytest.param(['-p', '4'], 'port 2 of portmask', id='portmask-missing-port'),
+    pytest.param(['-p', '3', '-q', '0'], "ports per lcore '0'", id='q-zero'),
+    pytest.param(['-p', '3', '-q', '17'], "ports per lcore '17'", id='q-too-big'),
+    pytest.param(['-p', '3', '-T', '86401'], "statistics period '86401'", id='T-too-big'),
+    pytest.param(['-p', '3', '-T', '-1'], "statistics period '-1'", id='T-negative'),
+    pytest.param(['-p', '3', '-x'], "unknown option '-x'", id='unknown-option'),
+    pytest.param(['-q', '1'], 'missing portmask', id='no-portmask'),
+    pytest.param(['-p', 'f'], 'port 2 of portmask', id='more-ports-than-devices'),
+]
+
+
+@pytest.mark.parametrize('args,message', BAD)
+def test_bad_options(mp, args, message):
+    r = mp.run(h.APP, lcores=h.LCORES_1PAIR, vdevs=h.null_vdevs(2), eal_extra=h.EAL_MEM,
+               app_args=args, timeout=60)
+    assert r.returncode != 0, r.stdout
+    errors = [line for line in r.stdout.splitlines() if 'l2fwd_fork: error:' in line]
+    assert len(errors) == 1 and message in errors[0], r.stdout
+    assert 'started, pid' not in r.stdout
+
+
+def test_too_many_ports_for_lcores(mp):
+    r = mp.run(h.APP, lcores=h.LCORES_1PAIR, vdevs=h.null_vdevs(4), eal_extra=h.EAL_MEM,
+               app_args=['-p', 'f'], timeout=60)
+    assert r.returncode != 0
+    assert 'need 4 worker lcores, only 2 given' in r.stdout, r.stdout
+
+
+def test_too_few_lcores(mp):
+    r = mp.run(h.APP, lcores='0@0,1@1', vdevs=h.null_vdevs(2), eal_extra=h.EAL_MEM,
+               app_args=['-p', '3'], timeout=60)
+    assert r.returncode != 0
+    assert 'l2fwd_fork: error: 2 lcores given, at least 3 needed' in r.stdout, r.stdout
+
+
+def test_no_huge_refused(mp):
+    r = mp.run(h.APP, lcores=h.LCORES_1PAIR, vdevs=h.null_vdevs(2),
+               eal_extra=['--no-huge', '-m', '256'], app_args=['-p', '3'], timeout=60)
+    assert r.returncode != 0
+    assert 'l2fwd_fork: error: --no-huge is not supported' in r.stdout, r.stdout
+    assert 'started, pid' not in r.stdout

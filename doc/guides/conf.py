@@ -18,7 +18,7 @@ release = version
 
 extensions = []
 source_suffix = '.rst'
-master_doc = 'index'
+root_doc = 'index'
 # Fragments pulled in with ".. include::" are not documents of their own.
 exclude_patterns = ['_build', '**/*.inc.rst', 'Thumbs.db', '.DS_Store']
 numfig = True

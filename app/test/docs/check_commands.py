@@ -22,7 +22,8 @@ NIC twin
    the device, lcore and file-prefix options.
 
 commands.ini
-   Any other command has a section in commands.ini, named by its exact text, with one of:
+   Any other command has a section in commands.ini whose ``command`` is its exact text, and
+   one of:
    ``run`` (this test runs it as it is, in the directory the section names),
    ``dry`` (this test runs the given variant, which must contain every word of the command in
    order: the command plus flags that make it harmless),
@@ -445,6 +446,16 @@ def main():
     cmap.optionxform = str
     with open(args.map, encoding='utf-8') as f:
         cmap.read_file(f)
+    entries = {}
+    for name in cmap.sections():
+        sec = {k: ' '.join(v.split('\n')) for k, v in cmap[name].items()}
+        if not sec.get('command'):
+            fails.add(os.path.basename(args.map), 'section [%s] has no command' % name)
+            continue
+        if sec['command'] in entries:
+            fails.add(os.path.basename(args.map), 'command of [%s] is listed twice' % name)
+        sec['name'] = name
+        entries[sec['command']] = sec
     used = set()
 
     vdev = []
@@ -452,7 +463,7 @@ def main():
     mapped = []
     for c in commands:
         argv, app = app_command(c)
-        if argv is not None and c.text not in cmap:
+        if argv is not None and c.text not in entries:
             binary, eal, _ = split_eal(argv)
             if app in PEERS:
                 if PEERS[app]['dpdk'] and '--no-pci' not in eal:
@@ -473,16 +484,17 @@ def main():
             else:
                 nic.append((c, argv))
             continue
-        if c.text not in cmap:
+        if c.text not in entries:
             fails.add(c.where(), 'not covered: add a vdev form, or a section in %s: %s'
                       % (os.path.basename(args.map), c.text))
             continue
         used.add(c.text)
-        mapped.append((c, cmap[c.text]))
+        mapped.append((c, entries[c.text]))
 
-    for s in cmap.sections():
-        if s not in used:
-            fails.add(os.path.basename(args.map), 'section [%s] matches no guide command' % s)
+    for text, sec in entries.items():
+        if text not in used:
+            fails.add(os.path.basename(args.map), 'section [%s] matches no guide command: %s'
+                      % (sec['name'], text))
 
     twins = {without_device_opts(argv) for _, argv, _, _ in vdev}
     for c, argv in nic:
@@ -497,7 +509,7 @@ def main():
         kinds = [k for k in ('run', 'dry', 'check', 'e2e', 'tree') if k in sec]
         if len(kinds) != 1:
             fails.add(c.where(), 'commands.ini [%s] needs exactly one of run, dry, check, e2e, '
-                      'tree' % c.text)
+                      'tree' % sec['name'])
             continue
         kind = kinds[0]
         if kind == 'tree':

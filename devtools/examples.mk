@@ -26,18 +26,33 @@ endif
 
 comma := ,
 
-# DPDK's headers are not ours to make -Werror clean: take them as system ones.
+# DPDK's headers are not ours to keep free of warnings: take them as system
+# headers, as the Meson build does.
 PC_CFLAGS := $(patsubst -I%,-isystem%,$(shell $(PKGCONF) --cflags $(PC_MODULES)))
 WARNINGS := -Wall -Wextra -Werror -Wno-missing-field-initializers
 CPPFLAGS += -DALLOW_EXPERIMENTAL_API $(addprefix -I$(SRCDIR)/,$(INCDIRS)) -I$(SRCDIR)
 CFLAGS += -O2 -std=gnu11 $(WARNINGS) $(PC_CFLAGS)
 CXXFLAGS += -O2 -std=c++17 $(WARNINGS) $(PC_CFLAGS)
 LIBDIR := $(shell $(PKGCONF) --variable=libdir librte_mpsupport 2>/dev/null)
-LDFLAGS_SHARED := $(shell $(PKGCONF) --libs $(PC_MODULES)) $(if $(LIBDIR),-Wl$(comma)-rpath$(comma)$(LIBDIR))
-LDFLAGS_STATIC := $(shell $(PKGCONF) --static --libs $(PC_MODULES))
+LDFLAGS_SHARED := $(shell $(PKGCONF) --libs $(PC_MODULES)) \
+	$(if $(LIBDIR),-Wl$(comma)-rpath$(comma)$(LIBDIR))
+# Static: our archive, then DPDK's own static link line (which lists each
+# DPDK archive once; asking for both modules would list them twice).
+LDFLAGS_STATIC := $(if $(LIBDIR),$(LIBDIR)/librte_mpsupport.a) \
+	$(shell $(PKGCONF) --static --libs libdpdk)
 
 # Executables are PIE either way: one set of objects serves both links.
-OBJS := $(patsubst %,$(BUILDDIR)/obj/%.o,$(SRCS))
+# Sources may live above SRCDIR (../common/x.cpp): their objects go to up/.
+obj_of = $(BUILDDIR)/obj/$(subst ../,up/,$(1)).o
+OBJS := $(foreach s,$(SRCS),$(call obj_of,$(s)))
+
+define compile_rule
+$(call obj_of,$(1)): $(SRCDIR)/$(1)
+	@mkdir -p $$(dir $$@)
+	$(if $(filter %.c,$(1)),$$(CC) $$(CPPFLAGS) $$(CFLAGS),$$(CXX) $$(CPPFLAGS) $$(CXXFLAGS)) \
+		-c -o $$@ $$<
+endef
+$(foreach s,$(SRCS),$(eval $(call compile_rule,$(s))))
 
 .PHONY: all shared static clean
 all: shared
@@ -49,14 +64,6 @@ $(BUILDDIR)/$(APP)-shared: $(OBJS)
 
 $(BUILDDIR)/$(APP)-static: $(OBJS)
 	$(CXX) -o $@ $^ $(LDFLAGS) $(LDFLAGS_STATIC) -lpthread
-
-$(BUILDDIR)/obj/%.cpp.o: $(SRCDIR)/%.cpp
-	@mkdir -p $(dir $@)
-	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
-
-$(BUILDDIR)/obj/%.c.o: $(SRCDIR)/%.c
-	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 clean:
 	rm -rf $(BUILDDIR)

@@ -18,9 +18,9 @@ usage() {
 	  asan        gcc with ASan and UBSan, then meson test --suite fast-tests
 	              --suite mp-tests in it
 	  install     meson install of gcc-release-shared into a staging prefix
-	  make        each example built with plain make and pkg-config against
-	              the staged librte_mpsupport and the system (or
-	              PKG_CONFIG_PATH) libdpdk, through devtools/examples.mk
+	  make        each example built with plain make and pkg-config, shared
+	              and static, against the staged librte_mpsupport and the
+	              system (or PKG_CONFIG_PATH) libdpdk, by devtools/examples.mk
 	  dpdk-tree   a build against a DPDK build tree through its
 	              meson-uninstalled pkg-config files; only when
 	              \$DPDK_BUILD_DIR is set
@@ -131,6 +131,18 @@ build() {
 	run nice ninja -C "$dir" -j "$jobs"
 }
 
+# DPDK's static link line names libsystemd: its -dev package must be there.
+need_static_deps() {
+	$dry && return 0
+	[ -e /usr/lib/x86_64-linux-gnu/libsystemd.so ] && return 0
+	pkg-config --exists libsystemd && return 0
+	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 ; then
+		echo "    apt-get install libsystemd-dev (static DPDK links with -lsystemd)"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q libsystemd-dev \
+			>> "$log" 2>&1
+	fi
+}
+
 matrix_step() {
 	IFS=- read -r cc bt lib <<- EOF
 	$1
@@ -138,6 +150,7 @@ matrix_step() {
 	if [ "$cc" = gcc ] ; then cxx=g++ ; else cxx=clang++ ; fi
 	opts="-Dbuildtype=$bt"
 	if [ "$lib" = static ] ; then
+		need_static_deps
 		opts="$opts -Ddefault_library=static -Dprefer_static=true"
 	else
 		opts="$opts -Ddefault_library=shared"
@@ -187,6 +200,7 @@ make_step() {
 	if ! $dry && [ ! -d "$pkgdir" ] ; then
 		install_step || return 1
 	fi
+	need_static_deps
 	status=0
 	for frag in $(cd "$srcdir" && find examples -mindepth 2 -name meson.build | sort) ; do
 		exdir=$(dirname "$frag")
@@ -197,11 +211,17 @@ make_step() {
 		run env PKG_CONFIG_PATH="$pkgdir${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}" \
 			make -s -j "$jobs" -f "$srcdir/devtools/examples.mk" \
 			APP="$app" SRCDIR="$srcdir/$exdir" SRCS="$srcs" INCDIRS="$incs" \
-			BUILDDIR="$builds/make/$app" shared || status=1
+			BUILDDIR="$builds/make/$app" shared static || status=1
 		# The binary must find librte_mpsupport in the staging prefix.
 		if ! $dry && [ -x "$builds/make/$app/$app-shared" ] &&
 				ldd "$builds/make/$app/$app-shared" | grep -q 'not found' ; then
 			echo "$app-shared: unresolved libraries" >> "$log"
+			status=1
+		fi
+		# The static one must not need librte_mpsupport.so at all.
+		if ! $dry && [ -x "$builds/make/$app/$app-static" ] &&
+				ldd "$builds/make/$app/$app-static" | grep -q librte_mpsupport ; then
+			echo "$app-static: links librte_mpsupport.so" >> "$log"
 			status=1
 		fi
 	done

@@ -67,7 +67,9 @@ check_message() {
 		hex12 = hex12 hex12
 		sob = "^Signed-off-by: [^<>]*[^ <>] <[^<> @]+@[^<> ]+>$"
 	}
-	/^#/ && msgmode { next }
+	# A commit-msg hook gets comments, and after "git commit -v" a diff.
+	msgmode && /^# -+ >8 -+$/ { cut = 1 }
+	cut || (/^#/ && msgmode) { next }
 	NR == 1 {
 		subject = $0
 		if (length(subject) > 60)

@@ -22,6 +22,7 @@ usage() {
 	  - with -b, every C symbol of the static library in the
 	    .text.experimental section (__rte_experimental) is in EXPERIMENTAL,
 	    and every global rte_* C symbol is in version.map;
+	  - __rte_experimental stands alone on the line before the return type;
 	  - every public header has extern "C" guards and compiles alone, and
 	    included twice, as C (\$CC, default cc) and as C++ (\$CXX, default
 	    c++, -std=c++17) with -Wall -Wextra -Werror and the flags of
@@ -239,6 +240,9 @@ for libdir in libdirs:
         if funcs and 'extern "C"' not in text:
             problem(lib, '%s declares functions without extern "C" guards'
                     % os.path.basename(hdr))
+        for m in re.finditer(r'(?m)^[ \t]*__rte_experimental[ \t]+(\S.*)$', text):
+            problem(lib, '%s: put __rte_experimental alone on the line before "%s"'
+                    % (os.path.basename(hdr), m.group(1).strip()))
         if not args.no_headers:
             compile_header(lib, hdr, libdir)
     for fn, exp in sorted(declared.items()):

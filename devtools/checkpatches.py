@@ -68,6 +68,7 @@ LIB_TOKENS = [
 FORMAT_LL = re.compile(r'%[-+ #0]*[0-9*]*(?:\.[0-9*]+)?ll[xXud]')
 FIGURE = re.compile(r'^\s*\.\.\s+figure::\s*(\S+)')
 SPDX = 'SPDX-License-Identifier:'
+LICENSE = SPDX + ' BSD-3-Clause'
 
 
 class FileDiff:
@@ -287,9 +288,13 @@ class Checker:
 
         if fd.new and not matches(path, SPDX_EXEMPT):
             head = [t for n, t in fd.added if n <= 3]
-            if not any(SPDX in t for t in head):
+            tags = [t for t in head if SPDX in t]
+            if not tags:
                 self.report(problems, 'spdx', path, 1,
                             'new file without "%s" in its first lines' % SPDX)
+            elif LICENSE not in tags[0]:
+                self.report(problems, 'spdx', path, 1,
+                            'new file not under %s, the license of the pack' % LICENSE, tags[0])
 
         for n, t in fd.added:
             if text_rules:

@@ -24,8 +24,7 @@ typedef int (*rte_good_cb)(void *arg);
  * @return
  *   The count.
  */
-__rte_experimental
-uint32_t
+__rte_experimental uint32_t
 rte_good_count(void);
 
 /**

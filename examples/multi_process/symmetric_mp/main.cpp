@@ -124,7 +124,7 @@ parse_args(int argc, char **argv)
 	return a;
 }
 
-/* >8 Start of port initialisation. */
+/* Port initialisation. 8< */
 /* Primary: create the pool, configure every port with one queue pair per process. */
 struct rte_mempool *
 primary_init(const Args &a, const std::vector<uint16_t> &ports, SmpConfig **cfg_out)
@@ -205,7 +205,7 @@ struct Stats {
 	mpc::PortCounters port[RTE_MAX_ETHPORTS];
 };
 
-/* >8 Start of the forwarding loop. */
+/* Forwarding loop. 8< */
 /* Poll queue q of every port, send to queue q of its pair, until a signal. */
 void
 forward_loop(const std::vector<uint16_t> &ports, uint16_t q, Stats &st)

@@ -115,7 +115,7 @@ struct Tx {
 	}
 };
 
-/* >8 Start of the client loop. */
+/* Client loop. 8< */
 /*
  * Take what is in the ring, route each packet to the buffer of its output
  * port, send a buffer when full and everything when the ring is empty.

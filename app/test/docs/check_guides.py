@@ -11,7 +11,8 @@
   3-space indentation, DPDK's inclusive naming;
 * literalinclude markers in DPDK's form (``<what>. 8<`` and ``>8 End of <what>.``);
 * figures: SVG files under ``img/``, referenced as ``img/<name>.*`` right after a label and
-  with a caption; every SVG is well-formed, carries the SPDX line, and is used.
+  with a caption; every SVG is well-formed, carries the SPDX line, and is used;
+* doc/guides/meson.build lists every source, code shown included, so that ninja rebuilds.
 """
 
 import argparse
@@ -174,6 +175,29 @@ def check_figures(guides, errors):
                 fail(errors, '%s: not an SVG document' % rel)
 
 
+def check_meson_sources(guides, errors):
+    """Every source of the guides is listed in meson.build, so that ninja rebuilds on change."""
+    with open(os.path.join(guides, 'meson.build'), encoding='utf-8') as f:
+        listed = {os.path.normpath(os.path.join(guides, m))
+                  for m in re.findall(r"^\s+'([^']+)',\s*$", f.read(), re.M)}
+    wanted = set()
+    for root, dirs, files in os.walk(guides):
+        dirs[:] = [d for d in dirs if not d.startswith(('_', '.'))]
+        for name in files:
+            path = os.path.join(root, name)
+            if name.endswith(('.rst', '.svg', '.py')):
+                wanted.add(os.path.normpath(path))
+            if name.endswith('.rst'):
+                with open(path, encoding='utf-8') as f:
+                    for m in re.finditer(r'literalinclude:: (\S+)', f.read()):
+                        wanted.add(os.path.normpath(os.path.join(root, m.group(1))))
+    for path in sorted(wanted - listed):
+        fail(errors, 'doc/guides/meson.build does not list %s'
+             % os.path.relpath(path, guides))
+    if not wanted - listed:
+        print('ok   doc/guides/meson.build lists all %d sources' % len(wanted))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--source-dir', default=os.environ.get('MP_PACK_SOURCE_DIR',
@@ -191,6 +215,7 @@ def main():
     for path in rst_files(guides):
         check_rst(path, os.path.relpath(path, guides), errors)
     check_figures(guides, errors)
+    check_meson_sources(guides, errors)
 
     out = args.keep or tempfile.mkdtemp(prefix='mp-doc-')
     try:

@@ -24,6 +24,8 @@ exclude_patterns = ['_build', '**/*.inc.rst', 'Thumbs.db', '.DS_Store']
 numfig = True
 numfig_format = {'figure': 'Fig. %s', 'table': 'Table %s', 'code-block': 'Listing %s'}
 highlight_language = 'none'
+# Command lines must show "--" as typed, not as a dash.
+smartquotes = False
 pygments_style = 'sphinx'
 nitpicky = True
 

@@ -196,6 +196,8 @@ def strip_comments(text):
 
 _STRINGS = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'')
 _CONT_END = re.compile(r'([,(\[+\-*/%&|^=<>?~!\\]|\breturn)$')
+# A line ending in ":" ends a label, not a statement part, in these cases.
+_LABEL = re.compile(r'^(case\b.*|default|public|private|protected|[A-Za-z_]\w*)\s*:$')
 _CONT_START = re.compile(r'^(&&|\|\||[?:.+\-*/%|^<>=]|->|"|\))')
 
 
@@ -211,7 +213,8 @@ def continuations(lines):
     for line in lines:
         s = line.strip()
         cont.append(bool(s) and not in_comment and
-                    (depth > 0 or bool(_CONT_END.search(prev)) or bool(_CONT_START.match(s)))
+                    (depth > 0 or bool(_CONT_END.search(prev)) or bool(_CONT_START.match(s))
+                     or (prev.endswith(':') and not _LABEL.match(prev)))
                     and not s.startswith(('#', '/*', '//')))
         code = _STRINGS.sub('""', line)
         if in_comment:
@@ -240,23 +243,36 @@ def fragments(lines, cont, lo, hi):
         text = ' '.join(lines[i].split())
         if cont[i] and frags:
             frags[-1][1] += ' ' + text
+            frags[-1][2] += 1
         elif cont[i]:
-            frags.append([None, text])
+            frags.append([None, text, 1])
         else:
-            frags.append([lines[i][:len(lines[i]) - len(lines[i].lstrip())], text])
+            frags.append([lines[i][:len(lines[i]) - len(lines[i].lstrip())], text, 1])
     for f in frags:
-        f[1] = re.sub(r' ?([)\]])', r'\1', re.sub(r'([(\[]) ?', r'\1', f[1]))
+        # Spaces just inside brackets and braces are the author's choice
+        # ("{ 0, 1 }" and "x{0}" both occur in C++).
+        f[1] = re.sub(r' ?([)\]}])', r'\1', re.sub(r'([(\[{]) ?', r'\1', f[1]))
+        # DPDK writes both "RTE_LOG_ ## level" and "RTE_LOG_##level".
+        f[1] = re.sub(r' ?## ?', '##', f[1])
+        # ... and both "void * const *p" and "void *const *p".
+        f[1] = re.sub(r'\* const\b', '*const', f[1])
     return frags
 
 
 def same_layout(a, b):
+    """Whether two lists of statements differ only in what the author may
+    choose: alignment, the indentation of continuation lines, and where a
+    statement spread over several lines breaks (there only the tokens count)."""
     if len(a) != len(b):
         return False
-    for (ia, ta), (ib, tb) in zip(a, b):
-        if ta != tb:
-            return False
+    for (ia, ta, na), (ib, tb, nb) in zip(a, b):
         if ia is not None and ib is not None and ia != ib:
             return False
+        if ta == tb:
+            continue
+        if max(na, nb) > 1 and ''.join(ta.split()) == ''.join(tb.split()):
+            continue
+        return False
     return True
 
 

@@ -124,10 +124,12 @@ build() {
 	dir=$builds/$1 ; c=$2 ; cxx=$3
 	shift 3
 	if [ -f "$dir/build.ninja" ] ; then
-		(cd "$srcdir" && run env CC="$c" CXX="$cxx" $meson configure "$dir" -Dwerror=true "$@") || return 1
+		verb=configure
 	else
-		(cd "$srcdir" && run env CC="$c" CXX="$cxx" $meson setup "$dir" -Dwerror=true "$@") || return 1
+		verb=setup
 	fi
+	(cd "$srcdir" && run env CC="$c" CXX="$cxx" $meson $verb "$dir" -Dwerror=true "$@") ||
+		return 1
 	run nice ninja -C "$dir" -j "$jobs"
 }
 
@@ -219,8 +221,8 @@ make_step() {
 			status=1
 		fi
 		# The static one must not need librte_mpsupport.so at all.
-		if ! $dry && [ -x "$builds/make/$app/$app-static" ] &&
-				ldd "$builds/make/$app/$app-static" | grep -q librte_mpsupport ; then
+		bin=$builds/make/$app/$app-static
+		if ! $dry && [ -x "$bin" ] && ldd "$bin" | grep -q librte_mpsupport ; then
 			echo "$app-static: links librte_mpsupport.so" >> "$log"
 			status=1
 		fi

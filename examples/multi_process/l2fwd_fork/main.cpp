@@ -23,6 +23,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <sched.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -74,8 +75,12 @@
  */
 #define SUPERVISOR_NICE (-10)
 
-/* Bound on the STOP handshake; the tracker sends SIGKILL after it. */
-#define STOP_TIMEOUT_MS 20
+/*
+ * Bound on the STOP handshake in a recovery; the tracker sends SIGKILL
+ * after it. Shutdown is not in a hurry and waits longer.
+ */
+#define STOP_TIMEOUT_MS 50
+#define SHUTDOWN_STOP_TIMEOUT_MS 1000
 /* Bound on the whole shutdown of the workers. */
 #define SHUTDOWN_TIMEOUT_MS 3000
 
@@ -133,9 +138,14 @@ struct worker {
 	uint16_t rx_port[MAX_RX_PORTS_PER_LCORE];
 	uint64_t pair_mask;     /* workers stopped with it, itself included */
 
+	/* main thread to lcore thread: fork now (or leave, with quit) */
+	sem_t go;
+	bool quit;
+
 	/* written by the lcore thread, read by the main thread */
 	int32_t pid;
 	uint64_t launch_ns;
+	bool fork_failed;
 
 	/* main thread only */
 	uint64_t exit_ns;       /* when the last exit of its process was seen */
@@ -443,18 +453,10 @@ worker_exited(const struct rte_mps_exit_info *info, void *arg)
 		       (int)info->pid, (int)info->exit_code, info->detect_ns);
 }
 
-/*
- * Lcore function of the main process: fork one worker process, then stay
- * parked until it exits. The tracker in librte_mpsupport watches the child
- * with a pidfd and tells the main thread, which does the recovery; this
- * thread only waits, so that it is free for the next launch as soon as the
- * child is gone.
- */
-/* Launch a worker process from an EAL lcore thread. 8< */
-static int
-worker_launch(void *arg)
+/* Fork one worker process; in the parent, wait until it is gone. */
+static void
+fork_and_wait(struct worker *w)
 {
-	struct worker *w = (struct worker *)arg;
 	siginfo_t info;
 	pid_t pid;
 
@@ -465,7 +467,8 @@ worker_launch(void *arg)
 	if (pid < 0) {
 		printf("l2fwd_fork: worker %u (lcore %u): fork failed: %s\n",
 		       w->index, w->lcore_id, rte_mps_strerror());
-		return pid;
+		__atomic_store_n(&w->fork_failed, true, __ATOMIC_RELEASE);
+		return;
 	}
 	__atomic_store_n(&w->pid, (int32_t)pid, __ATOMIC_RELEASE);
 	printf("l2fwd_fork: worker %u (lcore %u) started, pid %d (launched at %" PRIu64
@@ -480,12 +483,34 @@ worker_launch(void *arg)
 			worker_exited, w) < 0) {
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
-		return 0;
+		return;
 	}
 	while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) < 0 &&
 	       errno == EINTR)
 		;
-	return 0;
+}
+
+/*
+ * Lcore function of the main process, launched once per worker lcore: each
+ * time the main thread says go, fork one worker process, then stay parked
+ * until it exits. The tracker in librte_mpsupport watches the child with a
+ * pidfd and tells the main thread, which does the recovery; this thread is
+ * woken by a semaphore rather than relaunched, so that a restart costs one
+ * wake-up.
+ */
+/* Launch a worker process from an EAL lcore thread. 8< */
+static int
+worker_launch(void *arg)
+{
+	struct worker *w = (struct worker *)arg;
+
+	for (;;) {
+		while (sem_wait(&w->go) < 0 && errno == EINTR)
+			;
+		if (__atomic_load_n(&w->quit, __ATOMIC_ACQUIRE))
+			return 0;
+		fork_and_wait(w);
+	}
 }
 /* >8 End of launch a worker process from an EAL lcore thread. */
 
@@ -599,21 +624,11 @@ print_audit(const char *when)
 static void
 start_worker(struct worker *w)
 {
-	int ret;
-
-	/* the lcore thread returns as soon as the previous child is gone */
-	rte_eal_wait_lcore(w->lcore_id);
 	__atomic_store_n(&w->pid, 0, __ATOMIC_RELEASE);
 	w->fwd_reported = false;
 	w->restart_at_ns = 0;
-	ret = rte_eal_remote_launch(worker_launch, w, w->lcore_id);
-	if (ret < 0) {
-		printf("l2fwd_fork: worker %u: cannot launch on lcore %u: %s\n",
-		       w->index, w->lcore_id, strerror(-ret));
-		w->failed = true;
-		return;
-	}
 	w->running = true;
+	sem_post(&w->go);
 }
 
 /*
@@ -638,6 +653,9 @@ handle_ready(uint64_t ready, uint64_t now)
 		group |= UINT64_C(1) << i;
 		seen = RTE_MAX(seen, w->exit_ns);
 		w->running = false;
+		/* the pair of a worker that failed fails with it */
+		if (w->failed)
+			failed = true;
 		if (now - __atomic_load_n(&w->launch_ns, __ATOMIC_ACQUIRE) <
 		    YOUNG_MS * NS_PER_MS)
 			young = true;
@@ -681,11 +699,10 @@ handle_ready(uint64_t ready, uint64_t now)
 	if (failed) {
 		/* the whole group stays down, the other pairs keep running */
 		for (unsigned int i = 0; i < nb_workers; i++) {
-			if ((group & (UINT64_C(1) << i)) == 0)
+			if ((group & (UINT64_C(1) << i)) == 0 || workers[i].failed)
 				continue;
 			workers[i].failed = true;
 			workers[i].restart_at_ns = 0;
-			rte_eal_wait_lcore(workers[i].lcore_id);
 			printf("l2fwd_fork: worker %u (lcore %u) failed: %d restarts "
 			       "within %d s, not restarted\n", i, workers[i].lcore_id,
 			       RESTART_LIMIT, RESTART_WINDOW_S);
@@ -706,6 +723,24 @@ start_due_workers(uint64_t now)
 			continue;
 		w->restarts++;
 		start_worker(w);
+	}
+}
+
+/* A worker that could not even be forked fails, and its pair is stopped. */
+static void
+check_fork_failures(void)
+{
+	for (unsigned int i = 0; i < nb_workers; i++) {
+		struct worker *w = &workers[i];
+
+		if (!__atomic_exchange_n(&w->fork_failed, false, __ATOMIC_ACQ_REL))
+			continue;
+		printf("l2fwd_fork: worker %u (lcore %u) failed: cannot fork\n",
+		       i, w->lcore_id);
+		w->failed = true;
+		w->running = false;
+		if ((w->pair_mask & ~(UINT64_C(1) << i)) != 0)
+			rte_mps_group_stop(w->pair_mask & ~(UINT64_C(1) << i));
 	}
 }
 
@@ -751,6 +786,7 @@ stop_all_workers(void)
 	for (unsigned int i = 0; i < nb_workers; i++)
 		if (workers[i].running)
 			running |= UINT64_C(1) << i;
+	rte_mps_tracker_set_timeout(SHUTDOWN_STOP_TIMEOUT_MS);
 	if (running != 0 && rte_mps_group_stop(running) < 0)
 		printf("l2fwd_fork: cannot stop workers: %s\n", rte_mps_strerror());
 	while ((stopped & running) != running && now_ns() < deadline) {
@@ -763,8 +799,11 @@ stop_all_workers(void)
 	if ((stopped & running) != running)
 		printf("l2fwd_fork: workers 0x%" PRIx64 " did not stop in %d ms\n",
 		       running & ~stopped, SHUTDOWN_TIMEOUT_MS);
-	for (unsigned int i = 0; i < nb_workers; i++)
+	for (unsigned int i = 0; i < nb_workers; i++) {
 		workers[i].running = false;
+		__atomic_store_n(&workers[i].quit, true, __ATOMIC_RELEASE);
+		sem_post(&workers[i].go);
+	}
 	rte_eal_mp_wait_lcore();
 }
 
@@ -959,6 +998,7 @@ supervise(void)
 		rte_mps_exit_notify_poll();
 		if (n > 0)
 			handle_ready(ready, now);
+		check_fork_failures();
 		start_due_workers(now);
 		pending = check_first_forward();
 
@@ -1029,6 +1069,13 @@ main(int argc, char **argv)
 	signal(SIGTERM, signal_handler);
 	signal(SIGUSR1, signal_handler);
 
+	for (unsigned int i = 0; i < nb_workers; i++) {
+		if (sem_init(&workers[i].go, 0, 0) < 0 ||
+		    rte_eal_remote_launch(worker_launch, &workers[i],
+					  workers[i].lcore_id) < 0)
+			fail("cannot launch worker %u on lcore %u", i,
+			     workers[i].lcore_id);
+	}
 	for (unsigned int i = 0; i < nb_workers; i++)
 		start_worker(&workers[i]);
 	printf("l2fwd_fork: %u workers launched%s; Ctrl-C to stop\n", nb_workers,

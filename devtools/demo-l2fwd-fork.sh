@@ -85,7 +85,8 @@ wait_for "pid $VICTIM killed by signal 9" 10 || exit 1
 wait_for "worker 0 \(lcore 1\) started, pid ([0-9]+)" 10 || exit 1
 NEW=$(sed -n 's/.*worker 0 (lcore 1) started, pid \([0-9]*\).*/\1/p' "$LOG" | tail -n 1)
 wait_for "pid $NEW forwarding" 10 || exit 1
-sed -n "/pid $VICTIM killed/,\$p" "$LOG" | grep -E 'killed|exited|stopped and reset|started|forwarding'
+sed -n "/pid $VICTIM killed/,\$p" "$LOG" |
+    grep -E 'killed|exited|stopped and reset|started|forwarding'
 FIRST=$(sed -n "s/.*pid $NEW forwarding: first packet at \([0-9]*\) ns.*/\1/p" "$LOG")
 say "worker 0 is back as pid $NEW: kill -9 to its first forwarded packet took" \
     "$($PY -c 'import sys; print("%.1f ms" % ((int(sys.argv[2]) - int(sys.argv[1])) / 1e6))' \

@@ -214,3 +214,33 @@ def test_no_huge_refused(mp):
     assert r.returncode != 0
     assert 'l2fwd_fork: error: --no-huge is not supported' in r.stdout, r.stdout
     assert 'started, pid' not in r.stdout
+
+
+def _wait_gone(pids, bound=5.0):
+    deadline = time.monotonic() + bound
+    while any(h.pid_exists(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return [p for p in pids if h.pid_exists(p)]
+
+
+def test_sigterm_stops_workers_then_cleans_up(mp):
+    app = h.L2fwdFork(mp)
+    pids = app.wait_all_forwarding()
+    app.proc.signal(signal.SIGTERM)
+    code = app.proc.wait_exit(30)
+    out = app.proc.output()
+    h.assert_clean_exit(code, out)
+    # the workers were stopped over their command rings, not killed
+    for pid in pids.values():
+        assert 'pid %d exited with code 0' % pid in out, out[-3000:]
+    assert out.index('stopping workers') < out.index('audit (exit)')
+    assert _wait_gone(list(pids.values())) == []
+
+
+def test_workers_die_with_the_main(mp):
+    """kill -9 of the main process: the workers get their parent-death signal."""
+    app = h.L2fwdFork(mp)
+    pids = app.wait_all_forwarding()
+    os.kill(app.proc.pid, signal.SIGKILL)
+    assert app.proc.wait_exit(10) == -signal.SIGKILL
+    assert _wait_gone(list(pids.values())) == [], 'orphaned workers'

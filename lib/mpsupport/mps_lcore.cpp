@@ -127,10 +127,11 @@ rte_mps_lcore_claim(void)
 		t_tid = (uint32_t)gettid();
 
 	uint64_t mine = lc_word(LC_FLOAT, (unsigned int)g.slot, g.gen, t_tid);
-	unsigned int start = t_tid % RTE_MAX_LCORE;
 	for (int pass = 0; pass < 2; pass++) {
+		/* From the top down: EAL lcore ids are usually the low ones, so a
+		 * process restarting with its old -l finds them free. */
 		for (unsigned int k = 0; k < RTE_MAX_LCORE; k++) {
-			unsigned int l = (start + k) % RTE_MAX_LCORE;
+			unsigned int l = RTE_MAX_LCORE - 1 - k;
 			uint64_t w = load(&sh->lcore[l]);
 			if (lc_kind(w) != LC_FREE || !cas(&sh->lcore[l], w, mine))
 				continue;

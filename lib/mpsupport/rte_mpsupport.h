@@ -101,7 +101,8 @@ struct rte_eth_dev_tx_buffer;
 #define RTE_MPS_NOTIFY_DEFER (1u << 0)
 /** Exit-notify flag: reap the pid (own child only) instead of leaving it. */
 #define RTE_MPS_NOTIFY_REAP (1u << 1)
-/** Exit-notify flag: unregister automatically after the first call. */
+/** Exit-notify flag, accepted for clarity: every registration for a pid
+ * ends once its callback has been called, since a process exits once. */
 #define RTE_MPS_NOTIFY_ONESHOT (1u << 2)
 
 /** rte_mps_exit_info flag: exit_code and signal are known. */
@@ -272,9 +273,10 @@ rte_mps_primary_pid(void);
  *
  * Lock-free. The id is one that no live member uses in its EAL lcore set
  * and that no live thread has claimed; ids of dead owners are reclaimed
- * (their mempool caches flushed) when no free id is left. On success the
- * calling thread's rte_lcore_id() returns the id until
- * rte_mps_lcore_release().
+ * (their mempool caches flushed) when no free id is left. Ids are taken
+ * from RTE_MAX_LCORE - 1 downwards, so that the low ids usually given
+ * with -l stay free for processes that restart. On success the calling
+ * thread's rte_lcore_id() returns the id until rte_mps_lcore_release().
  *
  * @return
  *   The lcore id (>= 0), or a negative errno value (rte_errno is also set):
@@ -394,7 +396,7 @@ rte_mps_exit_notify_register(pid_t pid, unsigned int flags,
  * @param handle
  *   Handle returned by rte_mps_exit_notify_register().
  * @return
- *   0 on success, -ENOENT if unknown.
+ *   0 on success, -ENOENT if unknown or already called.
  */
 __rte_experimental
 int

@@ -55,7 +55,7 @@ make_prefix(const char *tag)
 	return buf;
 }
 
-/* Remove /dev/hugepages/<prefix>* and /var/run/dpdk/<prefix>. */
+/* Remove /dev/hugepages/<prefix>* and /var/run/dpdk/<prefix>*. */
 inline void
 remove_prefix_files(const std::string &prefix)
 {
@@ -71,19 +71,29 @@ remove_prefix_files(const std::string &prefix)
 		}
 		closedir(d);
 	}
-	std::string run = "/var/run/dpdk/" + prefix;
-	d = opendir(run.c_str());
-	if (d != nullptr) {
-		struct dirent *e;
-		while ((e = readdir(d)) != nullptr) {
-			if (e->d_name[0] == '.')
-				continue;
-			std::string p = run + "/" + e->d_name;
-			unlink(p.c_str());
+	/* Runtime directories of the prefix and of prefixes derived from it. */
+	DIR *top = opendir("/var/run/dpdk");
+	if (top == nullptr)
+		return;
+	struct dirent *t;
+	while ((t = readdir(top)) != nullptr) {
+		if (strncmp(t->d_name, prefix.c_str(), prefix.size()) != 0)
+			continue;
+		std::string run = std::string("/var/run/dpdk/") + t->d_name;
+		d = opendir(run.c_str());
+		if (d != nullptr) {
+			struct dirent *e;
+			while ((e = readdir(d)) != nullptr) {
+				if (e->d_name[0] == '.')
+					continue;
+				std::string p = run + "/" + e->d_name;
+				unlink(p.c_str());
+			}
+			closedir(d);
 		}
-		closedir(d);
 		rmdir(run.c_str());
 	}
+	closedir(top);
 }
 
 /*

@@ -1291,7 +1291,7 @@ run_group(const char *group_name, const struct CMUnitTest *tests,
 
 	g->name = group_name != nullptr ? group_name : "tests";
 	g->suite = sanitize(g->name);
-	for (int n = 2; ; n++) {
+	for (int n = 2;; n++) {
 		bool clash = false;
 		for (const auto &other : groups)
 			clash = clash || (other.get() != g &&
@@ -1358,8 +1358,8 @@ run_group(const char *group_name, const struct CMUnitTest *tests,
 
 } /* namespace cmocka_gtest */
 
-using cmocka_gtest::Lock;
 using cmocka_gtest::ctx;
+using cmocka_gtest::Lock;
 using cmocka_gtest::mutex;
 
 void

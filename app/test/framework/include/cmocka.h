@@ -249,6 +249,8 @@ int run_group(const char *group_name, const struct CMUnitTest *tests,
 
 } /* namespace cmocka_gtest */
 
+/* The API's macros, one per cmocka macro and laid out by hand. */
+/* clang-format off */
 #define cmocka_unit_test(f) { #f, f, NULL, NULL, NULL }
 #define cmocka_unit_test_setup(f, setup) { #f, f, setup, NULL, NULL }
 #define cmocka_unit_test_teardown(f, teardown) { #f, f, NULL, teardown, NULL }
@@ -455,5 +457,7 @@ int run_group(const char *group_name, const struct CMUnitTest *tests,
 		cmocka_gtest::expect_assert_done(cmocka_gtest_caught_, \
 			#function_call, __FILE__, __LINE__); \
 	} while (0)
+
+/* clang-format on */
 
 #endif /* MP_PACK_CMOCKA_GTEST_H */

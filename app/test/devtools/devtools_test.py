@@ -8,6 +8,7 @@
   patch SAMPLE         checkpatches.sh on a sample patch
   commits              checkpatches.sh -n/-r on commits of a scratch repository
   gitlog SAMPLE        check-git-log.sh on a commit with a sample message
+  gitlog-baseline      check-git-log.sh limited by a recorded baseline
   meson SAMPLE         check-meson.py on a sample meson.build
   meson-fix SAMPLE     check-meson.py --fix turns SAMPLE into SAMPLE's .fixed
   symbols SAMPLEDIR    check-symbol-maps.sh on a sample library directory
@@ -196,6 +197,40 @@ def test_gitlog(sample):
         return status
 
 
+def test_gitlog_baseline():
+    """A bad commit before the recorded baseline is out of the tree check's scope."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = scratch_repo(tmp)
+        script = os.path.join(DEVTOOLS, 'check-git-log.sh')
+        with open(os.path.join(repo, 'README'), 'a', encoding='utf-8') as f:
+            f.write('bad\n')
+        git(repo, 'commit', '-q', '-a', '-m', 'Bad headline.')
+        bad = git(repo, 'rev-parse', 'HEAD')
+        with open(os.path.join(repo, 'README'), 'a', encoding='utf-8') as f:
+            f.write('good\n')
+        git(repo, 'commit', '-q', '-a', '-F', '-',
+            stdin='doc: add a good line\n\nA good message.\n\n%s\n' % SIGNOFF)
+        status = 0
+        rc, out = run([script], cwd=repo)
+        if rc != 1 or '2/3 valid commit messages' not in out:
+            print('FAIL: the bad commit was not caught without a baseline')
+            status = 1
+        rc, out = run([script], cwd=repo, env=dict(GIT_ENV, MP_PACK_GIT_LOG_BASE=bad))
+        if rc != 0 or '1/1 valid commit messages' not in out:
+            print('FAIL: $MP_PACK_GIT_LOG_BASE did not limit the check')
+            status = 1
+        os.makedirs(os.path.join(repo, 'devtools'))
+        with open(os.path.join(repo, 'devtools', 'git-log-baseline'), 'w',
+                  encoding='utf-8') as f:
+            f.write(bad + ' the last commit before the rules applied\n')
+        rc, out = run([script], cwd=repo)
+        if rc != 0 or '1/1 valid commit messages' not in out:
+            print('FAIL: devtools/git-log-baseline did not limit the check')
+            status = 1
+        print('PASS' if status == 0 else 'FAIL')
+        return status
+
+
 def test_meson(sample):
     rc, out = run([sys.executable, os.path.join(DEVTOOLS, 'check-meson.py'), sample])
     return expect(sample, rc, out)
@@ -292,6 +327,7 @@ def main():
         'patch': lambda: test_patch(sample()),
         'commits': test_commits,
         'gitlog': lambda: test_gitlog(sample()),
+        'gitlog-baseline': test_gitlog_baseline,
         'meson': lambda: test_meson(sample()),
         'meson-fix': lambda: test_meson_fix(sample()),
         'symbols': lambda: test_symbols(sample()),

@@ -79,6 +79,7 @@ class Peer:
         queue counts differ (mp_server: 1 RX, N TX); then launch() the peer
         before the apps, as a memif client needs its server listening."""
         self.app_role = app_role
+        self.base = 0
         self.dir = workdir
         self.nbq = nb_queues
         self.counts = counts
@@ -150,7 +151,7 @@ class Peer:
         deadline = time.time() + timeout
         total = -1
         while time.time() < deadline:
-            total = self.port_stats(0)[1] + self.port_stats(2)[1]
+            total = self.port_stats(0)[1] + self.port_stats(2)[1] - self.base
             if total >= expected:
                 return total
             time.sleep(0.2)
@@ -163,6 +164,24 @@ class Peer:
             self.proc.sendline('quit')
             self.proc.wait_exit(20)
 
+    def replay(self):
+        """Feed the input files again.
+
+        Stops forwarding, stops the pcap ports (closing the output files),
+        returns what the output files hold, then restarts the pcap ports
+        (the input files are read again from the start, the output files
+        begin empty) and forwarding."""
+        self.proc.cmd('stop')
+        for p in (0, 2):
+            self.proc.cmd('port stop %d' % p)
+        outs = self.outputs()
+        # Port counters run on: wait_output() counts from here.
+        self.base = self.port_stats(0)[1] + self.port_stats(2)[1]
+        for p in (0, 2):
+            self.proc.cmd('port start %d' % p)
+        self.proc.cmd('start')
+        return outs
+
     def close(self):
         self.group.close()
 
@@ -172,11 +191,13 @@ class Peer:
                 for p in range(2) for q in range(self.nbq)}
 
 
-def check_conservation(peer, expect_queue_map=True):
-    """Every fed packet came out exactly once, of the other app port.
+def check_conservation(peer, expect_queue_map=True, outs=None, lost=0):
+    """Every fed packet came out exactly once, of the other app port; `lost`
+    packets may be missing (counted elsewhere by the caller).
 
     Returns the outputs for further checks."""
-    outs = peer.outputs()
+    if outs is None:
+        outs = peer.outputs()
     seen = {}
     for (op, oq), tags in outs.items():
         for t in tags:
@@ -189,7 +210,8 @@ def check_conservation(peer, expect_queue_map=True):
     assert not dup, 'packets seen more than once: %s' % dup[:10]
     expected = {(p, q, s) for (p, q), n in peer.counts.items() for s in range(n)}
     missing = expected - set(seen)
-    assert not missing, '%d packets lost, e.g. %s' % (len(missing), sorted(missing)[:10])
+    assert len(missing) == lost, '%d packets lost (%d expected), e.g. %s' % (
+        len(missing), lost, sorted(missing)[:10])
     extra = set(seen) - expected
     assert not extra, 'unknown packets: %s' % sorted(extra)[:10]
     return outs

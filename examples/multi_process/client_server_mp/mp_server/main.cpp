@@ -56,6 +56,7 @@ unsigned nb_active;
 uint64_t dead_pids[cs::max_clients];	/* exits reported, not yet handled */
 unsigned nb_dead;
 bool exit_notify_ok;
+uint64_t seen_owner[cs::max_clients];	/* owner words at the last refresh */
 
 struct Args {
 	uint64_t portmask = 0;
@@ -216,7 +217,14 @@ refresh_clients()
 
 	nb_active = 0;
 	for (unsigned c = 0; c < num_clients; c++) {
-		if (info->owner[c].owner.load(std::memory_order_acquire) == 0)
+		const uint64_t w = info->owner[c].owner.load(std::memory_order_acquire);
+		if (w != seen_owner[c] && w != 0) {
+			printf("mp_server: client %u (pid %d) joined\n", c,
+			       mpc::OwnerSlot::pid_of(w));
+			fflush(stdout);
+		}
+		seen_owner[c] = w;
+		if (w == 0)
 			continue;
 		uint32_t leave = info->ctl[c].leave.load(std::memory_order_acquire);
 		if (leave == cs::leave_req) {

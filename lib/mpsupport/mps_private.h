@@ -146,9 +146,24 @@ slot_word(uint64_t state, uint32_t gen, int32_t pid)
 	return (state & 3) | ((uint64_t)(gen & 0x3fffffff) << 2) |
 		((uint64_t)(uint32_t)pid << 32);
 }
-static inline uint64_t slot_state(uint64_t w) { return w & 3; }
-static inline uint32_t slot_gen(uint64_t w) { return (uint32_t)(w >> 2) & 0x3fffffff; }
-static inline int32_t slot_pid(uint64_t w) { return (int32_t)(w >> 32); }
+
+static inline uint64_t
+slot_state(uint64_t w)
+{
+	return w & 3;
+}
+
+static inline uint32_t
+slot_gen(uint64_t w)
+{
+	return (uint32_t)(w >> 2) & 0x3fffffff;
+}
+
+static inline int32_t
+slot_pid(uint64_t w)
+{
+	return (int32_t)(w >> 32);
+}
 
 static inline uint64_t
 lc_word(uint64_t kind, unsigned int slot, uint32_t gen, uint32_t tid)
@@ -156,9 +171,20 @@ lc_word(uint64_t kind, unsigned int slot, uint32_t gen, uint32_t tid)
 	return (kind & 3) | ((uint64_t)(slot & 63) << 2) |
 		((uint64_t)(gen & 0xffffff) << 8) | ((uint64_t)tid << 32);
 }
-static inline uint64_t lc_kind(uint64_t w) { return w & 3; }
+
+static inline uint64_t
+lc_kind(uint64_t w)
+{
+	return w & 3;
+}
+
 static inline unsigned int lc_slot(uint64_t w) { return (unsigned int)(w >> 2) & 63; }
-static inline uint32_t lc_gen(uint64_t w) { return (uint32_t)(w >> 8) & 0xffffff; }
+
+static inline uint32_t
+lc_gen(uint64_t w)
+{
+	return (uint32_t)(w >> 8) & 0xffffff;
+}
 
 /* pidfd system calls (glibc's declarations lack C linkage for C++). */
 static inline int

@@ -100,10 +100,20 @@ handle_lcores(const char *, const char *, struct rte_tel_data *d)
 		uint64_t w = load(&g.sh->lcore[l]);
 		const char *kind;
 		switch (lc_kind(w)) {
-		case LC_FREE: nfree++; continue;
-		case LC_EAL: neal++; kind = "eal"; break;
-		case LC_FLOAT: nfloat++; kind = "floating"; break;
-		default: kind = "reclaiming"; break;
+		case LC_FREE:
+			nfree++;
+			continue;
+		case LC_EAL:
+			neal++;
+			kind = "eal";
+			break;
+		case LC_FLOAT:
+			nfloat++;
+			kind = "floating";
+			break;
+		default:
+			kind = "reclaiming";
+			break;
 		}
 		snprintf(key, sizeof(key), "%u", l);
 		snprintf(val, sizeof(val), "%s pid=%d", kind, g.sh->procs[lc_slot(w)].pid);

@@ -85,8 +85,17 @@ encode(uint32_t seq, uint32_t cmd)
 	return (void *)(uintptr_t)(((uint64_t)seq << 32) | cmd);
 }
 
-inline uint32_t dec_seq(void *p) { return (uint32_t)((uintptr_t)p >> 32); }
-inline uint32_t dec_cmd(void *p) { return (uint32_t)(uintptr_t)p; }
+inline uint32_t
+dec_seq(void *p)
+{
+	return (uint32_t)((uintptr_t)p >> 32);
+}
+
+inline uint32_t
+dec_cmd(void *p)
+{
+	return (uint32_t)(uintptr_t)p;
+}
 
 void
 drain(struct rte_ring *r)
@@ -437,10 +446,12 @@ rte_mps_worker_add(unsigned int worker)
 	ring_names(worker, cn, an, sizeof(cn));
 	struct rte_ring *c = rte_ring_lookup(cn);
 	if (c == nullptr)
-		c = rte_ring_create(cn, CMD_RING_SIZE, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		c = rte_ring_create(cn, CMD_RING_SIZE, SOCKET_ID_ANY,
+				RING_F_SP_ENQ | RING_F_SC_DEQ);
 	struct rte_ring *a = rte_ring_lookup(an);
 	if (a == nullptr)
-		a = rte_ring_create(an, CMD_RING_SIZE, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		a = rte_ring_create(an, CMD_RING_SIZE, SOCKET_ID_ANY,
+				RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (c == nullptr || a == nullptr)
 		return fail(ENOMEM, "cannot create command rings of worker %u: %s", worker,
 				rte_strerror(rte_errno));

@@ -152,8 +152,8 @@ role_main(const char *role, int argc, char **argv)
 				threads.emplace_back([s, &quit] { claim_forever(s, &quit); });
 		}
 		if (r == "sec-watch-primary" &&
-				rte_mps_exit_notify_register(rte_mps_primary_pid(), RTE_MPS_NOTIFY_DEFER,
-					watch_primary_cb, nullptr) < 0) {
+				rte_mps_exit_notify_register(rte_mps_primary_pid(),
+					RTE_MPS_NOTIFY_DEFER, watch_primary_cb, nullptr) < 0) {
 			printf("register failed: %s\n", rte_mps_strerror());
 			return 5;
 		}
@@ -163,13 +163,15 @@ role_main(const char *role, int argc, char **argv)
 			rte_mps_worker_add(1);
 			rte_mps_worker_pair(0, 1);
 			rte_mps_worker_attach(0, getpid());
-			threads.emplace_back([&quit] {
-				int id = rte_mps_lcore_claim();
-				printf("float=%d\n", id);
+			std::atomic<int> claimed{-1000};
+			threads.emplace_back([&quit, &claimed] {
+				claimed = rte_mps_lcore_claim();
 				while (!quit.load())
 					usleep(1000);
 				rte_mps_lcore_release(0);
 			});
+			wait_for([&claimed] { return claimed.load() != -1000; }, 10000);
+			printf("float=%d\n", claimed.load());
 		}
 		printf("ready pid=%d\n", (int)getpid());
 		int efd = rte_mps_exit_notify_fd();
@@ -293,7 +295,8 @@ test_overlap_refused(void **)
 	int st = finish(c, 20000);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 2);
-	snprintf(want, sizeof(want), "init=%d msg=lcore 0 is already used as an EAL lcore by pid %d (primary)",
+	snprintf(want, sizeof(want),
+			"init=%d msg=lcore 0 is already used as an EAL lcore by pid %d (primary)",
 			-EBUSY, (int)getpid());
 	if (c.output.find(want) == std::string::npos)
 		fail_msg("output: %s", c.output.c_str());

@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-mp-pack contributors
+
+"""Query the /mpsupport/ telemetry commands of a running primary.
+
+The primary is test_mpsupport_mp in its "prim-hold" role with the
+"telemetry" option: it registers, declares workers 0 and 1 as a pair with
+worker 0 attached to itself, and holds a floating lcore in a thread. The
+commands are read twice: with DPDK's own client, dpdk-telemetry.py, as a
+user would, and with a direct client on the v2 socket.
+"""
+
+import glob
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+SKIP = 77
+
+
+def fail(msg):
+    print("FAIL: " + msg)
+    sys.exit(1)
+
+
+def read_until(proc, pattern, timeout):
+    """Read the child's stdout until pattern matches, within timeout."""
+    out = ""
+    fd = proc.stdout.fileno()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            data = os.read(fd, 4096)
+            if not data:
+                break
+            out += data.decode(errors="replace")
+            match = re.search(pattern, out)
+            if match:
+                return match, out
+    return None, out
+
+
+def query(sock_path, cmds):
+    """Send each command on a fresh connection's socket, return replies."""
+    replies = {}
+    with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as sock:
+        sock.settimeout(5)
+        sock.connect(sock_path)
+        info = json.loads(sock.recv(1024).decode())
+        size = info["max_output_len"]
+        for cmd in cmds:
+            sock.send(cmd.encode())
+            replies.update(json.loads(sock.recv(size).decode()))
+    return replies
+
+
+def check(replies, pid, float_id):
+    """The replies describe this primary, its lcores and its workers."""
+    info = replies["/mpsupport/info"]
+    if info.get("primary_pid") != pid or info.get("pid") != pid:
+        fail("/mpsupport/info: %s" % info)
+    if info.get("initialised") != 1 or info.get("layout_version") != 1:
+        fail("/mpsupport/info: %s" % info)
+    procs = replies["/mpsupport/procs"]
+    entry = procs.get(str(pid), "")
+    if not entry.startswith("primary ") or "lcores=0" not in entry:
+        fail("/mpsupport/procs: %s" % procs)
+    lcores = replies["/mpsupport/lcores"]
+    if lcores.get("0") != "eal pid=%d" % pid:
+        fail("/mpsupport/lcores, lcore 0: %s" % lcores)
+    if lcores.get(str(float_id)) != "floating pid=%d" % pid:
+        fail("/mpsupport/lcores, lcore %d: %s" % (float_id, lcores))
+    if lcores.get("eal") != 1 or lcores.get("floating") != 1:
+        fail("/mpsupport/lcores counts: %s" % lcores)
+    workers = replies["/mpsupport/workers"]
+    if not workers.get("0", "").startswith("running pid=%d deps=0x2" % pid):
+        fail("/mpsupport/workers, worker 0: %s" % workers)
+    if not workers.get("1", "").startswith("idle pid=0 deps=0x1"):
+        fail("/mpsupport/workers, worker 1: %s" % workers)
+
+
+def main():
+    if len(sys.argv) != 2:
+        print("usage: %s TEST_MPSUPPORT_MP" % sys.argv[0])
+        return 2
+    binary = sys.argv[1]
+    prefix = "mpstel_%d" % os.getpid()
+    runtime = "/var/run/dpdk/" + prefix
+    cmd = [binary, "--mps-role", "prim-hold", "--no-pci", "--file-prefix", prefix,
+           "--lcores", "0@0", "-m", "64", "--log-level", "lib.eal:error",
+           "--", "telemetry"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, bufsize=0)
+    try:
+        match, out = read_until(proc, r"float=(-?\d+)[\s\S]*ready pid=(\d+)", 30)
+        if match is None:
+            if "eal=" in out:
+                print("SKIP: the primary could not start (hugepages?): " + out)
+                return SKIP
+            fail("primary not ready: %r" % out)
+        float_id, pid = int(match.group(1)), int(match.group(2))
+        if pid != proc.pid or float_id < 1:
+            fail("unexpected start-up output: %r" % out)
+        cmds = ["/mpsupport/info", "/mpsupport/procs", "/mpsupport/lcores",
+                "/mpsupport/workers"]
+
+        # DPDK's client, reading commands from a pipe.
+        tool = shutil.which("dpdk-telemetry.py") or "/usr/bin/dpdk-telemetry.py"
+        res = subprocess.run(["/usr/bin/python3", tool, "-f", prefix],
+                             input="/\n" + "\n".join(cmds) + "\n", text=True,
+                             capture_output=True, timeout=30, check=False)
+        replies = {}
+        for line in res.stdout.splitlines():
+            line = line.strip()
+            if line.startswith("{"):
+                replies.update(json.loads(line))
+        if any(c not in replies for c in cmds):
+            fail("dpdk-telemetry.py gave %r (stderr %r)" % (res.stdout, res.stderr))
+        if not set(cmds) <= set(replies.get("/", [])):
+            fail("commands not listed by '/': %s" % replies.get("/"))
+        check(replies, pid, float_id)
+
+        # A direct client on the socket.
+        socks = glob.glob(os.path.join(runtime, "dpdk_telemetry.v2*"))
+        if not socks:
+            fail("no telemetry socket in " + runtime)
+        check(query(socks[0], cmds), pid, float_id)
+        print("telemetry: /mpsupport/info, procs, lcores, workers checked "
+              "with dpdk-telemetry.py and a direct client")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        for path in glob.glob("/dev/hugepages/%s*" % prefix):
+            os.unlink(path)
+        shutil.rmtree(runtime, ignore_errors=True)
+    if proc.returncode != 0:
+        fail("primary exited with %d" % proc.returncode)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -237,7 +237,7 @@ refresh_clients()
 	}
 }
 
-/* >8 Start of the distribution loop. */
+/* Distribution loop. 8< */
 /* Receive from every port in turn; deal the packets out to the clients. */
 void
 distribute_loop()

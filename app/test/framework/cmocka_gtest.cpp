@@ -137,7 +137,7 @@ struct Group {
 std::recursive_mutex mutex;
 Context ctx;
 std::map<void *, Block> blocks;
-int alloc_scope = scope_none;
+std::atomic<int> alloc_scope{scope_none};
 std::atomic<bool> in_run{false};
 pid_t runner_pid;
 std::string last_failure;

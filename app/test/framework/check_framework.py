@@ -98,6 +98,8 @@ FAILING = {
                                                'checked_divide(4, 2, &out))',
                                                'no mock_assert() failed']),
     'fails_mock_assert': ('failed', ['mock_assert(b != 0) failed']),
+    'fails_cxx_exception': ('failed', ['uncaught C++ exception: '
+                                       'port table full']),
     'fails_setup': ('failed', ['setup of test fails_setup returned -1'],
                     ['test body ran']),
     'fails_teardown': ('failed', ['teardown of test fails_teardown '
@@ -109,6 +111,7 @@ FAILING = {
 }
 
 GROUP_SETUP_TEST = 'passes_unless_group_setup_failed'
+GROUP_TEARDOWN_TEST = 'passes_before_group_teardown'
 
 
 class CheckError(Exception):
@@ -272,7 +275,8 @@ def check_passing(args, tmp):
 
 
 def check_failing(args, tmp):
-    names = [n for n in source_tests(args.source) if n != GROUP_SETUP_TEST]
+    names = [n for n in source_tests(args.source)
+             if n not in (GROUP_SETUP_TEST, GROUP_TEARDOWN_TEST)]
     if sorted(names) != sorted(FAILING):
         raise CheckError('source and table differ: %s' %
                          sorted(set(names) ^ set(FAILING)))
@@ -330,6 +334,26 @@ def check_failing(args, tmp):
     elif errors == 0:
         raise CheckError('group setup failure: no error in the XML report')
     print('failed group setup: exit code %d, test %s' % (rc, status))
+
+    # A failed group teardown: on GoogleTest it fails the group's last test;
+    # libcmocka 1.1 prints it but exits with 0.
+    if args.framework == 'gtest':
+        env, paths = xml_env(args.framework, tmp, 'teardown')
+        env['FRAMEWORK_FAILURES_GROUP'] = 'group_teardown'
+        rc, out = run(args.binary, env)
+        xml, _ = xml_results(args.framework, tmp, 'teardown', paths)
+        status, msg = xml.get(GROUP_TEARDOWN_TEST, ('not run', ''))
+        word = 'group teardown of teardown_failing_tests returned -1'
+        if rc == 0 or status != 'failed' or word not in msg:
+            raise CheckError('group teardown failure: exit code %d, test %s, '
+                             'message %r' % (rc, status, msg))
+    else:
+        rc, out = run(args.binary, {'FRAMEWORK_FAILURES_GROUP':
+                                    'group_teardown'})
+        status = console_results(out).get(GROUP_TEARDOWN_TEST, 'not run')
+        if 'GROUP TEARDOWN' not in out:
+            raise CheckError('group teardown failure not reported:\n' + out)
+    print('failed group teardown: exit code %d, test %s' % (rc, status))
 
 
 def main():

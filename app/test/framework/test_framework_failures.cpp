@@ -6,11 +6,14 @@
  * Tests that must fail (fails_*), skip (skips_*) or pass (passes_*), one
  * per assertion and mock misuse. check_framework.py runs this program and
  * checks each outcome and message, so the layer cannot pass silently.
- * FRAMEWORK_FAILURES_GROUP=group_setup runs a group whose setup fails.
+ * FRAMEWORK_FAILURES_GROUP=group_setup runs a group whose setup fails,
+ * =group_teardown one whose teardown fails.
  */
 
 #include <stdlib.h>
 #include <string.h>
+
+#include <stdexcept>
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -498,6 +501,18 @@ fails_mock_assert(void **state)
 	checked_divide(4, 0, &out);
 }
 
+static void
+fails_cxx_exception(void **state)
+{
+	(void)state;
+#ifdef MP_PACK_CMOCKA_GTEST_H
+	throw std::runtime_error("port table full");
+#else
+	/* libcmocka cannot catch it: the program would terminate. */
+	fail_msg("uncaught C++ exception: %s", "port table full");
+#endif
+}
+
 static int
 setup_fails(void **state)
 {
@@ -580,6 +595,19 @@ passes_unless_group_setup_failed(void **state)
 	(void)state;
 }
 
+static int
+group_teardown_fails(void **state)
+{
+	(void)state;
+	return -1;
+}
+
+static void
+passes_before_group_teardown(void **state)
+{
+	(void)state;
+}
+
 int
 main(void)
 {
@@ -632,6 +660,7 @@ main(void)
 		cmocka_unit_test(fails_test_malloc_overrun),
 		cmocka_unit_test(fails_expect_assert_failure),
 		cmocka_unit_test(fails_mock_assert),
+		cmocka_unit_test(fails_cxx_exception),
 		cmocka_unit_test_setup(fails_setup, setup_fails),
 		cmocka_unit_test_teardown(fails_teardown, teardown_fails),
 		cmocka_unit_test_teardown(fails_then_teardown, teardown_counts),
@@ -642,10 +671,16 @@ main(void)
 	const struct CMUnitTest setup_failing_tests[] = {
 		cmocka_unit_test(passes_unless_group_setup_failed),
 	};
+	const struct CMUnitTest teardown_failing_tests[] = {
+		cmocka_unit_test(passes_before_group_teardown),
+	};
 	const char *group = getenv("FRAMEWORK_FAILURES_GROUP");
 
 	if (group != NULL && strcmp(group, "group_setup") == 0)
 		return cmocka_run_group_tests(setup_failing_tests,
 			group_setup_fails, NULL);
+	if (group != NULL && strcmp(group, "group_teardown") == 0)
+		return cmocka_run_group_tests(teardown_failing_tests, NULL,
+			group_teardown_fails);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -60,7 +60,8 @@
  * - group setup runs inside the group's first test and group teardown
  *   inside its last, so what they report lands on those tests; after a
  *   failed group setup every test of the group fails without running and
- *   the group teardown is skipped;
+ *   the group teardown is skipped; a failed group teardown fails the last
+ *   test (libcmocka 1.1 prints it but does not count it);
  * - several groups in one program each run their own RUN_ALL_TESTS(); the
  *   XML report of GTEST_OUTPUT=xml:FILE gathers them all, or with %g in
  *   FILE one file per group (not so for a directory, xml:DIR/);

@@ -380,7 +380,7 @@ rte_mps_init(void)
 		}
 	}
 
-	g.sh = sh;
+	store(&g.sh, sh);
 	g.pid = getpid();
 	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
 		if (rte_lcore_is_enabled(l))
@@ -390,7 +390,7 @@ rte_mps_init(void)
 			0, RTE_MPS_NO_WORKER, lcores);
 	if (ret < 0) {
 		MPS_LOG(ERR, "%s\n", t_err);
-		g.sh = nullptr;
+		store(&g.sh, (shared *)nullptr);
 		return ret;
 	}
 	if (primary) {
@@ -405,7 +405,7 @@ rte_mps_init(void)
 		MPS_LOG(ERR, "%s\n", t_err);
 		notify_stop();
 		slot_release_own();
-		g.sh = nullptr;
+		store(&g.sh, (shared *)nullptr);
 		return ret;
 	}
 	MPS_LOG(DEBUG, "pid %d registered in slot %d\n", (int)g.pid, g.slot);
@@ -425,7 +425,7 @@ rte_mps_fini(void)
 	lcore_forget_thread();
 	slot_release_own();
 	worker_forget_rings();
-	g.sh = nullptr;
+	store(&g.sh, (shared *)nullptr);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <inttypes.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_telemetry.h>
 
@@ -50,14 +51,15 @@ format_set(const uint64_t *set, char *buf, size_t len)
 int
 handle_info(const char *, const char *, struct rte_tel_data *d)
 {
+	const shared *sh = load(&g.sh);
+
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_int(d, "initialised", g.sh != nullptr);
-	if (g.sh == nullptr)
+	rte_tel_data_add_dict_int(d, "initialised", sh != nullptr);
+	if (sh == nullptr)
 		return 0;
-	rte_tel_data_add_dict_u64(d, "layout_version", g.sh->version);
-	rte_tel_data_add_dict_int(d, "primary_pid", load(&g.sh->primary_pid));
-	rte_tel_data_add_dict_int(d, "pid", g.pid);
-	rte_tel_data_add_dict_int(d, "slot", g.slot);
+	rte_tel_data_add_dict_u64(d, "layout_version", sh->version);
+	rte_tel_data_add_dict_int(d, "primary_pid", load(&sh->primary_pid));
+	rte_tel_data_add_dict_int(d, "pid", getpid());
 	rte_tel_data_add_dict_u64(d, "max_procs", RTE_MPS_MAX_PROCS);
 	rte_tel_data_add_dict_u64(d, "max_workers", RTE_MPS_MAX_WORKERS);
 	return 0;
@@ -68,11 +70,14 @@ handle_procs(const char *, const char *, struct rte_tel_data *d)
 {
 	char key[32], val[RTE_TEL_MAX_STRING_LEN], set[128];
 
+	/* The telemetry thread races with rte_mps_init() and rte_mps_fini(). */
+	const shared *sh = load(&g.sh);
+
 	rte_tel_data_start_dict(d);
-	if (g.sh == nullptr)
+	if (sh == nullptr)
 		return 0;
 	for (unsigned int i = 0; i < RTE_MPS_MAX_PROCS; i++) {
-		const proc_slot *ps = &g.sh->procs[i];
+		const proc_slot *ps = &sh->procs[i];
 		uint64_t w = load(&ps->state);
 		if (slot_state(w) != SLOT_LIVE)
 			continue;
@@ -93,11 +98,14 @@ handle_lcores(const char *, const char *, struct rte_tel_data *d)
 	char key[32], val[64];
 	unsigned int nfree = 0, neal = 0, nfloat = 0;
 
+	/* The telemetry thread races with rte_mps_init() and rte_mps_fini(). */
+	const shared *sh = load(&g.sh);
+
 	rte_tel_data_start_dict(d);
-	if (g.sh == nullptr)
+	if (sh == nullptr)
 		return 0;
 	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
-		uint64_t w = load(&g.sh->lcore[l]);
+		uint64_t w = load(&sh->lcore[l]);
 		const char *kind;
 		switch (lc_kind(w)) {
 		case LC_FREE:
@@ -116,7 +124,7 @@ handle_lcores(const char *, const char *, struct rte_tel_data *d)
 			break;
 		}
 		snprintf(key, sizeof(key), "%u", l);
-		snprintf(val, sizeof(val), "%s pid=%d", kind, g.sh->procs[lc_slot(w)].pid);
+		snprintf(val, sizeof(val), "%s pid=%d", kind, sh->procs[lc_slot(w)].pid);
 		rte_tel_data_add_dict_string(d, key, val);
 	}
 	rte_tel_data_add_dict_u64(d, "free", nfree);
@@ -131,11 +139,14 @@ handle_workers(const char *, const char *, struct rte_tel_data *d)
 	static const char *const names[] = { "none", "idle", "running", "stopping", "ready" };
 	char key[32], val[RTE_TEL_MAX_STRING_LEN];
 
+	/* The telemetry thread races with rte_mps_init() and rte_mps_fini(). */
+	const shared *sh = load(&g.sh);
+
 	rte_tel_data_start_dict(d);
-	if (g.sh == nullptr)
+	if (sh == nullptr)
 		return 0;
 	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
-		const worker_slot *ws = &g.sh->workers[w];
+		const worker_slot *ws = &sh->workers[w];
 		uint32_t st = load(&ws->state);
 		if (st == W_NONE || st >= RTE_DIM(names))
 			continue;

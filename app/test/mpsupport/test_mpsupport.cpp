@@ -328,6 +328,22 @@ test_claim_threads_no_duplicate(void **)
 	assert_int_equal(errs.load(), 0);
 }
 
+struct exit_rec {
+	std::atomic<int> calls{0};
+	rte_mps_exit_info info{};
+	pthread_t thread{};
+};
+
+static void
+record_exit(const rte_mps_exit_info *info, void *arg)
+{
+	auto *r = static_cast<exit_rec *>(arg);
+
+	r->info = *info;
+	r->thread = pthread_self();
+	r->calls++;
+}
+
 /* Objects a thread leaves in its floating lcore's cache go back to the pool
  * when it releases with flush. */
 static void
@@ -382,6 +398,11 @@ test_dead_owner_cache_flushed(void **)
 	assert_true(a.in_caches >= 16);
 	assert_int_equal(a.unaccounted, 0);
 
+	/* Registering hands over to the notification thread (through its
+	 * lock), which is what orders our reads before its flush for TSan:
+	 * the kill below orders them only through the kernel. */
+	exit_rec rec;
+	assert_true(rte_mps_exit_notify_register(pid, 0, record_exit, &rec) >= 0);
 	kill(pid, SIGKILL);
 	/* Event driven: the primary's member watch reclaims it. */
 	bool freed = wait_for([&] {
@@ -389,6 +410,7 @@ test_dead_owner_cache_flushed(void **)
 	}, 5000);
 	assert_int_equal(wait_exit(pid, 5000) & 0x7f, SIGKILL);
 	assert_true(freed);
+	assert_true(wait_for([&] { return rec.calls.load() == 1; }, 5000));
 	assert_int_equal(pool->local_cache[id].len, 0);
 	assert_int_equal(rte_mps_mempool_audit(pool, &a), 0);
 	assert_int_equal(a.in_pool, POOL_SIZE);
@@ -396,22 +418,6 @@ test_dead_owner_cache_flushed(void **)
 }
 
 /* ---- exit notification ---- */
-
-struct exit_rec {
-	std::atomic<int> calls{0};
-	rte_mps_exit_info info{};
-	pthread_t thread{};
-};
-
-static void
-record_exit(const rte_mps_exit_info *info, void *arg)
-{
-	auto *r = static_cast<exit_rec *>(arg);
-
-	r->info = *info;
-	r->thread = pthread_self();
-	r->calls++;
-}
 
 static void
 test_notify_exit_code(void **)

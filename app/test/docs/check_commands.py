@@ -230,12 +230,28 @@ def documented_error(cmd):
 
 
 def scratch_tree(src, dst):
-    """A copy of the pack's sources, without build directories or git data."""
-    def ignore(d, names):
-        if os.path.samefile(d, src):
-            return [n for n in names if n.startswith(('build', '.git'))]
-        return [n for n in names if n in ('__pycache__',)]
-    shutil.copytree(src, dst, ignore=ignore, symlinks=True)
+    """A copy of the pack's sources as a checkout has them: the files git tracks, or,
+    outside of git, everything but build directories."""
+    try:
+        r = subprocess.run(['git', '-C', src, 'ls-files', '-z'], stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, check=True)
+        files = [f for f in r.stdout.decode().split('\0') if f]
+    except (OSError, subprocess.CalledProcessError):
+        files = []
+    if not files:
+        def ignore(d, names):
+            if os.path.samefile(d, src):
+                return [n for n in names if n.startswith(('build', '.git'))]
+            return [n for n in names if n in ('__pycache__',)]
+        shutil.copytree(src, dst, ignore=ignore, symlinks=True)
+        return
+    for f in files:
+        s_path = os.path.join(src, f)
+        if not os.path.lexists(s_path):
+            continue  # deleted in the work tree
+        d_path = os.path.join(dst, f)
+        os.makedirs(os.path.dirname(d_path), exist_ok=True)
+        shutil.copy2(s_path, d_path, follow_symlinks=False)
 
 
 def run_shell(cmd_text, cwd, timeout, env=None):

@@ -170,8 +170,12 @@ asan_step() {
 	build asan gcc g++ -Dbuildtype=debug -Db_sanitize=address,undefined \
 		-Db_lundef=false -Dwerror=false || return 1
 	# Leak checking at exit is off: DPDK's memory outlives rte_eal_cleanup()
-	# by design in a multi-process group.
-	run env ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 \
+	# by design in a multi-process group. A secondary must map the primary's
+	# memory at the same addresses, which ASan's own reservations take in a
+	# process started later: every test process places DPDK's memory high,
+	# above ASan's shadow and below its allocator.
+	eal_extra="${MP_PACK_EAL_EXTRA:+$MP_PACK_EAL_EXTRA }--base-virtaddr=0x200000000000"
+	run env ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 MP_PACK_EAL_EXTRA="$eal_extra" \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		nice $meson test -C "$builds/asan" --suite fast-tests --suite mp-tests \
 		--print-errorlogs --timeout-multiplier 3 --num-processes 1

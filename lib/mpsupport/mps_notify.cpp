@@ -384,6 +384,7 @@ notify_start()
 		notify_stop();
 		return fail(ret, "cannot create the notification thread: %s", strerror(ret));
 	}
+	unpin_thread(n.thread);
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #define MPS_PRIVATE_H
 
 #include <stdint.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -214,6 +215,7 @@ int fail(int err, const char *fmt, ...) __rte_format_printf(2, 3);
 void clear_error();
 
 uint64_t now_ns();
+void unpin_thread(pthread_t thread);
 
 /* Registry (mps_registry.cpp). */
 bool slot_word_alive(const shared *sh, unsigned int slot, uint64_t w);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -53,6 +54,27 @@ now_ns()
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Let a library thread run on any CPU. Control threads are pinned to the
+ * CPUs the EAL lcores do not use, or to the main lcore's CPU when there is
+ * none left; an lcore busy-polling that CPU would then delay the thread by
+ * a scheduler time slice, which is what exit notification must avoid. The
+ * threads sleep in epoll_wait() or on a condition variable, so they cost
+ * nothing where they wait.
+ */
+void
+unpin_thread(pthread_t thread)
+{
+	cpu_set_t all;
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+
+	CPU_ZERO(&all);
+	for (long c = 0; c < ncpu && c < CPU_SETSIZE; c++)
+		CPU_SET(c, &all);
+	if (pthread_setaffinity_np(thread, sizeof(all), &all) != 0)
+		MPS_LOG(DEBUG, "cannot widen the affinity of a library thread\n");
 }
 
 /* Fields of /proc/<pid>/stat we need: state (3), ppid (4), starttime (22). */

@@ -339,6 +339,7 @@ tracker_start()
 			nullptr);
 	if (ret != 0)
 		return fail(ret, "cannot create the tracker thread: %s", strerror(ret));
+	unpin_thread(t.thread);
 	t.running = true;
 	return 0;
 }

@@ -33,8 +33,10 @@
  *   per-lcore cache in every mempool is flushed back to the pool.
  * - Exit notification: a control thread waits on pidfds with epoll and calls
  *   the callbacks registered for a pid, or queues them for
- *   rte_mps_exit_notify_poll(). Secondaries announce themselves to the
- *   primary over rte_mp IPC so that the primary can watch them.
+ *   rte_mps_exit_notify_poll(). It may run on any CPU (it sleeps until an
+ *   exit), so that an lcore busy-polling the control CPU cannot delay it.
+ *   Secondaries announce themselves to the primary over rte_mp IPC so that
+ *   the primary can watch them.
  * - Workers, dependencies and commands: a main process declares workers
  *   (indices below RTE_MPS_MAX_WORKERS) and the edges between them. When a
  *   worker exits, everything depending on it is sent STOP over its command

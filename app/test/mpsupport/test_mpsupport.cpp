@@ -618,7 +618,7 @@ test_cmd_channel(void **)
 	assert_int_equal(rte_mps_worker_remove(42), 0);
 }
 
-enum worker_kind { OBEDIENT, STUBBORN };
+enum worker_kind { OBEDIENT, STUBBORN, CRASHING };
 
 /* Forked worker body: poll for commands until STOP. */
 static pid_t
@@ -628,6 +628,8 @@ start_worker(unsigned int w, worker_kind kind)
 
 	if (pid != 0)
 		return pid;
+	if (kind == CRASHING)
+		rte_mps_child_exit(1);
 	for (;;) {
 		if (kind == STUBBORN) {
 			pause();
@@ -704,6 +706,24 @@ test_stubborn_escalation(void **)
 	assert_true(WIFSIGNALED(st));
 	assert_int_equal(WTERMSIG(st), SIGKILL);
 	assert_int_equal(rte_mps_tracker_set_timeout(2000), 0);
+}
+
+/* A worker that dies again as soon as it is restarted: each time, the
+ * pair is reported ready again, nothing wedges. */
+static void
+test_crash_loop(void **)
+{
+	for (int round = 0; round < 20; round++) {
+		pid_t p0 = start_worker(0, OBEDIENT);
+		pid_t p1 = start_worker(1, CRASHING);
+		assert_true(p0 > 0 && p1 > 0);
+		if (collect_ready(3, 10000) != 3)
+			fail_msg("round %d: pair not ready again", round);
+		assert_true(WIFEXITED(wait_exit(p0, 5000)));
+		int st = wait_exit(p1, 5000);
+		assert_true(WIFEXITED(st));
+		assert_int_equal(WEXITSTATUS(st), 1);
+	}
 }
 
 static void
@@ -937,6 +957,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_cmd_channel),
 		cmocka_unit_test(test_pair_recovery),
 		cmocka_unit_test(test_stubborn_escalation),
+		cmocka_unit_test(test_crash_loop),
 		cmocka_unit_test(test_chain_and_coalesce),
 		cmocka_unit_test(test_res_reset_and_audit),
 		cmocka_unit_test(test_fork_child_restrictions),

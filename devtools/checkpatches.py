@@ -16,6 +16,7 @@ or git diff output) and reports, for added lines only:
   figure        an RST figure whose path does not end in ".*"
   clang-format  drift from .clang-format on the added lines of C/C++ files
   codespell     misspellings in the added text
+  symbol        a symbol added to a version.map outside EXPERIMENTAL
 
 Exceptions live in devtools/checkpatches-exceptions.txt: one per line,
 "<check|*> <path glob> [<regex the offending line must match>]".
@@ -348,6 +349,33 @@ class Checker:
                                 % m.group(1), t)
         if is_c and fd.added:
             self.check_clang_format(fd, problems)
+        if os.path.basename(path) == 'version.map' and fd.added:
+            self.check_version_map(fd, problems)
+
+    def check_version_map(self, fd, problems):
+        """A symbol a patch adds to a version map goes under EXPERIMENTAL."""
+        content = self.post_image(fd)
+        if content is None:
+            print('note: %s: new content unknown, version blocks not checked' % fd.path,
+                  file=sys.stderr)
+            return
+        block = {}
+        current = None
+        for n, line in enumerate(content.splitlines(), 1):
+            code = line.split('#')[0].strip()
+            m = re.match(r'(\w+)\s*\{', code)
+            if m:
+                current = m.group(1)
+            elif code.startswith('}'):
+                current = None
+            block[n] = current
+        for n, t in fd.added:
+            code = t.split('#')[0].strip()
+            m = re.match(r'([A-Za-z_]\w*)\s*;$', code)
+            if m and block.get(n) not in ('EXPERIMENTAL', 'INTERNAL'):
+                self.report(problems, 'symbol', fd.path, n,
+                            'new symbol %s in block %s: new symbols go under EXPERIMENTAL'
+                            % (m.group(1), block.get(n)), t)
 
     def post_image(self, fd):
         """The full new content of a file, or None."""

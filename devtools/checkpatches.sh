@@ -13,8 +13,9 @@ usage() {
 	forbidden tokens (in lib/: printf, stdout/stderr, rte_exit, rte_panic, raw
 	__attribute__, __sync builtins; everywhere: %ll[xud] instead of
 	PRI*64 and the words DPDK retired in 20.11; in RST: figures not ending in
-	".*"), clang-format drift on the added lines of C/C++ files, and
-	codespell on the added text.
+	".*"), clang-format drift on the added lines of C/C++ files,
+	codespell on the added text, and symbols added to a version.map
+	outside its EXPERIMENTAL block.
 
 	  -n N      check the last N commits
 	  -r range  check the commits of a git range, e.g. origin/main..

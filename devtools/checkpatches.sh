@@ -79,6 +79,11 @@ elif [ -n "$count" ] ; then
 elif [ -n "$range" ] ; then
 	git format-patch --stdout --no-color --full-index -U3 "$range" | $engine $quiet
 else
+	if [ $# -eq 0 ] && [ -t 0 ] ; then
+		echo "$(basename "$0"): no patch given and stdin is a terminal" >&2
+		usage >&2
+		exit 2
+	fi
 	# shellcheck disable=SC2086 # engine is a command with its script
 	$engine $quiet "$@"
 fi

@@ -120,6 +120,7 @@ rte_mps_fork(int worker)
 				"be shared with a forked worker", RTE_MPS_MZ_NAME);
 
 	pid_t parent = getpid();
+	lcore_snapshot_pools();
 	pid_t pid = fork();
 	if (pid < 0)
 		return fail(EAGAIN, "fork() failed: %s", strerror(errno));

@@ -37,11 +37,40 @@ flush_one(struct rte_mempool *mp, void *arg)
 	rte_mempool_cache_flush(c, mp);
 }
 
+/*
+ * The mempools as they were at fork time, for a forked worker: it may only
+ * use objects created before the fork anyway, and walking the mempool list
+ * takes a shared lock that a worker killed inside the walk would leave
+ * taken for the whole group.
+ */
+constexpr unsigned int MAX_POOLS = 64;
+static struct rte_mempool *fork_pools[MAX_POOLS];
+static unsigned int nb_fork_pools;
+
+static void
+note_pool(struct rte_mempool *mp, void *)
+{
+	if (nb_fork_pools < MAX_POOLS)
+		fork_pools[nb_fork_pools++] = mp;
+}
+
+void
+lcore_snapshot_pools()
+{
+	nb_fork_pools = 0;
+	rte_mempool_walk(note_pool, nullptr);
+}
+
 static int
 cache_flush(unsigned int lcore)
 {
 	flush_ctx ctx = { lcore, 0 };
 
+	if (g.forked) {
+		for (unsigned int i = 0; i < nb_fork_pools; i++)
+			flush_one(fork_pools[i], &ctx);
+		return ctx.count;
+	}
 	rte_mempool_walk(flush_one, &ctx);
 	return ctx.count;
 }

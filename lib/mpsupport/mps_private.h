@@ -228,6 +228,7 @@ int reclaim_dead_slots();
 /* Lcores (mps_lcore.cpp). */
 void lcore_release_slot(unsigned int slot, uint32_t gen, bool flush);
 void lcore_forget_thread();
+void lcore_snapshot_pools();
 int reclaim_lcores();
 
 /* Exit notification (mps_notify.cpp). */

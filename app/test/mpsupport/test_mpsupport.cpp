@@ -893,6 +893,13 @@ test_fork_child_restrictions(void **)
 			me |= info[i].pid == getpid() && info[i].type == RTE_MPS_PROC_FORKED &&
 				info[i].parent_pid == getppid();
 		bad |= (!me) << 10;
+		/* Release with flush works from the pools known at fork time. */
+		void *objs[8];
+		if (id >= 0 && rte_mempool_get_bulk(pool, objs, 8) == 0)
+			rte_mempool_put_bulk(pool, objs, 8);
+		bad |= (id < 0 || pool->local_cache[id].len < 8) << 11;
+		bad |= (rte_mps_lcore_release(1) != 0) << 12;
+		bad |= (id < 0 || pool->local_cache[id].len != 0) << 13;
 		rte_mps_child_exit(bad == 0 ? 0 : 100 + __builtin_ctz(bad));
 	}
 	int st = wait_exit(pid, 10000);

@@ -144,6 +144,20 @@ eal_args(const char *prog, const std::string &prefix, const char *lcores, bool s
 		a.push_back("--proc-type=secondary");
 	else
 		a.insert(a.end(), { "-m", "64" });
+	/* Extra EAL options of the run (e.g. --base-virtaddr under ASan). */
+	const char *extra = getenv("MP_PACK_EAL_EXTRA");
+	if (extra != nullptr) {
+		std::string e = extra;
+		size_t pos = 0;
+		while (pos < e.size()) {
+			size_t end = e.find_first_of(" \t", pos);
+			if (end == std::string::npos)
+				end = e.size();
+			if (end > pos)
+				a.push_back(e.substr(pos, end - pos));
+			pos = end + 1;
+		}
+	}
 	return a;
 }
 

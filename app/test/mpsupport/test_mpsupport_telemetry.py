@@ -97,7 +97,7 @@ def main():
     runtime = "/var/run/dpdk/" + prefix
     cmd = [binary, "--mps-role", "prim-hold", "--no-pci", "--file-prefix", prefix,
            "--lcores", "0@0", "-m", "64", "--log-level", "lib.eal:error",
-           "--", "telemetry"]
+           ] + os.environ.get("MP_PACK_EAL_EXTRA", "").split() + ["--", "telemetry"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, bufsize=0)
     try:
         match, out = read_until(proc, r"float=(-?\d+)[\s\S]*ready pid=(\d+)", 30)

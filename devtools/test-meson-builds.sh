@@ -248,7 +248,16 @@ dpdk_tree_step() {
 		export PKG_CONFIG_PATH
 		echo "    PKG_CONFIG_PATH=$PKG_CONFIG_PATH"
 		build dpdk-tree gcc g++ -Ddpdk_fallback=false
-	)
+	) || return 1
+	$dry && return 0
+	# The examples must use the tree's EAL, not an installed one.
+	for bin in "$builds"/dpdk-tree/examples/dpdk-* ; do
+		[ -x "$bin" ] || continue
+		if ! ldd "$bin" | grep librte_eal | grep -qF "$(cd "$d" && pwd)" ; then
+			echo "    $bin does not load librte_eal from $d"
+			return 1
+		fi
+	done
 }
 
 total0=$(now)

@@ -252,7 +252,7 @@ dpdk_tree_step() {
 	$dry && return 0
 	# The examples must use the tree's EAL, not an installed one.
 	for bin in "$builds"/dpdk-tree/examples/dpdk-* ; do
-		[ -x "$bin" ] || continue
+		[ -f "$bin" ] && [ -x "$bin" ] || continue
 		if ! ldd "$bin" | grep librte_eal | grep -qF "$(cd "$d" && pwd)" ; then
 			echo "    $bin does not load librte_eal from $d"
 			return 1

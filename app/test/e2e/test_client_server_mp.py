@@ -14,7 +14,7 @@ import mp_traffic as mt
 
 PKTS_PER_PORT = 1000
 NULL_PORTS = ['net_null0', 'net_null1']
-RING_CAPACITY = 2047
+RING_CAPACITY = 8191
 
 
 def client_lcore(i):

@@ -43,7 +43,7 @@ constexpr const char *config_name = "smp_config";
 constexpr uint64_t config_magic = UINT64_C(0x31504d5f504d5953); /* "SYMP_MP1" */
 constexpr uint32_t config_version = 1;
 constexpr unsigned max_procs = 64;
-constexpr unsigned burst_size = 64;
+constexpr unsigned burst_size = 256;
 constexpr unsigned mbuf_cache = 512;
 constexpr unsigned tx_retries = 64;
 

@@ -134,8 +134,10 @@ poll_once(struct rte_ring *ring, Tx &tx)
 	for (unsigned k = 0; k < n; k++) {
 		const uintptr_t v = (uintptr_t)objs[k];
 		auto *m = reinterpret_cast<struct rte_mbuf *>(v & ~cs::port_tag_mask);
-		/* The device reads the header when sending: start fetching it now. */
+		/* Freeing the mbuf after sending reads both lines of its header,
+		 * last written by the server's core: start fetching them now. */
 		rte_prefetch0(m);
+		rte_prefetch0(RTE_PTR_ADD(m, RTE_CACHE_LINE_SIZE));
 		/* Buffer i holds the packets that arrived on port index i and
 		 * leave on its pair. */
 		tx.buf[v & cs::port_tag_mask].add(m);

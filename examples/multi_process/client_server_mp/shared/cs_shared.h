@@ -28,7 +28,7 @@ constexpr const char *pool_name = "mpcs_mbuf_pool";
 constexpr uint64_t info_magic = UINT64_C(0x31534350504d5343); /* "CSMPPCS1" */
 constexpr uint32_t info_version = 1;
 constexpr unsigned max_clients = 32;
-constexpr unsigned ring_size = 2048;
+constexpr unsigned ring_size = 8192;
 /* The ring's usable capacity (one slot stays empty). */
 constexpr unsigned ring_capacity = ring_size - 1;
 

@@ -131,7 +131,7 @@ rte_mps_fork(int worker)
 			_exit(EXIT_FAILURE);
 		g.forked = true;
 		g.pid = getpid();
-		g.slot = -1;
+		store(&g.slot, -1);
 		lcore_forget_thread();
 		uint64_t none[LCORE_WORDS] = {};
 		if (slot_register(RTE_MPS_PROC_FORKED, parent, worker, none) < 0)

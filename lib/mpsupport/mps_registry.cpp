@@ -238,7 +238,7 @@ slot_register(uint32_t type, int32_t parent_pid, int32_t worker, const uint64_t 
 	for (unsigned int i = 0; i < LCORE_WORDS; i++)
 		ps->lcores[i] = lcores[i];
 	store(&ps->state, slot_word(SLOT_LIVE, gen, pid));
-	g.slot = slot;
+	store(&g.slot, slot);
 	g.gen = gen;
 
 	/* Reserve the EAL lcores; a live owner means an overlap. */
@@ -267,7 +267,7 @@ slot_register(uint32_t type, int32_t parent_pid, int32_t worker, const uint64_t 
 			release_eal_lcores(slot, gen, lcores);
 			uint64_t sw = load(&ps->state);
 			cas(&ps->state, sw, slot_word(SLOT_FREE, gen, 0));
-			g.slot = -1;
+			store(&g.slot, -1);
 			return fail(EBUSY, "lcore %u is already used %s by pid %d (%s)",
 					l, what, (int)opid, type_name(sh->procs[os].type));
 		}
@@ -287,7 +287,7 @@ slot_release_own()
 	uint64_t w = load(&ps->state);
 	if (slot_gen(w) == g.gen && slot_pid(w) == g.pid)
 		cas(&ps->state, w, slot_word(SLOT_FREE, g.gen, 0));
-	g.slot = -1;
+	store(&g.slot, -1);
 }
 
 int

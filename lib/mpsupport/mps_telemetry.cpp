@@ -60,6 +60,7 @@ handle_info(const char *, const char *, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "layout_version", sh->version);
 	rte_tel_data_add_dict_int(d, "primary_pid", load(&sh->primary_pid));
 	rte_tel_data_add_dict_int(d, "pid", getpid());
+	rte_tel_data_add_dict_int(d, "slot", load(&g.slot));
 	rte_tel_data_add_dict_u64(d, "max_procs", RTE_MPS_MAX_PROCS);
 	rte_tel_data_add_dict_u64(d, "max_workers", RTE_MPS_MAX_WORKERS);
 	return 0;

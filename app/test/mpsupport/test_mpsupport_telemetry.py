@@ -70,9 +70,12 @@ def check(replies, pid, float_id):
         fail("/mpsupport/info: %s" % info)
     if info.get("initialised") != 1 or info.get("layout_version") != 1:
         fail("/mpsupport/info: %s" % info)
+    slot = info.get("slot", -1)
+    if not 0 <= slot < info.get("max_procs", 0):
+        fail("/mpsupport/info slot: %s" % info)
     procs = replies["/mpsupport/procs"]
     entry = procs.get(str(pid), "")
-    if not entry.startswith("primary ") or "lcores=0" not in entry:
+    if not entry.startswith("primary slot=%d " % slot) or "lcores=0" not in entry:
         fail("/mpsupport/procs: %s" % procs)
     lcores = replies["/mpsupport/lcores"]
     if lcores.get("0") != "eal pid=%d" % pid:

@@ -358,6 +358,16 @@ test_release_flush(void **)
 	assert_true(pool->local_cache[id].len >= 8);
 	assert_int_equal(rte_mps_lcore_release(1), 0);
 	assert_int_equal(pool->local_cache[id].len, 0);
+
+	/* The same, for an lcore id named explicitly (here our own EAL one). */
+	unsigned int self = rte_lcore_id();
+	assert_int_equal(rte_mempool_get_bulk(pool, objs, 8), 0);
+	rte_mempool_put_bulk(pool, objs, 8);
+	unsigned int held = pool->local_cache[self].len;
+	assert_true(held >= 8);
+	assert_true(rte_mps_lcore_cache_flush(self) >= (int)held);
+	assert_int_equal(pool->local_cache[self].len, 0);
+	assert_int_equal(rte_mps_lcore_cache_flush(self), 0);
 	struct rte_mps_audit a;
 	assert_int_equal(rte_mps_mempool_audit(pool, &a), 0);
 	assert_int_equal(a.size, POOL_SIZE);
@@ -826,6 +836,11 @@ test_res_reset_and_audit(void **)
 	assert_int_equal(rte_mps_res_lcore_cache(5, RTE_MAX_LCORE), -EINVAL);
 	assert_int_equal(rte_mps_res_ring(5, nullptr), -EINVAL);
 	assert_int_equal(rte_mps_res_ring(6, r), -ENOENT);
+	assert_int_equal(rte_mps_res_tx_buffer(5, nullptr), -EINVAL);
+	assert_int_equal(rte_mps_res_tx_buffer(6, txb), -ENOENT);
+	assert_int_equal(rte_mps_res_burst(5, nullptr), -EINVAL);
+	assert_int_equal(rte_mps_res_burst(RTE_MPS_MAX_WORKERS, burst), -ENOENT);
+	assert_int_equal(rte_mps_res_lcore_cache(6, 9), -ENOENT);
 
 	struct rte_mps_audit a;
 	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);

@@ -102,6 +102,8 @@ FAILING = {
                                        'port table full']),
     'fails_setup': ('failed', ['setup of test fails_setup returned -1'],
                     ['test body ran']),
+    'fails_setup_leftover': ('failed', ['read_counter() has a value',
+                                        'never returned'], ['test body ran']),
     'fails_teardown': ('failed', ['teardown of test fails_teardown '
                                   'returned -1']),
     'fails_then_teardown': ('failed', ['failing before the teardown']),

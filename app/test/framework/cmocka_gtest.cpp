@@ -346,7 +346,7 @@ first_leftover(const Q &queue)
 		1 : 0;
 }
 
-void
+bool
 report_leftovers()
 {
 	std::vector<std::pair<Location, std::string>> msgs;
@@ -375,6 +375,7 @@ report_leftovers()
 	}
 	for (const auto &m : msgs)
 		record_failure(m.first.file, m.first.line, m.second);
+	return !msgs.empty();
 }
 
 void
@@ -384,7 +385,7 @@ reset_context()
 	ctx = Context();
 }
 
-/* Runs one cmocka function; false when it failed or skipped. */
+/* Runs one cmocka function; false when it failed, skipped or left values. */
 template <typename F>
 bool
 run_phase(const Group &g, F &&fn, bool *skipped = nullptr)
@@ -409,8 +410,9 @@ run_phase(const Group &g, F &&fn, bool *skipped = nullptr)
 		record_failure(g.file, g.line,
 			"uncaught C++ exception of unknown type");
 	}
-	if (done)
-		report_leftovers();
+	/* As in cmocka, leftovers fail a setup: its test does not run. */
+	if (done && report_leftovers())
+		done = false;
 	reset_context();
 	return done;
 }

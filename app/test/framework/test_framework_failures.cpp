@@ -527,6 +527,21 @@ fails_setup(void **state)
 	fail_msg("test body ran after its setup failed");
 }
 
+static int
+setup_leaves_value(void **state)
+{
+	(void)state;
+	will_return(read_counter, 1);
+	return 0;
+}
+
+static void
+fails_setup_leftover(void **state)
+{
+	(void)state;
+	fail_msg("test body ran after its setup failed");
+}
+
 static int teardown_ran;
 
 static int
@@ -662,6 +677,7 @@ main(void)
 		cmocka_unit_test(fails_mock_assert),
 		cmocka_unit_test(fails_cxx_exception),
 		cmocka_unit_test_setup(fails_setup, setup_fails),
+		cmocka_unit_test_setup(fails_setup_leftover, setup_leaves_value),
 		cmocka_unit_test_teardown(fails_teardown, teardown_fails),
 		cmocka_unit_test_teardown(fails_then_teardown, teardown_counts),
 		cmocka_unit_test(skips_skip),

@@ -719,31 +719,41 @@ do_assert_true(bool ok, const char *what, const char *expr, const char *file,
 		it != why.end() ? it->second : "is wrong"));
 }
 
+namespace {
+
+/* The end of every <what>_equal and <what>_not_equal assertion. */
+template <typename ShowA, typename ShowB>
+void
+check_pair(bool equal, bool want_equal, const char *what, const char *ea,
+	const char *eb, ShowA show_a, ShowB show_b, const char *file, int line)
+{
+	if (equal == want_equal)
+		return;
+	if (want_equal)
+		fail_now(file, line, sformat("%s_equal(%s, %s) failed: %s != %s",
+			what, ea, eb, show_a().c_str(), show_b().c_str()));
+	fail_now(file, line, sformat("%s_not_equal(%s, %s) failed: both are %s",
+		what, ea, eb, show_a().c_str()));
+}
+
+} /* namespace */
+
 void
 do_assert_int(bool want_equal, Int a, Int b, const char *ea, const char *eb,
 	const char *file, int line)
 {
-	if ((a.value == b.value) == want_equal)
-		return;
-	if (want_equal)
-		fail_now(file, line, sformat("assert_int_equal(%s, %s) failed: "
-			"%s != %s", ea, eb, show(a).c_str(), show(b).c_str()));
-	fail_now(file, line, sformat("assert_int_not_equal(%s, %s) failed: "
-		"both are %s", ea, eb, show(a).c_str()));
+	check_pair(a.value == b.value, want_equal, "assert_int", ea, eb,
+		[&]() { return show(a); }, [&]() { return show(b); }, file,
+		line);
 }
 
 void
 do_assert_ptr(bool want_equal, uintmax_t a, uintmax_t b, const char *ea,
 	const char *eb, const char *file, int line)
 {
-	if ((a == b) == want_equal)
-		return;
-	if (want_equal)
-		fail_now(file, line, sformat("assert_ptr_equal(%s, %s) failed: "
-			"%s != %s", ea, eb, show_ptr(a).c_str(),
-			show_ptr(b).c_str()));
-	fail_now(file, line, sformat("assert_ptr_not_equal(%s, %s) failed: "
-		"both are %s", ea, eb, show_ptr(a).c_str()));
+	check_pair(a == b, want_equal, "assert_ptr", ea, eb,
+		[&]() { return show_ptr(a); }, [&]() { return show_ptr(b); },
+		file, line);
 }
 
 void
@@ -771,14 +781,9 @@ do_assert_string(bool want_equal, const char *a, const char *b, const char *ea,
 	bool equal = (a != nullptr && b != nullptr) ? strcmp(a, b) == 0 :
 		a == b;
 
-	if (equal == want_equal)
-		return;
-	if (want_equal)
-		fail_now(file, line, sformat("assert_string_equal(%s, %s) "
-			"failed: %s != %s", ea, eb, show_string(a).c_str(),
-			show_string(b).c_str()));
-	fail_now(file, line, sformat("assert_string_not_equal(%s, %s) failed: "
-		"both are %s", ea, eb, show_string(a).c_str()));
+	check_pair(equal, want_equal, "assert_string", ea, eb,
+		[&]() { return show_string(a); },
+		[&]() { return show_string(b); }, file, line);
 }
 
 void

@@ -94,6 +94,11 @@ FAILING = {
                                           'still allocated']),
     'fails_test_malloc_overrun': ('failed', ['block of 8 bytes',
                                              'written out of bounds']),
+    'fails_test_free_twice': ('failed', ['not a block from test_malloc(), '
+                                         'or freed twice']),
+    'fails_will_return_count_zero': ('failed', ['will_return_count('
+                                                'read_counter, ..., 0)',
+                                                'count must be positive']),
     'fails_expect_assert_failure': ('failed', ['expect_assert_failure('
                                                'checked_divide(4, 2, &out))',
                                                'no mock_assert() failed']),

@@ -484,6 +484,23 @@ fails_test_malloc_overrun(void **state)
 }
 
 static void
+fails_test_free_twice(void **state)
+{
+	void *p = test_malloc(8);
+
+	(void)state;
+	test_free(p);
+	test_free(p);
+}
+
+static void
+fails_will_return_count_zero(void **state)
+{
+	(void)state;
+	will_return_count(read_counter, 1, 0);
+}
+
+static void
 fails_expect_assert_failure(void **state)
 {
 	int out = 0;
@@ -673,6 +690,8 @@ main(void)
 		cmocka_unit_test(fails_function_call_unexpected),
 		cmocka_unit_test(fails_test_malloc_leak),
 		cmocka_unit_test(fails_test_malloc_overrun),
+		cmocka_unit_test(fails_test_free_twice),
+		cmocka_unit_test(fails_will_return_count_zero),
 		cmocka_unit_test(fails_expect_assert_failure),
 		cmocka_unit_test(fails_mock_assert),
 		cmocka_unit_test(fails_cxx_exception),

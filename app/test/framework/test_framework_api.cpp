@@ -393,6 +393,8 @@ test_teardowns_ran(void **state)
 {
 	(void)state;
 	assert_int_equal(fixture_runs, 3);
+	/* Ready for the next round of --gtest_repeat. */
+	fixture_runs = 0;
 }
 
 /* A second group: its state reaches every test, whatever their prestate. */

@@ -120,7 +120,9 @@ def test_floating_workers_take_unique_ids(mp):
         assert len(set(ids)) == len(ids), ids
         assert all(i > 2 for i in ids), 'floating id overlaps an EAL lcore: %s' % ids
         app.kill(pids[1])
-        app.wait_new_instance(1, pids[1])
+        # both workers of the pair run new instances
+        for w in pids:
+            app.wait_new_instance(w, pids[w])
     h.assert_clean_exit(*app.stop())
 
 

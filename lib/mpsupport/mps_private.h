@@ -247,6 +247,7 @@ void worker_forget_rings();
 
 /* Resources (mps_res.cpp). */
 int res_reset_worker(unsigned int worker);
+int res_reset_set(uint64_t mask);
 
 /* Locks reinitialised in a forked child (mps_fork.cpp). */
 void fork_prepare();

@@ -3,7 +3,11 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
+
+#include <algorithm>
+#include <vector>
 
 #include <rte_errno.h>
 #include <rte_ethdev.h>
@@ -58,22 +62,13 @@ res_add(unsigned int worker, uint32_t type, uint32_t lcore, const void *addr)
 	return 0;
 }
 
-int
-free_mbufs(struct rte_mbuf **pkts, uint32_t n)
+/* Objects of mp in a registered resource, gathered in place. */
+void
+gather_in(const res_entry &e, const struct rte_mempool *mp, std::vector<const void *> &out)
 {
-	for (uint32_t i = 0; i < n; i++)
-		if (pkts[i] != nullptr)
-			rte_pktmbuf_free(pkts[i]);
-	return (int)n;
-}
-
-/* Objects of mp in a registered resource, counted in place. */
-uint32_t
-count_in(const res_entry &e, const struct rte_mempool *mp)
-{
-	uint32_t n = 0;
-	auto mine = [mp](const void *o) {
-		return o != nullptr && static_cast<const rte_mbuf *>(o)->pool == mp;
+	auto mine = [mp, &out](const void *o) {
+		if (o != nullptr && static_cast<const rte_mbuf *>(o)->pool == mp)
+			out.push_back(o);
 	};
 
 	switch (load(&e.type)) {
@@ -81,14 +76,14 @@ count_in(const res_entry &e, const struct rte_mempool *mp)
 		auto *b = reinterpret_cast<const rte_eth_dev_tx_buffer *>((uintptr_t)e.addr);
 		uint16_t len = RTE_MIN(b->length, b->size);
 		for (uint16_t i = 0; i < len; i++)
-			n += mine(b->pkts[i]);
+			mine(b->pkts[i]);
 		break;
 	}
 	case RES_BURST: {
 		auto *b = reinterpret_cast<const rte_mps_burst *>((uintptr_t)e.addr);
 		uint32_t cnt = RTE_MIN(load(&b->count), b->size);
 		for (uint32_t i = 0; i < cnt; i++)
-			n += mine(b->objs[i]);
+			mine(b->objs[i]);
 		break;
 	}
 	case RES_RING: {
@@ -97,57 +92,89 @@ count_in(const res_entry &e, const struct rte_mempool *mp)
 		uint32_t cons = load(&r->cons.tail);
 		uint32_t prod = load(&r->prod.tail);
 		for (uint32_t i = cons; i != prod; i++)
-			n += mine(slots[i & r->mask]);
+			mine(slots[i & r->mask]);
 		break;
 	}
 	default:
 		break;
 	}
-	return n;
 }
 
 } /* namespace */
 
+/*
+ * Reset the resources of a set of workers. The objects of their buffers,
+ * arrays and rings are gathered first and each is freed once: a worker
+ * killed while moving an object from one listed place to another (from its
+ * in-hand array to a TX buffer, say) leaves it in both.
+ */
+int
+res_reset_set(uint64_t mask)
+{
+	std::vector<rte_mbuf *> objs;
+	int total = 0;
+
+	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
+		if (!(mask & (1ull << w)))
+			continue;
+		for (res_entry &e : g.sh->workers[w].res) {
+			switch (load(&e.type)) {
+			case RES_LCORE: {
+				int k = rte_mps_lcore_cache_flush(e.lcore);
+				total += k > 0 ? k : 0;
+				break;
+			}
+			case RES_TXBUF: {
+				auto *b = reinterpret_cast<rte_eth_dev_tx_buffer *>((uintptr_t)e.addr);
+				uint16_t len = RTE_MIN(load(&b->length), b->size);
+				for (uint16_t i = 0; i < len; i++)
+					if (b->pkts[i] != nullptr)
+						objs.push_back(b->pkts[i]);
+				store(&b->length, (uint16_t)0);
+				break;
+			}
+			case RES_BURST: {
+				auto *b = reinterpret_cast<rte_mps_burst *>((uintptr_t)e.addr);
+				uint32_t cnt = RTE_MIN(load(&b->count), b->size);
+				for (uint32_t i = 0; i < cnt; i++) {
+					if (b->objs[i] != nullptr)
+						objs.push_back(static_cast<rte_mbuf *>(b->objs[i]));
+					b->objs[i] = nullptr;
+				}
+				store(&b->count, 0u);
+				break;
+			}
+			case RES_RING: {
+				auto *r = reinterpret_cast<rte_ring *>((uintptr_t)e.addr);
+				void *burst[32];
+				unsigned int k;
+				while ((k = rte_ring_dequeue_burst(r, burst, RTE_DIM(burst),
+						nullptr)) > 0)
+					for (unsigned int i = 0; i < k; i++)
+						objs.push_back(static_cast<rte_mbuf *>(burst[i]));
+				break;
+			}
+			default:
+				break;
+			}
+		}
+		worker_drain_cmd(w);
+	}
+	std::sort(objs.begin(), objs.end());
+	size_t listed = objs.size();
+	objs.erase(std::unique(objs.begin(), objs.end()), objs.end());
+	if (objs.size() != listed)
+		MPS_LOG(INFO, "workers 0x%" PRIx64 ": %zu objects were listed twice, freed once\n",
+				mask, listed - objs.size());
+	for (rte_mbuf *m : objs)
+		rte_pktmbuf_free(m);
+	return total + (int)objs.size();
+}
+
 int
 res_reset_worker(unsigned int worker)
 {
-	worker_slot *ws = &g.sh->workers[worker];
-	int total = 0;
-
-	for (res_entry &e : ws->res) {
-		switch (load(&e.type)) {
-		case RES_LCORE: {
-			int k = rte_mps_lcore_cache_flush(e.lcore);
-			total += k > 0 ? k : 0;
-			break;
-		}
-		case RES_TXBUF: {
-			auto *b = reinterpret_cast<rte_eth_dev_tx_buffer *>((uintptr_t)e.addr);
-			total += free_mbufs(b->pkts, RTE_MIN(b->length, b->size));
-			b->length = 0;
-			break;
-		}
-		case RES_BURST: {
-			auto *b = reinterpret_cast<rte_mps_burst *>((uintptr_t)e.addr);
-			uint32_t cnt = RTE_MIN(load(&b->count), b->size);
-			total += free_mbufs(reinterpret_cast<rte_mbuf **>(b->objs), cnt);
-			store(&b->count, 0u);
-			break;
-		}
-		case RES_RING: {
-			auto *r = reinterpret_cast<rte_ring *>((uintptr_t)e.addr);
-			void *objs[32];
-			unsigned int k;
-			while ((k = rte_ring_dequeue_burst(r, objs, RTE_DIM(objs), nullptr)) > 0)
-				total += free_mbufs(reinterpret_cast<rte_mbuf **>(objs), k);
-			break;
-		}
-		default:
-			break;
-		}
-	}
-	worker_drain_cmd(worker);
-	return total;
+	return res_reset_set(1ull << worker);
 }
 
 } /* namespace mps */
@@ -210,12 +237,16 @@ rte_mps_mempool_audit(struct rte_mempool *mp, struct rte_mps_audit *audit)
 	unsigned int avail = rte_mempool_avail_count(mp);
 	a.in_pool = avail > a.in_caches ? avail - a.in_caches : 0;
 	if (g.sh != nullptr) {
+		/* An object listed in two places is counted once. */
+		std::vector<const void *> listed;
 		for (const worker_slot &ws : g.sh->workers) {
 			if (load(&ws.state) == W_NONE)
 				continue;
 			for (const res_entry &e : ws.res)
-				a.in_lists += count_in(e, mp);
+				gather_in(e, mp, listed);
 		}
+		std::sort(listed.begin(), listed.end());
+		a.in_lists = (uint32_t)(std::unique(listed.begin(), listed.end()) - listed.begin());
 	}
 	int64_t left = (int64_t)a.size - a.in_pool - a.in_caches - a.in_lists;
 	a.unaccounted = left > 0 ? (uint32_t)left : 0;

@@ -260,11 +260,22 @@ recover()
 	}
 	t.pending &= ~set;
 
+	/* Idle, already ready or removed workers are not reported. */
+	uint64_t todo = 0;
+	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++)
+		if ((moved & (1ull << w)) && load(&g.sh->workers[w].state) == W_STOPPING)
+			todo |= 1ull << w;
+	/* One reset for the whole group: an object is given back once. */
+	pthread_mutex_unlock(&t.lock);
+	int k = res_reset_set(todo);
+	pthread_mutex_lock(&t.lock);
+	if (k > 0)
+		MPS_LOG(INFO, "workers 0x%" PRIx64 ": %d objects given back\n", todo, k);
+
 	uint64_t ready = 0;
 	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
-		/* Idle, already ready or removed workers are not reported. */
 		worker_slot *ws = &g.sh->workers[w];
-		if (!(moved & (1ull << w)) || load(&ws->state) != W_STOPPING)
+		if (!(todo & (1ull << w)))
 			continue;
 		if (t.exit_handle[w] >= 0) {
 			int h = t.exit_handle[w];
@@ -276,11 +287,6 @@ recover()
 		if (t.pidfd[w] >= 0)
 			close(t.pidfd[w]);
 		t.pidfd[w] = -1;
-		pthread_mutex_unlock(&t.lock);
-		int k = res_reset_worker(w);
-		pthread_mutex_lock(&t.lock);
-		if (k > 0)
-			MPS_LOG(INFO, "worker %u: %d objects given back\n", w, k);
 		ws->pid = 0;
 		ws->start_time = 0;
 		ws->restarts++;

@@ -64,8 +64,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_common.h>
 #include <rte_compat.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -73,7 +76,6 @@ extern "C" {
 
 struct rte_mempool;
 struct rte_ring;
-struct rte_eth_dev_tx_buffer;
 
 /** Name of the shared memzone holding the registry. */
 #define RTE_MPS_MZ_NAME "mps_registry"
@@ -159,9 +161,12 @@ struct rte_mps_audit {
  * In-hand burst array kept in shared memory by a worker.
  *
  * A worker stores the objects it holds between receive and transmit here,
- * so that the main process can give them back if the worker dies. The
- * worker sets @c count after a receive and clears it when the objects
- * have been handed on.
+ * so that the main process can give them back if the worker dies. Either
+ * the worker sets @c count after a receive and clears it when the objects
+ * have been handed on, or it keeps @c count at @c size and sets each entry
+ * to NULL once the object is handed on (to a TX buffer with
+ * rte_mps_tx_buffer(), which lists it there first). The reset frees the
+ * non-NULL entries below @c count, and sets them to NULL.
  */
 struct rte_mps_burst {
 	uint32_t count;   /**< Number of valid entries in objs. */
@@ -635,6 +640,81 @@ int
 rte_mps_res_tx_buffer(unsigned int worker, struct rte_eth_dev_tx_buffer *buf);
 
 /**
+ * Send the packets of a listed TX buffer, safely against kill -9.
+ *
+ * The same as rte_eth_tx_buffer_flush(), except that the buffer is emptied
+ * before its packets are handed to the port, not after: a worker killed in
+ * between leaves them unlisted (the mempool audit counts them as
+ * unaccounted) instead of listed although the port has them, which
+ * rte_mps_res_reset() would then free a second time. Unsent packets go to
+ * the buffer's error callback, as with DPDK's function.
+ *
+ * @param port_id
+ *   Port to send on.
+ * @param queue_id
+ *   TX queue.
+ * @param buffer
+ *   The buffer, listed with rte_mps_res_tx_buffer().
+ * @return
+ *   Number of packets sent.
+ */
+static inline uint16_t
+rte_mps_tx_buffer_flush(uint16_t port_id, uint16_t queue_id,
+		struct rte_eth_dev_tx_buffer *buffer)
+{
+	uint16_t n = buffer->length;
+	uint16_t sent;
+
+	if (n == 0)
+		return 0;
+	__atomic_store_n(&buffer->length, 0, __ATOMIC_RELEASE);
+	sent = rte_eth_tx_burst(port_id, queue_id, buffer->pkts, n);
+	if (unlikely(sent != n)) {
+		if (buffer->error_callback != NULL) {
+			buffer->error_callback(&buffer->pkts[sent], (uint16_t)(n - sent),
+					buffer->error_userdata);
+		} else {
+			uint16_t i;
+
+			for (i = sent; i < n; i++)
+				rte_pktmbuf_free(buffer->pkts[i]);
+		}
+	}
+	return sent;
+}
+
+/**
+ * Buffer a packet for sending, safely against kill -9.
+ *
+ * The same as rte_eth_tx_buffer(), but the packet is listed in the buffer
+ * before the count says so, and a full buffer is sent with
+ * rte_mps_tx_buffer_flush().
+ *
+ * @param port_id
+ *   Port to send on.
+ * @param queue_id
+ *   TX queue.
+ * @param buffer
+ *   The buffer, listed with rte_mps_res_tx_buffer().
+ * @param tx_pkt
+ *   The packet.
+ * @return
+ *   Number of packets sent (0 while the buffer is not full).
+ */
+static inline uint16_t
+rte_mps_tx_buffer(uint16_t port_id, uint16_t queue_id,
+		struct rte_eth_dev_tx_buffer *buffer, struct rte_mbuf *tx_pkt)
+{
+	uint16_t len = buffer->length;
+
+	buffer->pkts[len] = tx_pkt;
+	__atomic_store_n(&buffer->length, (uint16_t)(len + 1), __ATOMIC_RELEASE);
+	if (len + 1 < buffer->size)
+		return 0;
+	return rte_mps_tx_buffer_flush(port_id, queue_id, buffer);
+}
+
+/**
  * Add an in-hand burst array (in shared memory) emptied on reset.
  *
  * @param worker
@@ -665,6 +745,8 @@ rte_mps_res_ring(unsigned int worker, struct rte_ring *ring);
 /**
  * Reset a worker's resources: flush its lcore caches, free the mbufs in
  * its TX buffers, burst arrays and rings, and empty its command rings.
+ * An mbuf listed in two places (a worker killed while moving it from its
+ * burst array to a TX buffer) is freed once.
  *
  * The worker must not be running.
  *

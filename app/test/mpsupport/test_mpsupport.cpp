@@ -876,6 +876,112 @@ test_res_reset_and_audit(void **)
 	rte_mempool_free(mp);
 }
 
+/* A worker killed while moving an mbuf from its burst array to a TX buffer
+ * leaves it in both: it is counted once and freed once. */
+static void
+test_res_listed_twice(void **)
+{
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("mps_ut_mbuf2", 255, 0, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	assert_non_null(mp);
+	assert_int_equal(rte_mps_worker_add(6), 0);
+	auto *txb = static_cast<struct rte_eth_dev_tx_buffer *>(
+			rte_zmalloc("mps_ut_txb2", RTE_ETH_TX_BUFFER_SIZE(8), 0));
+	auto *burst = static_cast<struct rte_mps_burst *>(
+			rte_zmalloc("mps_ut_burst2", sizeof(rte_mps_burst) + 8 * sizeof(void *), 0));
+	assert_non_null(txb);
+	assert_non_null(burst);
+	rte_eth_tx_buffer_init(txb, 8);
+	burst->size = 8;
+	burst->count = 8;
+	assert_int_equal(rte_mps_res_tx_buffer(6, txb), 0);
+	assert_int_equal(rte_mps_res_burst(6, burst), 0);
+
+	struct rte_mbuf *m[3];
+	assert_int_equal(rte_pktmbuf_alloc_bulk(mp, m, 3), 0);
+	burst->objs[0] = m[0];
+	burst->objs[1] = m[1];
+	burst->objs[2] = m[2];
+	txb->pkts[txb->length++] = m[1];    /* moved, not yet cleared */
+
+	struct rte_mps_audit a;
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.in_lists, 3);
+	assert_int_equal(a.unaccounted, 0);
+	assert_int_equal(rte_mps_res_reset(6), 3);
+	assert_null(burst->objs[1]);
+	assert_int_equal(txb->length, 0);
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.in_pool + a.in_caches, 255);
+	assert_int_equal(a.unaccounted, 0);
+	/* Nothing was freed twice: exactly 255 distinct mbufs come out. */
+	struct rte_mbuf *all[255];
+	assert_int_equal(rte_pktmbuf_alloc_bulk(mp, all, 255), 0);
+	std::set<void *> distinct(all, all + 255);
+	assert_int_equal(distinct.size(), 255);
+	assert_null(rte_pktmbuf_alloc(mp));
+	rte_pktmbuf_free_bulk(all, 255);
+
+	assert_int_equal(rte_mps_worker_remove(6), 0);
+	rte_free(txb);
+	rte_free(burst);
+	rte_mempool_free(mp);
+}
+
+static uint16_t tx_errors;
+
+static void
+count_tx_error(struct rte_mbuf **pkts, uint16_t unsent, void *)
+{
+	tx_errors += unsent;
+	rte_pktmbuf_free_bulk(pkts, unsent);
+}
+
+/* The kill-safe TX buffer helpers on a real port (net_null). */
+static void
+test_tx_buffer_helpers(void **)
+{
+	uint16_t port;
+	struct rte_eth_conf conf = {};
+
+	assert_int_equal(rte_eth_dev_get_port_by_name("net_null0", &port), 0);
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("mps_ut_mbuf3", 255, 0, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	assert_non_null(mp);
+	assert_int_equal(rte_eth_dev_configure(port, 1, 1, &conf), 0);
+	assert_int_equal(rte_eth_rx_queue_setup(port, 0, 64, SOCKET_ID_ANY, nullptr, mp), 0);
+	assert_int_equal(rte_eth_tx_queue_setup(port, 0, 64, SOCKET_ID_ANY, nullptr), 0);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+
+	auto *txb = static_cast<struct rte_eth_dev_tx_buffer *>(
+			rte_zmalloc("mps_ut_txb3", RTE_ETH_TX_BUFFER_SIZE(4), 0));
+	assert_non_null(txb);
+	rte_eth_tx_buffer_init(txb, 4);
+	assert_int_equal(rte_eth_tx_buffer_set_err_callback(txb, count_tx_error, nullptr), 0);
+	struct rte_mbuf *m[5];
+	assert_int_equal(rte_pktmbuf_alloc_bulk(mp, m, 5), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(rte_mps_tx_buffer(port, 0, txb, m[i]), 0);
+		assert_int_equal(txb->length, i + 1);
+		assert_ptr_equal(txb->pkts[i], m[i]);
+	}
+	assert_int_equal(rte_mps_tx_buffer(port, 0, txb, m[3]), 4);    /* full: sent */
+	assert_int_equal(txb->length, 0);
+	assert_int_equal(rte_mps_tx_buffer(port, 0, txb, m[4]), 0);
+	assert_int_equal(rte_mps_tx_buffer_flush(port, 0, txb), 1);
+	assert_int_equal(rte_mps_tx_buffer_flush(port, 0, txb), 0);
+	assert_int_equal(tx_errors, 0);
+	/* net_null frees what it sends: everything is back. */
+	struct rte_mps_audit a;
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.unaccounted, 0);
+	assert_int_equal(a.in_pool + a.in_caches, 255);
+
+	assert_int_equal(rte_eth_dev_stop(port), 0);
+	rte_free(txb);
+	rte_mempool_free(mp);
+}
+
 /* ---- fork contract ---- */
 
 static void
@@ -952,7 +1058,9 @@ main(int argc, char **argv)
 	RTE_SET_USED(argc);
 	std::string prefix = make_prefix("ut");
 	start_janitor(prefix);
-	if (eal_start(eal_args(argv[0], prefix, "0@0,1@1", false)) < 0) {
+	auto args = eal_args(argv[0], prefix, "0@0,1@1", false);
+	args.push_back("--vdev=net_null0");
+	if (eal_start(args) < 0) {
 		printf("SKIP: rte_eal_init failed (%s): hugepages needed\n",
 				rte_strerror(rte_errno));
 		return 77;
@@ -982,6 +1090,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_crash_loop),
 		cmocka_unit_test(test_chain_and_coalesce),
 		cmocka_unit_test(test_res_reset_and_audit),
+		cmocka_unit_test(test_res_listed_twice),
+		cmocka_unit_test(test_tx_buffer_helpers),
 		cmocka_unit_test(test_fork_child_restrictions),
 	};
 	int ret = cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -345,16 +345,18 @@ worker_loop(const struct worker *w, struct worker_shared *ws)
 		uint64_t cur_tsc = rte_rdtsc();
 		uint16_t sent = 0;
 
-		/* STOP from the main: hand everything on, acknowledge, leave. */
-		if (unlikely(rte_mps_cmd_poll(w->index) == (int)RTE_MPS_CMD_STOP)) {
-			flush_tx(w, stats);
-			rte_mps_cmd_ack(w->index, RTE_MPS_CMD_STOP);
-			return;
-		}
-
+		/*
+		 * Every TX drain period: send what is buffered, then look for a
+		 * command. STOP from the main: with everything handed on,
+		 * acknowledge and leave.
+		 */
 		if (unlikely(cur_tsc - prev_tsc > drain_tsc)) {
 			sent += flush_tx(w, stats);
 			prev_tsc = cur_tsc;
+			if (unlikely(rte_mps_cmd_poll(w->index) == (int)RTE_MPS_CMD_STOP)) {
+				rte_mps_cmd_ack(w->index, RTE_MPS_CMD_STOP);
+				return;
+			}
 		}
 
 		for (unsigned int i = 0; i < w->n_rx_port; i++) {

@@ -109,6 +109,12 @@ struct port_stats {
 } __rte_cache_aligned;
 
 /*
+ * TX buffers are filled and sent with rte_mps_tx_buffer() and
+ * rte_mps_tx_buffer_flush(), DPDK's buffered TX made safe against kill -9:
+ * a packet is in the buffer before the count says so, and the buffer is
+ * emptied before the port takes its packets, so that the reset of a killed
+ * worker never frees an mbuf the port already freed.
+ *
  * What a worker process publishes to the main process. The burst array is
  * registered with the tracker as the worker's in-hand objects. The worker
  * keeps count at the array's size and every entry NULL unless it holds that
@@ -320,7 +326,7 @@ flush_tx(const struct worker *w, struct port_stats *stats)
 
 	for (unsigned int i = 0; i < w->n_rx_port; i++) {
 		uint16_t dst = dst_port[w->rx_port[i]];
-		uint16_t sent = rte_eth_tx_buffer_flush(dst, 0, tx_buffer[dst]);
+		uint16_t sent = rte_mps_tx_buffer_flush(dst, 0, tx_buffer[dst]);
 
 		if (sent) {
 			counter_add(&stats[dst].tx, sent);
@@ -373,7 +379,7 @@ worker_loop(const struct worker *w, struct worker_shared *ws)
 
 				rte_prefetch0(rte_pktmbuf_mtod(m, void *));
 				rewrite_mac(m, dst);
-				n = rte_eth_tx_buffer(dst, 0, tx_buffer[dst], m);
+				n = rte_mps_tx_buffer(dst, 0, tx_buffer[dst], m);
 				/* the TX buffer (or the port) holds it now */
 				pkts[j] = NULL;
 				if (n) {
@@ -826,7 +832,7 @@ drain_ports(void)
 			rte_pktmbuf_free_bulk(pkts, n);
 			budget -= RTE_MIN(budget, (unsigned int)n);
 		} while (n == MAX_PKT_BURST && budget > 0);
-		rte_eth_tx_buffer_flush(port, 0, tx_buffer[port]);
+		rte_mps_tx_buffer_flush(port, 0, tx_buffer[port]);
 	}
 }
 

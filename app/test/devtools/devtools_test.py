@@ -13,6 +13,7 @@
   meson-fix SAMPLE     check-meson.py --fix turns SAMPLE into SAMPLE's .fixed
   symbols SAMPLEDIR    check-symbol-maps.sh on a sample library directory
   matrix               test-meson-builds.sh: syntax, --help, -l, dry run
+  readme               README.md's Contributing section names every check
   help SCRIPT          SCRIPT --help exits 0 with a usage text
 
 A sample named good* must pass; any other must fail (non-zero exit) and
@@ -303,6 +304,26 @@ def test_matrix():
     return 1 if status else 0
 
 
+def test_readme():
+    """The README's Contributing section names every check a contributor runs."""
+    path = os.path.join(SRC, 'README.md')
+    with open(path, encoding='utf-8') as f:
+        text = f.read()
+    section = text.split('\n## Contributing', 1)
+    if len(section) < 2:
+        print('FAIL: README.md has no "## Contributing" section')
+        return 1
+    body = section[1].split('\n## ', 1)[0]
+    missing = [s for s in ('checkpatches.sh', 'check-git-log.sh', 'check-meson.py',
+                           'check-symbol-maps.sh', 'test-meson-builds.sh') if s not in body]
+    for s in missing:
+        print('FAIL: the Contributing section does not name devtools/%s' % s)
+    if missing:
+        return 1
+    print('PASS')
+    return 0
+
+
 def test_help(script):
     path = os.path.join(DEVTOOLS, script)
     cmd = [sys.executable, path] if script.endswith('.py') else [path]
@@ -334,6 +355,7 @@ def main():
         'meson-fix': lambda: test_meson_fix(sample()),
         'symbols': lambda: test_symbols(sample()),
         'matrix': test_matrix,
+        'readme': test_readme,
         'help': lambda: test_help(rest[0]),
     }
     if kind not in tests:

@@ -33,11 +33,10 @@ commands.ini
    ``evidence`` names text that the function must contain, such as the signal it sends).
    A section that no guide command uses is an error too.
 
-dpdk tree
-   ``tree = DPDK_BUILD`` or ``tree = DPDK_SRC`` in commands.ini: the command needs a DPDK build
-   tree or a DPDK checkout. ``--tree`` runs these commands, in page order, in a scratch copy of
-   the pack, with ``$DPDK_BUILD`` set to ``$DPDK_BUILD_DIR`` and ``$DPDK_SRC`` to a scratch copy
-   of ``$DPDK_SRC_DIR``; without those variables it reports the skip (exit status 77).
+devtools
+   ``devtools = script.sh::function`` with ``evidence``: a function of a devtools script run
+   by a Meson test suite (the DPDK tree builds of dpdk-tree-tests) does what the command does;
+   the function must exist, contain the evidence, and the script must be registered as a test.
 """
 
 import argparse
@@ -197,6 +196,37 @@ def check_e2e(cmd, ref, evidence, e2e_dir, fails):
         return False
     if evidence and evidence not in body:
         fails.add(cmd.where(), '%s does not contain %r' % (ref, evidence))
+        return False
+    return True
+
+
+def check_devtools(cmd, ref, evidence, source_dir, fails):
+    """A shell function of a devtools script, run by a registered Meson test, does cmd."""
+    if '::' not in ref or not evidence:
+        fails.add(cmd.where(), 'devtools needs script.sh::function and an evidence')
+        return False
+    script, func = ref.split('::', 1)
+    path = os.path.join(source_dir, 'devtools', script)
+    if not os.path.isfile(path):
+        fails.add(cmd.where(), '%s does not exist' % path)
+        return False
+    with open(path, encoding='utf-8') as f:
+        text = f.read()
+    m = re.search(r'^%s\(\) \{\n(.*?)^\}' % re.escape(func), text, re.M | re.S)
+    if not m:
+        fails.add(cmd.where(), 'no function %s in %s' % (func, path))
+        return False
+    if evidence not in m.group(1):
+        fails.add(cmd.where(), '%s does not contain %r' % (ref, evidence))
+        return False
+    registered = False
+    for root, _, files in os.walk(os.path.join(source_dir, 'app', 'test')):
+        if 'meson.build' in files:
+            with open(os.path.join(root, 'meson.build'), encoding='utf-8') as f:
+                if re.search(r"'devtools'\s*/\s*'%s'" % re.escape(script), f.read()):
+                    registered = True
+    if not registered:
+        fails.add(cmd.where(), 'no Meson test runs devtools/%s' % script)
         return False
     return True
 
@@ -401,40 +431,6 @@ def run_vdev_groups(groups, build_dir, fails):
                     fails.add(cmd.where(), 'stopped with status %s:\n%s' % (rc, tail(p.output())))
 
 
-def run_trees(trees, source_dir, fails):
-    """Run the commands that need a DPDK build tree or checkout, when one is given."""
-    have = {'DPDK_BUILD': os.environ.get('DPDK_BUILD_DIR'),
-            'DPDK_SRC': os.environ.get('DPDK_SRC_DIR')}
-    missing = sorted({sec['tree'] for _, sec in trees if not have[sec['tree']]})
-    if fails.items:
-        return 1
-    if missing:
-        for c, sec in trees:
-            if sec['tree'] in missing:
-                print('skip tree   %s  %s  [no $%s_DIR]' % (c.where(), c.text, sec['tree']))
-        print('SKIP: set %s to run the DPDK tree commands of the guides'
-              % ' and '.join(m + '_DIR' for m in missing))
-        return SKIP_EXIT
-    scratch = tempfile.mkdtemp(prefix='mp-doc-tree-')
-    try:
-        scratch_tree(source_dir, os.path.join(scratch, 'src'))
-        env = {'DPDK_BUILD': os.path.abspath(have['DPDK_BUILD'])}
-        src_copy = os.path.join(scratch, 'dpdk')
-        shutil.copytree(have['DPDK_SRC'], src_copy, symlinks=True,
-                        ignore=shutil.ignore_patterns('build*', '.git'))
-        env['DPDK_SRC'] = src_copy
-        for c, sec in trees:
-            rc, out = run_shell(c.text, os.path.join(scratch, 'src'),
-                                int(sec.get('timeout', '3600')), env)
-            if rc == 0:
-                ok('tree', c, 'ran')
-            else:
-                fails.add(c.where(), 'exited with %s:\n%s' % (rc, tail(out)))
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return 1 if fails.items else 0
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--source-dir', default=os.environ.get('MP_PACK_SOURCE_DIR',
@@ -443,8 +439,6 @@ def main():
     ap.add_argument('--map', default=os.path.join(HERE, 'commands.ini'))
     ap.add_argument('--static', action='store_true',
                     help='check coverage only, run nothing')
-    ap.add_argument('--tree', action='store_true',
-                    help='run only the commands that need a DPDK tree')
     args = ap.parse_args()
     guides = os.path.join(args.source_dir, guide_commands.GUIDES_REL)
     e2e_dir = os.path.join(args.source_dir, 'app', 'test', 'e2e')
@@ -520,21 +514,16 @@ def main():
             fails.add(c.where(), 'NIC command with no vdev twin in the guides: %s' % c.text)
 
     runnable = []
-    trees = []
     for c, sec in mapped:
-        kinds = [k for k in ('run', 'dry', 'check', 'e2e', 'tree') if k in sec]
+        kinds = [k for k in ('run', 'dry', 'check', 'e2e', 'devtools') if k in sec]
         if len(kinds) != 1:
             fails.add(c.where(), 'commands.ini [%s] needs exactly one of run, dry, check, e2e, '
-                      'tree' % sec['name'])
+                      'devtools' % sec['name'])
             continue
         kind = kinds[0]
-        if kind == 'tree':
-            if sec['tree'] not in ('DPDK_BUILD', 'DPDK_SRC'):
-                fails.add(c.where(), 'tree must be DPDK_BUILD or DPDK_SRC')
-            else:
-                trees.append((c, sec))
-                if not args.tree:
-                    ok('tree', c, 'run by doc-commands-dpdk-tree')
+        if kind == 'devtools':
+            if check_devtools(c, sec['devtools'], sec.get('evidence'), args.source_dir, fails):
+                ok('devtool', c, sec['devtools'])
         elif kind == 'e2e':
             if check_e2e(c, sec['e2e'], sec.get('evidence'), e2e_dir, fails):
                 ok('e2e', c, sec['e2e'])
@@ -553,8 +542,6 @@ def main():
 
     if args.static:
         return 1 if fails.items else 0
-    if args.tree:
-        return run_trees(trees, args.source_dir, fails)
 
     scratch = None
     try:

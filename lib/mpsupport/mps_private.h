@@ -179,7 +179,11 @@ lc_kind(uint64_t w)
 	return w & 3;
 }
 
-static inline unsigned int lc_slot(uint64_t w) { return (unsigned int)(w >> 2) & 63; }
+static inline unsigned int
+lc_slot(uint64_t w)
+{
+	return (unsigned int)(w >> 2) & 63;
+}
 
 static inline uint32_t
 lc_gen(uint64_t w)

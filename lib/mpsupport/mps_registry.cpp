@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -131,16 +132,45 @@ proc_ppid(pid_t pid)
 	return f.ppid;
 }
 
+/* Threads of a process still in the kernel's count (its "Threads:" line). */
+static int
+proc_threads(pid_t pid)
+{
+	char path[64];
+	char buf[2048];
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	const char *p = strstr(buf, "\nThreads:");
+	return p == nullptr ? 0 : atoi(p + strlen("\nThreads:"));
+}
+
+/*
+ * Alive: same pid, same start time, and not all gone. A killed process's
+ * leader turns zombie while its other threads may still be on their way
+ * out, some of them for a few microseconds still in user space: until the
+ * zombie is the last thread, the process still counts as alive, so that
+ * nothing it held is handed out while one of its threads can touch it.
+ */
 static bool
 proc_alive(pid_t pid, uint64_t start_time)
 {
 	stat_fields f;
 
-	if (pid <= 0 || read_stat(pid, &f) < 0)
+	if (pid <= 0 || read_stat(pid, &f) < 0 || f.start_time != start_time)
 		return false;
-	if (f.state == 'Z' || f.state == 'X' || f.state == 'x')
+	if (f.state == 'X' || f.state == 'x')
 		return false;
-	return f.start_time == start_time;
+	if (f.state == 'Z')
+		return proc_threads(pid) > 1;
+	return true;
 }
 
 bool

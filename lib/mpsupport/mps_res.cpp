@@ -125,7 +125,8 @@ res_reset_set(uint64_t mask)
 				break;
 			}
 			case RES_TXBUF: {
-				auto *b = reinterpret_cast<rte_eth_dev_tx_buffer *>((uintptr_t)e.addr);
+				auto *b = reinterpret_cast<rte_eth_dev_tx_buffer *>(
+						(uintptr_t)e.addr);
 				uint16_t len = RTE_MIN(load(&b->length), b->size);
 				for (uint16_t i = 0; i < len; i++)
 					if (b->pkts[i] != nullptr)

@@ -251,7 +251,8 @@ recover()
 			pthread_mutex_unlock(&t.lock);
 			alive = wait_dead(alive, ms);
 			if (alive != 0)
-				MPS_LOG(ERR, "workers 0x%" PRIx64 " still alive after SIGKILL\n", alive);
+				MPS_LOG(ERR, "workers 0x%" PRIx64 " still alive after SIGKILL\n",
+						alive);
 		}
 		pthread_mutex_lock(&t.lock);
 		/* Exits that came in meanwhile join this recovery. */

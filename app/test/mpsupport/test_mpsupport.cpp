@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <sys/eventfd.h>
+#include <sys/syscall.h>
 
 #include <atomic>
 #include <set>
@@ -130,6 +131,39 @@ test_start_time_and_alive(void **)
 	assert_int_equal(rte_mps_proc_start_time(pid, &st), -ESRCH);
 	assert_int_equal(rte_mps_proc_alive(pid, cst), 0);
 	assert_int_equal(rte_mps_proc_alive(-1, 0), 0);
+
+	/* A process whose main thread has ended is alive while another
+	 * thread runs, although /proc shows its leader as a zombie. */
+	pid = fork();
+	if (pid == 0) {
+		pthread_t th;
+		pthread_create(&th, nullptr, [](void *) -> void * {
+			for (;;)
+				pause();
+			return nullptr;
+		}, nullptr);
+		/* End the main thread alone, without unwinding into the runner. */
+		syscall(SYS_exit, 0);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(rte_mps_proc_start_time(pid, &cst), 0);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	bool zombie_leader = wait_for([&] {
+		char buf[512] = "";
+		int fd = open(path, O_RDONLY);
+		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+		if (fd >= 0)
+			close(fd);
+		const char *p = n > 0 ? strrchr(buf, ')') : nullptr;
+		return p != nullptr && p[2] == 'Z';
+	}, 5000);
+	int alive = rte_mps_proc_alive(pid, cst);
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, nullptr, 0), pid);
+	assert_true(zombie_leader);
+	assert_int_equal(alive, 1);
+	assert_int_equal(rte_mps_proc_alive(pid, cst), 0);
 }
 
 static void
@@ -484,7 +518,8 @@ test_notify_defer(void **)
 
 	assert_true(efd >= 0);
 	assert_true(pid > 0);
-	assert_true(rte_mps_exit_notify_register(pid, RTE_MPS_NOTIFY_DEFER, record_exit, &rec) >= 0);
+	assert_true(rte_mps_exit_notify_register(pid, RTE_MPS_NOTIFY_DEFER, record_exit,
+			&rec) >= 0);
 	close(fd);
 	struct pollfd p = { efd, POLLIN, 0 };
 	assert_int_equal(poll(&p, 1, 5000), 1);
@@ -810,7 +845,8 @@ test_res_reset_and_audit(void **)
 	auto *txb = static_cast<struct rte_eth_dev_tx_buffer *>(
 			rte_zmalloc("mps_ut_txb", RTE_ETH_TX_BUFFER_SIZE(16), 0));
 	auto *burst = static_cast<struct rte_mps_burst *>(
-			rte_zmalloc("mps_ut_burst", sizeof(rte_mps_burst) + 16 * sizeof(void *), 0));
+			rte_zmalloc("mps_ut_burst", sizeof(rte_mps_burst) + 16 * sizeof(void *),
+				0));
 	struct rte_ring *r = rte_ring_create("mps_ut_ring", 64, SOCKET_ID_ANY, 0);
 	assert_non_null(txb);
 	assert_non_null(burst);
@@ -888,7 +924,8 @@ test_res_listed_twice(void **)
 	auto *txb = static_cast<struct rte_eth_dev_tx_buffer *>(
 			rte_zmalloc("mps_ut_txb2", RTE_ETH_TX_BUFFER_SIZE(8), 0));
 	auto *burst = static_cast<struct rte_mps_burst *>(
-			rte_zmalloc("mps_ut_burst2", sizeof(rte_mps_burst) + 8 * sizeof(void *), 0));
+			rte_zmalloc("mps_ut_burst2", sizeof(rte_mps_burst) + 8 * sizeof(void *),
+				0));
 	assert_non_null(txb);
 	assert_non_null(burst);
 	rte_eth_tx_buffer_init(txb, 8);

@@ -307,7 +307,8 @@ test_overlap_refused(void **)
 	c = spawn_role("sec-init", prefix, "4@0,3@1", true);
 	st = finish(c, 20000);
 	assert_int_equal(WEXITSTATUS(st), 2);
-	snprintf(want, sizeof(want), "lcore 3 is already used as an EAL lcore by pid %d (secondary)",
+	snprintf(want, sizeof(want),
+			"lcore 3 is already used as an EAL lcore by pid %d (secondary)",
 			(int)a.pid);
 	if (c.output.find(want) == std::string::npos)
 		fail_msg("output: %s", c.output.c_str());
@@ -340,7 +341,8 @@ test_stale_layout_refused_by_secondary(void **)
 	int st = finish(c, 20000);
 	sh->magic = RTE_MPS_MAGIC;
 	assert_int_equal(WEXITSTATUS(st), 2);
-	snprintf(want, sizeof(want), "init=%d msg=memzone mps_registry has magic 0x1122334455667788",
+	snprintf(want, sizeof(want),
+			"init=%d msg=memzone mps_registry has magic 0x1122334455667788",
 			-EPROTO);
 	if (c.output.find(want) == std::string::npos)
 		fail_msg("output: %s", c.output.c_str());
@@ -463,7 +465,7 @@ test_kill9_forked_claimers(void **)
 static void
 test_kill9_secondary_claimers(void **)
 {
-	constexpr unsigned int KILLS = 10;
+	constexpr unsigned int KILLS = 25;
 	const char *lcores[] = { "10@0", "11@1", "12@0" };
 	stress_shm *s = stress_zone();
 	std::mt19937 rng(777);

@@ -106,7 +106,7 @@ def parse_header(path):
                 stmt = ''  # the end of an extern "C" block
                 continue
             depth -= 1
-            if depth == 0 and not re.search(r'\b(struct|union|enum)\b[^(]*$', stmt.split('{')[0]):
+            if depth == 0 and not re.search(r'\b(struct|union|enum)\b[^()]*$', stmt.split('{')[0]):
                 stmt = ''  # an inline function body: not exported
                 continue
         if depth == 0 and c == ';':

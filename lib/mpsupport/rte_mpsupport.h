@@ -244,7 +244,9 @@ rte_mps_proc_start_time(pid_t pid, uint64_t *start_time);
  * @param start_time
  *   Start time recorded when it was registered.
  * @return
- *   1 if alive (same pid, same start time, not a zombie), 0 if not.
+ *   1 if alive (same pid, same start time, and not a zombie that is its
+ *   last thread: a killed process counts as alive until every one of its
+ *   threads is gone), 0 if not.
  */
 __rte_experimental
 int

@@ -102,9 +102,16 @@ class L2fwdFork:
                         timeout, 'worker %d to replace pid %d and forward' % (worker, old_pid))
         return self.pids[worker]
 
-    def kill(self, pid, sig=signal.SIGKILL):
+    def kill(self, pid, sig=signal.SIGKILL, missing_ok=False):
+        """Send sig; return the CLOCK_MONOTONIC time just before it (None when
+        missing_ok and the process was already gone)."""
         t = time.monotonic_ns()
-        os.kill(pid, sig)
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            if not missing_ok:
+                raise
+            return None
         return t
 
     def stop(self, timeout=30):

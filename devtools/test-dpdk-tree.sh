@@ -39,7 +39,8 @@ PY3=/usr/bin/python3
 # none of the optional libraries the pack does not use; no apps, no tests.
 # platform=generic builds for the same CPU baseline as Debian's packages.
 DPDK_DRIVERS=bus/vdev,net/null,net/ring,net/memif,net/pcap,net/tap,mempool/ring
-DPDK_NO_LIBS=bitratestats,cfgfile,flow_classify,gpudev,gro,jobstats,kni,latencystats,node,pipeline,port,power,table,vhost
+DPDK_NO_LIBS=bitratestats,cfgfile,flow_classify,gpudev,gro,jobstats,kni,latencystats
+DPDK_NO_LIBS=$DPDK_NO_LIBS,node,pipeline,port,power,table,vhost
 DPDK_OPTS="-Ddefault_library=shared -Dplatform=generic -Dbuildtype=release
     -Dwerror=true -Dtests=false -Ddisable_apps=* -Denable_docs=false
     -Denable_drivers=$DPDK_DRIVERS -Ddisable_libs=$DPDK_NO_LIBS"
@@ -178,9 +179,10 @@ add_deb_src() {
              /(^|\n)Types:[^\n]*deb([ \n]|$)/ && /(^|\n)URIs:[^\n]*debian/ {
                  sub(/(^|\n)Types:[^\n]*/, "\nTypes: deb-src"); sub(/^\n/, ""); print }' "$f"
     done >"$out.new"
+    list=/etc/apt/sources.list.d/debian-src.list
     if [ -f /etc/apt/sources.list ]; then
-        grep -E '^deb [^#]*debian' /etc/apt/sources.list | sed 's/^deb /deb-src /' \
-            >/etc/apt/sources.list.d/debian-src.list || rm -f /etc/apt/sources.list.d/debian-src.list
+        grep -E '^deb [^#]*debian' /etc/apt/sources.list | sed 's/^deb /deb-src /' >"$list" ||
+            rm -f "$list"
     fi
     as_root mv "$out.new" "$out"
     as_root apt-get update -qq || die "apt-get update failed"
@@ -197,8 +199,9 @@ get_source() {
     if [ ! -f "$SRC/VERSION" ]; then
         mkdir -p "$CACHE/src"
         apt-cache showsrc dpdk 2>/dev/null | grep -q "^Version: $debver\$" || add_deb_src
-        (cd "$CACHE/src" && apt-get source -qq "dpdk=$debver" >"$CACHE/src/apt-get-source.log" 2>&1) ||
-            { tail -n 20 "$CACHE/src/apt-get-source.log"; die "apt-get source dpdk=$debver failed"; }
+        log=$CACHE/src/apt-get-source.log
+        (cd "$CACHE/src" && apt-get source -qq "dpdk=$debver" >"$log" 2>&1) ||
+            { tail -n 20 "$log"; die "apt-get source dpdk=$debver failed"; }
     fi
     [ "$(cat "$SRC/VERSION")" = "$upver" ] ||
         die "$SRC/VERSION says $(cat "$SRC/VERSION"), the installed libdpdk is $upver"

@@ -15,6 +15,8 @@ import mp_traffic as mt
 PKTS_PER_PORT = 1000
 NULL_PORTS = ['net_null0', 'net_null1']
 RING_CAPACITY = 8191
+# A client holds at most one ring read (512) plus a TX buffer (64) per port.
+CLIENT_IN_HAND = 512 + 2 * 64
 
 
 def client_lcore(i):
@@ -72,6 +74,7 @@ def test_conservation(mp, nclients):
         assert server.stop() == 0
         out = server.output()
         assert 'final statistics' in out
+        assert re.search(r'mbufs: \d+ of \d+ free, 0 in use', out), out[-1000:]
         for i in range(nclients):
             assert re.search(r'client %d: enqueued %d dropped 0 drained 0' %
                              (i, total // nclients), out), out[-2000:]
@@ -125,6 +128,8 @@ def test_kill_and_restart_client(mp):
         assert server.stop() == 0
         assert re.search(r'client 1: enqueued %d dropped 0 drained %d' %
                          (total, drained), server.output())
+        # The killed client held nothing: every mbuf is back in the pool.
+        assert re.search(r'mbufs: \d+ of \d+ free, 0 in use', server.output())
     finally:
         peer.close()
 
@@ -158,6 +163,9 @@ def test_kill_client_under_load(mp):
     for c in (again, clients[0]):
         assert c.stop() == 0
     assert server.stop() == 0
+    # Only what the killed client had in hand (one read and its TX buffers) is lost.
+    m = re.search(r'mbufs: \d+ of \d+ free, (\d+) in use', server.output())
+    assert m and int(m.group(1)) <= CLIENT_IN_HAND, server.output()[-1000:]
 
 
 def one_error(r, pattern):
@@ -210,3 +218,15 @@ def test_client_without_server(mp):
     """With no server, --proc-type=auto makes the client a primary: refused, cleanly."""
     r = mp.run('mp_client', lcores='0', proc_type='auto', app_args=['-n', '0'], timeout=30)
     one_error(r, r'mp_client must run as a secondary')
+
+
+def test_clients_leave_when_server_dies(mp):
+    """Clients watch the server (mpsupport exit notification) and stop cleanly when it dies."""
+    server = start_server(mp, 2, NULL_PORTS)
+    clients = [start_client(mp, server, i) for i in range(2)]
+    server.signal(signal.SIGKILL)
+    assert server.wait_exit(10) == -signal.SIGKILL
+    for i, c in enumerate(clients):
+        assert c.wait_exit(20) == 0
+        assert re.search(r'Client %d \(pid %d\) statistics: rx [1-9]\d* tx [1-9]\d* drop 0' %
+                         (i, c.pid), c.output())

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_ethdev.h>
 
 namespace mpc {
@@ -66,6 +67,20 @@ fail(const char *fmt, ...)
 	if (eal_up)
 		rte_eal_cleanup();
 	exit(EXIT_FAILURE);
+}
+
+int
+eal_init(int argc, char **argv)
+{
+	set_app_name(argv[0]);
+	install_signal_handlers();
+	int ret = rte_eal_init(argc, argv);
+	if (ret < 0) {
+		fprintf(stderr, "%s: error: cannot initialise EAL: %s\n", app, rte_strerror(rte_errno));
+		exit(EXIT_FAILURE);
+	}
+	eal_up = true;
+	return ret;
 }
 
 int

@@ -9,6 +9,11 @@
  * Every example does the same chores around its packet loop; they live here
  * once so that each main.cpp shows only what is particular to its model.
  *
+ * Start-up
+ *   - mpc::eal_init(argc, argv): name the app after argv[0], catch SIGINT
+ *     and SIGTERM, run rte_eal_init() (one error line and exit on failure);
+ *     returns the number of EAL arguments to skip before the app's own.
+ *
  * Errors
  *   - mpc::fail(fmt, ...): print "<app>: error: <message>" as one line on
  *     stderr, shut the EAL down (rte_eal_cleanup) and exit(EXIT_FAILURE).
@@ -73,6 +78,12 @@
 #include <rte_pause.h>
 
 namespace mpc {
+
+/**
+ * Set the app up and initialise the EAL; exit with one error line if that fails.
+ * @return the number of arguments rte_eal_init() consumed.
+ */
+int eal_init(int argc, char **argv);
 
 /** Set the program name used in error messages (basename of argv0). */
 void set_app_name(const char *argv0);

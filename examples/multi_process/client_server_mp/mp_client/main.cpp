@@ -151,16 +151,7 @@ poll_once(struct rte_ring *ring, Tx &tx)
 int
 main(int argc, char **argv)
 {
-	mpc::set_app_name(argv[0]);
-	mpc::install_signal_handlers();
-
-	int ret = rte_eal_init(argc, argv);
-	if (ret < 0) {
-		fprintf(stderr, "%s: error: cannot initialise EAL: %s\n", mpc::app_name(),
-			rte_strerror(rte_errno));
-		return EXIT_FAILURE;
-	}
-	mpc::set_eal_up(true);
+	int ret = mpc::eal_init(argc, argv);
 	argc -= ret;
 	argv += ret;
 

@@ -157,6 +157,15 @@ on_member_exit(const struct rte_mps_exit_info *ei, void *arg)
 		dead_pids[nb_dead++] = (uint64_t)ei->pid;
 }
 
+/* Free mbufs whose pointers carry a port tag. */
+void
+drop_tagged(void **objs, unsigned n)
+{
+	for (unsigned k = 0; k < n; k++)
+		objs[k] = (void *)((uintptr_t)objs[k] & ~cs::port_tag_mask);
+	rte_pktmbuf_free_bulk(reinterpret_cast<struct rte_mbuf **>(objs), n);
+}
+
 /* Free what a dead client left behind and make its id available. */
 void
 recycle_client(unsigned c)
@@ -166,16 +175,20 @@ recycle_client(unsigned c)
 	const uint64_t word = info->owner[c].owner.load(std::memory_order_acquire);
 
 	while ((n = rte_ring_dequeue_burst(rings[c], objs, burst_size, nullptr)) != 0) {
-		for (unsigned k = 0; k < n; k++)
-			objs[k] = (void *)((uintptr_t)objs[k] & ~cs::port_tag_mask);
-		rte_pktmbuf_free_bulk(reinterpret_cast<struct rte_mbuf **>(objs), n);
+		drop_tagged(objs, n);
 		total += n;
 	}
-	/* The free mbufs in the dead client's mempool cache go back too. */
-	const unsigned lcore = info->client_lcore[c];
-	struct rte_mempool_cache *cache = rte_mempool_default_cache(pool, lcore);
-	if (cache != nullptr)
-		rte_mempool_cache_flush(cache, pool);
+	/*
+	 * The free mbufs in the dead client's mempool cache must go back too.
+	 * With mpsupport, reclaiming the dead member's lcore does that (on the
+	 * library's thread: flushing here as well would race with it).
+	 */
+	if (!exit_notify_ok) {
+		struct rte_mempool_cache *cache =
+			rte_mempool_default_cache(pool, info->client_lcore[c]);
+		if (cache != nullptr)
+			rte_mempool_cache_flush(cache, pool);
+	}
 	info->server[c].drained += total;
 	info->ctl[c].leave.store(cs::leave_none, std::memory_order_relaxed);
 	uint64_t expected = word;
@@ -285,9 +298,7 @@ distribute_loop()
 				info->server[c].enqueued += done;
 				if (unlikely(done < n)) {
 					/* Ring full: drop and count, never leak. */
-					for (unsigned k = done; k < n; k++)
-						rte_pktmbuf_free((struct rte_mbuf *)
-							((uintptr_t)stage[c][k] & ~cs::port_tag_mask));
+					drop_tagged(stage[c] + done, n - done);
 					info->server[c].dropped += n - done;
 				}
 				staged[c] = 0;
@@ -348,16 +359,7 @@ stats_lcore(void *arg)
 int
 main(int argc, char **argv)
 {
-	mpc::set_app_name(argv[0]);
-	mpc::install_signal_handlers();
-
-	int ret = rte_eal_init(argc, argv);
-	if (ret < 0) {
-		fprintf(stderr, "%s: error: cannot initialise EAL: %s\n", mpc::app_name(),
-			rte_strerror(rte_errno));
-		return EXIT_FAILURE;
-	}
-	mpc::set_eal_up(true);
+	int ret = mpc::eal_init(argc, argv);
 	argc -= ret;
 	argv += ret;
 
@@ -402,6 +404,9 @@ main(int argc, char **argv)
 		rte_eal_wait_lcore(stats_id);
 	printf("\n== mp_server final statistics ==\n");
 	print_stats(stdout);
+	/* Every mbuf is free again unless a client still runs or died holding some. */
+	printf("mbufs: %u of %u free, %u in use\n", rte_mempool_avail_count(pool), pool->size,
+	       rte_mempool_in_use_count(pool));
 	if (mps == 0)
 		rte_mps_fini();
 	rte_eal_cleanup();

@@ -28,6 +28,23 @@ meson_list() {
     sed -n "/^$2 = \[/,/^\]/p" "$1" | sed -n "s/^ *'\([^']*\)'.*/\1/p"
 }
 
+# Make directory $2 a copy of directory $1. Only files whose content
+# differs are written, and they get the current time: a file keeping its
+# time from the pack could look older than an object built from the
+# previous copy, and ninja would not rebuild it.
+sync_dir() {
+    mkdir -p "$2"
+    (cd "$1" && find . -type d) | while read -r d; do
+        mkdir -p "$2/$d"
+    done
+    (cd "$1" && find . -type f) | while read -r f; do
+        cmp -s "$1/$f" "$2/$f" || cp "$1/$f" "$2/$f"
+    done
+    (cd "$2" && find . -type f) | while read -r f; do
+        [ -f "$1/$f" ] || rm -f "$2/$f"
+    done
+}
+
 # Insert ITEM into the meson list NAME of FILE, before the closing bracket.
 add_to_list() {
     meson_list "$1" "$2" | grep -qx "$3" && return 0
@@ -54,8 +71,7 @@ enable_cpp() {
 
 for l in $(meson_list "$PACK/lib/meson.build" libraries); do
     [ -f "$PACK/lib/$l/meson.build" ] || continue
-    rm -rf "${DPDK:?}/lib/$l"
-    cp -a "$PACK/lib/$l" "$DPDK/lib/$l"
+    sync_dir "$PACK/lib/$l" "$DPDK/lib/$l"
     add_to_list "$DPDK/lib/meson.build" libraries "$l"
 done
 enable_cpp "$DPDK/lib/meson.build" 'foreach l:libraries'
@@ -63,8 +79,7 @@ enable_cpp "$DPDK/lib/meson.build" 'foreach l:libraries'
 # Ours replace DPDK's examples of the same name, and bring their common/.
 for d in "$PACK"/examples/multi_process/*/; do
     d=$(basename "$d")
-    rm -rf "${DPDK:?}/examples/multi_process/$d"
-    cp -a "$PACK/examples/multi_process/$d" "$DPDK/examples/multi_process/$d"
+    sync_dir "$PACK/examples/multi_process/$d" "$DPDK/examples/multi_process/$d"
 done
 for e in $(meson_list "$PACK/examples/meson.build" all_examples); do
     [ -f "$PACK/examples/$e/meson.build" ] || continue

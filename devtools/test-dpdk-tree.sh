@@ -33,6 +33,8 @@ CACHE=${DPDK_TREE_CACHE:-$HOME/.cache/dpdk-mp-pack}
 TESTS=${DPDK_TREE_TESTS:-smoke}
 JOBS=${DPDK_TREE_JOBS:-2}
 E2E=$PACK_DIR/app/test/e2e
+# The pack's build directories belong to one checkout: one set per path.
+PACK_KEY=pack-$(printf '%s' "$PACK_DIR" | cksum | cut -d' ' -f1)
 PY3=/usr/bin/python3
 
 # A minimal DPDK: the drivers the pack's tests use (net/tap needs gso) and
@@ -221,7 +223,7 @@ pack_examples() {
 
 do_beside() {
     B=$CACHE/beside/dpdk-build
-    P=$CACHE/beside/pack-build
+    P=$CACHE/beside/$PACK_KEY
     step_begin "beside: dpdk build"
     # shellcheck disable=SC2086
     setup "$B" "$SRC" $DPDK_OPTS -Dexamples= &&
@@ -231,7 +233,7 @@ do_beside() {
     step_begin "beside: pack build"
     export PKG_CONFIG_PATH="$B/meson-uninstalled"
     # The stamp holds the source path only: meson reconfigures by itself.
-    if setup "$P" "$PACK_DIR" -Ddpdk_fallback=false &&
+    if setup "$P" "$PACK_DIR" -Ddpdk_fallback=false && touch "$P" &&
        build "$P.log" -C "$P"; then
         check_linked_to "$P" "$B/lib"
     else
@@ -305,7 +307,7 @@ no_dpdk_pc_dir() {
 }
 
 do_subproject() {
-    P=$CACHE/subproject/pack-build
+    P=$CACHE/subproject/$PACK_KEY
     step_begin "subproject: pack and dpdk build"
     S=$PACK_DIR/subprojects/dpdk
     if [ -L "$S" ] || [ ! -e "$S" ]; then
@@ -326,7 +328,7 @@ do_subproject() {
     fi
     # shellcheck disable=SC2086
     if (unset PKG_CONFIG_PATH; export PKG_CONFIG_LIBDIR="$pcdir" &&
-        setup "$P" "$PACK_DIR" &&
+        setup "$P" "$PACK_DIR" && touch "$P" &&
         build "$P.log" -C "$P"); then
         check_linked_to "$P" "$P/subprojects/dpdk/lib"
     else
@@ -351,6 +353,9 @@ mkdir -p "$CACHE"
 # One run at a time per cache.
 exec 9>"$CACHE/lock"
 flock 9
+# Forget the pack builds of checkouts unused for a week.
+find "$CACHE/beside" "$CACHE/subproject" -mindepth 1 -maxdepth 1 -name 'pack-*' \
+    -mtime +7 -exec rm -rf {} + 2>/dev/null || true
 install_packages
 reserve_hugepages
 clean_stale_prefixes

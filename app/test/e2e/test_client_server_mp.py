@@ -230,3 +230,20 @@ def test_clients_leave_when_server_dies(mp):
         assert c.wait_exit(20) == 0
         assert re.search(r'Client %d \(pid %d\) statistics: rx [1-9]\d* tx [1-9]\d* drop 0' %
                          (i, c.pid), c.output())
+
+
+def test_server_stops_first(mp):
+    """On SIGINT the server lets its clients leave before it closes the ports."""
+    server = start_server(mp, 2, NULL_PORTS)
+    clients = [start_client(mp, server, i) for i in range(2)]
+    assert server.stop() == 0
+    for c in clients:
+        assert c.wait_exit(20) == 0
+    out = server.output()
+    for i, c in enumerate(clients):
+        m = re.search(r'Client %d \(pid %d\) statistics: rx (\d+) tx (\d+) drop 0' % (i, c.pid),
+                      c.output())
+        assert m and m.group(1) == m.group(2), c.output()[-500:]
+        # What the server handed out, the client sent: nothing left in the ring.
+        assert re.search(r'client %d: enqueued %s dropped \d+ drained 0' % (i, m.group(1)), out)
+    assert re.search(r'mbufs: \d+ of \d+ free, 0 in use', out), out[-1000:]

@@ -162,3 +162,15 @@ def test_dead_primary_restarts_as_secondary(mp):
         assert p.stop() == 0
         st = proc_stats(p.output())
         assert st[0][0] > 0 and st[1][0] > 0 and st[0][2] == 0 and st[1][2] == 0, st
+
+
+def test_primary_stops_first(mp):
+    """A primary stopped while a secondary forwards leaves the ports to it."""
+    procs = start_procs(mp, 2, NULL_PORTS)
+    assert procs[0].stop() == 0
+    assert re.search(r'1 other process\(es\) still forwarding: ports left up',
+                     procs[0].output())
+    assert procs[1].alive()
+    assert procs[1].stop() == 0
+    st = proc_stats(procs[1].output())
+    assert st[0][0] > 0 and st[0][2] == 0 and st[1][2] == 0, st

@@ -297,18 +297,28 @@ main(int argc, char **argv)
 
 	print_stats(a, ports, st);
 	cfg->procs[a.proc_id].release();
-	/* The last process out stops the ports; others may still use them. */
-	bool last = true;
+	if (ret == 0)
+		rte_mps_fini();
+
+	/*
+	 * The primary's rte_eal_cleanup() closes the ports for every process.
+	 * While others still forward, leave them the ports, as a primary that
+	 * dies would; the last process out stops and closes them.
+	 */
+	unsigned others = 0;
 	for (unsigned i = 0; i < a.num_procs; i++)
 		if (mpc::OwnerSlot::word_alive(cfg->procs[i].owner.load()))
-			last = false;
-	if (primary && last)
+			others++;
+	if (primary && others > 0) {
+		printf("symmetric_mp: %u other process(es) still forwarding: ports left up for "
+		       "them, no EAL clean-up\n", others);
+		return 0;
+	}
+	if (primary)
 		for (uint16_t port : ports) {
 			rte_eth_dev_stop(port);
 			rte_eth_dev_close(port);
 		}
-	if (ret == 0)
-		rte_mps_fini();
 	rte_eal_cleanup();
 	return 0;
 }

@@ -211,7 +211,8 @@ main(int argc, char **argv)
 	       rte_lcore_id());
 	fflush(stdout);
 
-	while (!mpc::quit_requested()) {
+	while (!mpc::quit_requested() &&
+	       !info->stopping.load(std::memory_order_relaxed)) {
 		rx += poll_once(ring, tx);
 		tx.publish(st, rx, base);
 	}

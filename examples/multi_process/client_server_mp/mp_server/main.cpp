@@ -400,6 +400,20 @@ main(int argc, char **argv)
 
 	distribute_loop();
 
+	/* Closing the ports under running clients would crash them: let them leave. */
+	info->stopping.store(1, std::memory_order_release);
+	const uint64_t deadline = rte_get_timer_cycles() + 3 * rte_get_timer_hz();
+	while (rte_get_timer_cycles() < deadline) {
+		refresh_clients();
+		bool any = false;
+		for (unsigned c = 0; c < a.num_clients; c++)
+			if (info->owner[c].owner.load(std::memory_order_acquire) != 0)
+				any = true;
+		if (!any)
+			break;
+		rte_delay_ms(1);
+	}
+
 	if (have_stats)
 		rte_eal_wait_lcore(stats_id);
 	printf("\n== mp_server final statistics ==\n");

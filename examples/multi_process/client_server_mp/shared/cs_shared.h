@@ -89,6 +89,8 @@ struct Info {
 	uint32_t client_lcore[max_clients];	/* lcore id each client runs on */
 	mpc::OwnerSlot owner[max_clients];	/* pid of the client running id n */
 	ClientCtl ctl[max_clients];
+	/* Set by the server when it stops: clients leave before it closes the ports. */
+	alignas(RTE_CACHE_LINE_SIZE) std::atomic<uint32_t> stopping;
 	ServerClientStats server[max_clients];
 	ClientStats client[max_clients];
 	ServerPortStats port[max_ports];

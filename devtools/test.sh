@@ -33,7 +33,7 @@ for line in open(sys.argv[1]):
     t = json.loads(line)
     r = t['result']
     kind = {'OK': 'pass', 'EXPECTEDFAIL': 'pass', 'SKIP': 'skip'}.get(r, 'fail')
-    print(kind, '%s%s/%s' % (sys.argv[2], '+'.join(t.get('suite', [])), t['name']), r)
+    print(kind, sys.argv[2] + t['name'], r)
 PYEOF
 }
 collect "$BUILD_DIR/meson-logs/testlog.json" ""

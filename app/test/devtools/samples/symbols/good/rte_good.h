@@ -45,12 +45,28 @@ __rte_experimental
 int
 rte_good_run(rte_good_cb cb, void *arg);
 
-/** An inline helper: not exported either. */
+/** A structure whose definition is not a function. */
+struct rte_good_pair {
+	int a; /**< First. */
+	int b; /**< Second. */
+};
+
+/** An inline helper taking a struct: not exported either. */
 static inline int
-rte_good_twice(int x)
+rte_good_sum(const struct rte_good_pair *p)
 {
-	return 2 * x;
+	return p->a + p->b;
 }
+
+/**
+ * Declared after an inline function with a struct parameter.
+ *
+ * @return
+ *   The count.
+ */
+__rte_experimental
+uint32_t
+rte_good_after(void);
 
 #ifdef __cplusplus
 }

@@ -224,7 +224,7 @@ else
 	base=${MP_PACK_GIT_LOG_BASE:-}
 	top=$(git rev-parse --show-toplevel)
 	if [ -z "$base" ] && [ -s "$top/devtools/git-log-baseline" ] ; then
-		base=$(sed -n '1s/[^0-9a-f].*//p' "$top/devtools/git-log-baseline")
+		base=$(sed -n '1{s/[^0-9a-f].*//;p;}' "$top/devtools/git-log-baseline")
 	fi
 	if [ -n "$base" ] ; then
 		range="$base..HEAD"

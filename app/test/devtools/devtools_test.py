@@ -225,7 +225,7 @@ def test_gitlog_baseline():
         os.makedirs(os.path.join(repo, 'devtools'))
         with open(os.path.join(repo, 'devtools', 'git-log-baseline'), 'w',
                   encoding='utf-8') as f:
-            f.write(bad + ' the last commit before the rules applied\n')
+            f.write(bad + '\n# the last commit before the rules applied\n')
         rc, out = run([script], cwd=repo)
         if rc != 0 or '1/1 valid commit messages' not in out:
             print('FAIL: devtools/git-log-baseline did not limit the check')

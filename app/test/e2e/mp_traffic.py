@@ -124,9 +124,13 @@ class Peer:
                       '--forward-mode=io', '--no-flush-rx', '--total-num-mbufs=16384'],
             prompt='testpmd> ', timeout=timeout, name='testpmd')
 
-    def start(self, timeout=30):
-        """Wait for the memif links, then forward the pcap files."""
+    def start(self, timeout=30, app_group=None):
+        """Wait for the memif links (both ends: the apps' too when app_group is
+        given), then forward the pcap files."""
         self.launch(timeout)
+        if app_group is not None:
+            if not wait_for(lambda: app_links_up(app_group), timeout):
+                raise AssertionError('memif links of the apps did not come up')
         # Packets sent before a memif link is up would be lost: wait for both.
         deadline = time.time() + timeout
         while not all(self.link_up(p) for p in (1, 3)):
@@ -231,6 +235,15 @@ def proc_info_stats(group, timeout=20, vdevs=()):
                          r.stdout, re.S):
         stats[int(m.group(1))] = (int(m.group(2)), int(m.group(3)))
     return stats, r
+
+
+def app_links_up(group, ports=(0, 1)):
+    """True when dpdk-proc-info sees the group's ports with link up."""
+    r = group.tool([PROC_INFO, '--no-pci', '--file-prefix', group.prefix,
+                    '--log-level', 'lib.eal:notice', '--', '--show-port'])
+    up = set(int(m.group(1)) for m in
+             re.finditer(r'===== Port (\d+) =====(?:(?!=====).)*?Link up', r.stdout, re.S))
+    return all(p in up for p in ports)
 
 
 def wait_for(cond, timeout=30, period=0.2):

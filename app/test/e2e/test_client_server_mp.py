@@ -52,7 +52,7 @@ def test_conservation(mp, nclients):
         peer.launch()
         server = start_server(mp, nclients, peer.app_vdevs())
         clients = [start_client(mp, server, i) for i in range(nclients)]
-        peer.start()
+        peer.start(app_group=mp)
         total = 2 * PKTS_PER_PORT
         assert peer.wait_output(total) == total
 
@@ -95,7 +95,7 @@ def test_kill_and_restart_client(mp):
 
         # Client 1 hangs: its share piles up in its ring.
         clients[1].signal(signal.SIGSTOP)
-        peer.start()
+        peer.start(app_group=mp)
         assert peer.wait_output(total // 2) == total // 2
         server.expect(r'client 1: enqueued %d dropped 0' % (total // 2), timeout=30)
 

@@ -52,7 +52,7 @@ def test_conservation(mp, nprocs):
     peer = mt.Peer(workdir, nprocs, counts, app_role='server')
     try:
         procs = start_procs(mp, nprocs, peer.app_vdevs())
-        peer.start()
+        peer.start(app_group=mp)
         total = sum(counts.values())
         assert peer.wait_output(total) == total
 

@@ -6,18 +6,19 @@ import re
 import signal
 import time
 
-import pexpect
 import pytest
 
 PROMPT = 'simple_mp > '
+# Bound on each wait: generous, since tests share two CPUs with busy pollers.
+WAIT = 60
 # Two processes on two CPUs: lcores 0,1 for the first, 2,3 for the second.
 LCORES_A = '0@0,1@1'
 LCORES_B = '2@0,3@1'
 
 
 def start(mp, lcores, proc_type, name):
-    p = mp.start('simple_mp', lcores=lcores, proc_type=proc_type, prompt=PROMPT, name=name)
-    return p
+    mp.timeout = WAIT
+    return mp.start('simple_mp', lcores=lcores, proc_type=proc_type, prompt=PROMPT, name=name)
 
 
 def pair(mp):
@@ -129,7 +130,7 @@ def test_full_ring_is_reported_and_nothing_leaks(mp):
     assert pool_free(a)[0] == size - 511
     # A secondary started now drains the ring, in order.
     b = start(mp, LCORES_B, 'secondary', 'secondary')
-    b.expect_exact("core 3: Received 'm510'", timeout=30)
+    b.expect_exact("core 3: Received 'm510'", timeout=WAIT)
     got = re.findall(r"Received '(m\d+)'", b.output())
     assert got == ['m%d' % i for i in range(511)]
     assert pool_free(a) == (size, size)
@@ -144,7 +145,7 @@ def test_ten_thousand_messages_leave_pool_as_it_was(mp):
         a.send(''.join('send n%d\r' % i for i in range(s, s + batch)))
         for _ in range(batch):
             a.wait_prompt()
-        b.expect_exact("Received 'n%d'" % (s + batch - 1), timeout=30)
+        b.expect_exact("Received 'n%d'" % (s + batch - 1), timeout=WAIT)
     got = re.findall(r"Received '(n\d+)'", b.output())
     assert got == ['n%d' % i for i in range(total)]
     assert pool_free(a) == (size, size)

@@ -22,6 +22,7 @@ that, so nothing is dropped however slowly the processes get to run.
 
 import os
 import re
+import shutil
 import struct
 import time
 
@@ -161,6 +162,11 @@ class Peer:
             time.sleep(0.2)
         return total
 
+    def pause(self):
+        """Stop forwarding. Do this before the apps stop: a memif port that
+        is polled while its peer disconnects can crash (a known memif race)."""
+        self.proc.cmd('stop')
+
     def finish(self):
         """Stop forwarding and quit so that the pcap files are complete."""
         if self.proc is not None and self.proc.alive():
@@ -187,7 +193,9 @@ class Peer:
         return outs
 
     def close(self):
+        """Stop testpmd and remove the work directory (pcap files, sockets)."""
         self.group.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
     def outputs(self):
         """{(app out port, queue): [tags]}"""

@@ -61,12 +61,7 @@ def test_conservation(mp, nclients):
         assert stats, 'dpdk-proc-info did not show the port counters'
         assert stats[0][0] == PKTS_PER_PORT and stats[1][0] == PKTS_PER_PORT, stats
 
-        peer.finish()
-        outs = mt.check_conservation(peer, expect_queue_map=False)
-        # Packet-by-packet round-robin: client i sent exactly total / n packets.
-        per_client = [len(outs[(0, q)]) + len(outs[(1, q)]) for q in range(nclients)]
-        assert per_client == [total // nclients] * nclients, per_client
-
+        peer.pause()
         for i, c in enumerate(clients):
             assert c.stop() == 0
             assert re.search(r'Client %d \(pid %d\) statistics: rx %d tx %d drop 0' %
@@ -78,6 +73,12 @@ def test_conservation(mp, nclients):
         for i in range(nclients):
             assert re.search(r'client %d: enqueued %d dropped 0 drained 0' %
                              (i, total // nclients), out), out[-2000:]
+
+        peer.finish()
+        outs = mt.check_conservation(peer, expect_queue_map=False)
+        # Packet-by-packet round-robin: client i sent exactly total / n packets.
+        per_client = [len(outs[(0, q)]) + len(outs[(1, q)]) for q in range(nclients)]
+        assert per_client == [total // nclients] * nclients, per_client
     finally:
         peer.close()
 
@@ -119,10 +120,7 @@ def test_kill_and_restart_client(mp):
         outs = peer.replay()
         mt.check_conservation(peer, expect_queue_map=False, outs=outs)
         assert peer.wait_output(total) == total
-        peer.finish()
-        outs = mt.check_conservation(peer, expect_queue_map=False)
-        assert len(outs[(0, 1)]) + len(outs[(1, 1)]) == total // 2
-
+        peer.pause()
         for c in (again, clients[0]):
             assert c.stop() == 0
         assert server.stop() == 0
@@ -130,6 +128,10 @@ def test_kill_and_restart_client(mp):
                          (total, drained), server.output())
         # The killed client held nothing: every mbuf is back in the pool.
         assert re.search(r'mbufs: \d+ of \d+ free, 0 in use', server.output())
+
+        peer.finish()
+        outs = mt.check_conservation(peer, expect_queue_map=False)
+        assert len(outs[(0, 1)]) + len(outs[(1, 1)]) == total // 2
     finally:
         peer.close()
 

@@ -63,15 +63,16 @@ def test_conservation(mp, nprocs):
         assert stats[0] == (total // 2, total // 2)
         assert stats[1] == (total // 2, total // 2)
 
-        peer.finish()
-        mt.check_conservation(peer, expect_queue_map=True)
-
         # Each process saw exactly its own queue's packets and dropped none.
+        peer.pause()
         for i, p in enumerate(procs):
             assert p.stop() == 0
             st = proc_stats(p.output())
             assert st[0] == (PKTS_PER_QUEUE, PKTS_PER_QUEUE, 0), (i, st)
             assert st[1] == (PKTS_PER_QUEUE, PKTS_PER_QUEUE, 0), (i, st)
+
+        peer.finish()
+        mt.check_conservation(peer, expect_queue_map=True)
     finally:
         peer.close()
 

@@ -42,8 +42,10 @@ collect "$BUILD_DIR/meson-logs/testlog.json" ""
 # pass on the real libcmocka, not only on the GoogleTest layer.
 if [ "$#" -eq 0 ]; then
     say "building and running fast-tests with -Dtest_framework=cmocka in $BUILD_DIR-cmocka"
-    if meson setup --wipe "$BUILD_DIR-cmocka" "$PACK_DIR" -Dtest_framework=cmocka -Dexamples= >/dev/null 2>&1 ||
-       meson setup "$BUILD_DIR-cmocka" "$PACK_DIR" -Dtest_framework=cmocka -Dexamples= >/dev/null; then
+    cmocka_opts="-Dtest_framework=cmocka -Dexamples="
+    # shellcheck disable=SC2086
+    if meson setup --wipe "$BUILD_DIR-cmocka" "$PACK_DIR" $cmocka_opts >/dev/null 2>&1 ||
+       meson setup "$BUILD_DIR-cmocka" "$PACK_DIR" $cmocka_opts >/dev/null; then
         meson test -C "$BUILD_DIR-cmocka" --suite fast-tests --num-processes 2 --print-errorlogs ||
             rc=1
         collect "$BUILD_DIR-cmocka/meson-logs/testlog.json" "cmocka:"

@@ -285,7 +285,7 @@ def test_matrix():
         env = dict(os.environ, MP_PACK_BUILDS_DIR=tmp, DPDK_BUILD_DIR=tmp)
         rc, out = run([script, '-n'], env=env)
         for want in ('-Dwerror=true', '-Db_sanitize=address,undefined', '--suite fast-tests',
-                     '--suite mp-tests', 'meson install', 'examples.mk', '-Dprefer_static=true',
+                     '--suite mp-tests', 'meson install', 'examples.mk', '-Ddefault_library=static',
                      'CC=clang'):
             if want not in out:
                 print('FAIL: the dry run never shows %s' % want)

@@ -259,7 +259,6 @@ recover()
 		if ((closure(t.pending) & ~set) == 0)
 			break;
 	}
-	t.pending &= ~set;
 
 	/* Idle, already ready or removed workers are not reported. */
 	uint64_t todo = 0;
@@ -294,6 +293,12 @@ recover()
 		store(&ws->state, (uint32_t)W_READY);
 		ready |= 1ull << w;
 	}
+	/*
+	 * Only now: the loop above drops the lock, and the exit callback of a
+	 * stopped worker may then run with the old pid and mark it pending,
+	 * which would start a second recovery of its next instance.
+	 */
+	t.pending &= ~set;
 	rte_mps_lcore_reclaim();
 	if (ready != 0) {
 		t.ready |= ready;

@@ -44,6 +44,7 @@ fork_parent()
 void
 fork_child()
 {
+	lcore_reclaim_forked_child();
 	notify_forked_child();
 	worker_forked_child();
 }

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <rte_errno.h>
@@ -14,6 +15,37 @@
 #include "mps_private.h"
 
 namespace mps {
+
+namespace {
+
+/*
+ * Serialises the flushes of dead lcores' caches (reclaim, on the notify
+ * thread) with a worker reset (tracker), which must see those caches
+ * before they are flushed. Recursive, so that a holder may reclaim.
+ */
+pthread_mutex_t reclaim_mtx = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+
+} /* namespace */
+
+void
+lcore_reclaim_lock()
+{
+	pthread_mutex_lock(&reclaim_mtx);
+}
+
+void
+lcore_reclaim_unlock()
+{
+	pthread_mutex_unlock(&reclaim_mtx);
+}
+
+void
+lcore_reclaim_forked_child()
+{
+	pthread_mutex_t fresh = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+
+	reclaim_mtx = fresh;
+}
 
 /* The calling thread's floating lcore, and the id it had before. */
 static thread_local int t_claimed = -1;
@@ -225,8 +257,12 @@ rte_mps_lcore_reclaim(void)
 {
 	if (g.sh == nullptr || g.slot < 0)
 		return fail(EINVAL, "mpsupport is not initialised");
+	lcore_reclaim_lock();
+	res_settle_dead();
 	reclaim_dead_slots();
-	return reclaim_lcores();
+	int k = reclaim_lcores();
+	lcore_reclaim_unlock();
+	return k;
 }
 
 int

@@ -234,6 +234,9 @@ void lcore_release_slot(unsigned int slot, uint32_t gen, bool flush);
 void lcore_forget_thread();
 void lcore_snapshot_pools();
 int reclaim_lcores();
+void lcore_reclaim_lock();
+void lcore_reclaim_unlock();
+void lcore_reclaim_forked_child();
 
 /* Exit notification (mps_notify.cpp). */
 int notify_start();
@@ -252,6 +255,7 @@ void worker_forget_rings();
 /* Resources (mps_res.cpp). */
 int res_reset_worker(unsigned int worker);
 int res_reset_set(uint64_t mask);
+void res_settle_dead();
 
 /* Locks reinitialised in a forked child (mps_fork.cpp). */
 void fork_prepare();

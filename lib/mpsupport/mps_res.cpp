@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <string.h>
 
 #include <algorithm>
 #include <vector>
@@ -74,7 +75,8 @@ gather_in(const res_entry &e, const struct rte_mempool *mp, std::vector<const vo
 	switch (load(&e.type)) {
 	case RES_TXBUF: {
 		auto *b = reinterpret_cast<const rte_eth_dev_tx_buffer *>((uintptr_t)e.addr);
-		uint16_t len = RTE_MIN(b->length, b->size);
+		uint16_t len = load(&b->length) & (uint16_t)~RTE_MPS_TX_BUFFER_IN_FLIGHT;
+		len = RTE_MIN(len, b->size);
 		for (uint16_t i = 0; i < len; i++)
 			mine(b->pkts[i]);
 		break;
@@ -100,34 +102,118 @@ gather_in(const res_entry &e, const struct rte_mempool *mp, std::vector<const vo
 	}
 }
 
+/*
+ * Objects of mp that are free right now: in any lcore cache, or in the
+ * common store when it is a ring (read in place, without taking them).
+ */
+void
+collect_free(struct rte_mempool *mp, void *arg)
+{
+	auto *v = static_cast<std::vector<void *> *>(arg);
+
+	if (mp->cache_size != 0 && mp->local_cache != nullptr)
+		for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
+			const struct rte_mempool_cache *c = &mp->local_cache[l];
+			uint32_t len = RTE_MIN(load(&c->len), (uint32_t)RTE_DIM(c->objs));
+
+			v->insert(v->end(), c->objs, c->objs + len);
+		}
+	const struct rte_mempool_ops *ops = rte_mempool_get_ops(mp->ops_index);
+	if (strncmp(ops->name, "ring_", 5) == 0 && mp->pool_data != nullptr) {
+		auto *r = static_cast<const rte_ring *>(mp->pool_data);
+		void * const *slots = reinterpret_cast<void * const *>(&r[1]);
+		uint32_t cons = load(&r->cons.tail);
+		uint32_t prod = load(&r->prod.tail);
+
+		for (uint32_t i = cons; i != prod && i - cons < r->capacity; i++)
+			v->push_back(slots[i & r->mask]);
+	}
+}
+
 } /* namespace */
+
+/*
+ * Drop from the lists of dead, not yet reset workers the objects that are
+ * free right now (a worker killed inside rte_eth_tx_burst(), whose driver
+ * freed part of its in-flight buffer into the worker's lcore cache). Called
+ * before the caches of dead lcores are flushed, with the reclaim lock held:
+ * once flushed, such objects could be taken again by other processes and
+ * would then look owned by the dead worker.
+ */
+void
+res_settle_dead()
+{
+	std::vector<void *> free_now;
+	bool walked = false;
+
+	if (g.sh == nullptr || g.forked || rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return;
+	for (worker_slot &ws : g.sh->workers) {
+		uint32_t st = load(&ws.state);
+		if ((st != W_RUNNING && st != W_STOPPING) || ws.pid <= 0 ||
+				rte_mps_proc_alive(ws.pid, ws.start_time))
+			continue;
+		if (!walked) {
+			rte_mempool_walk(collect_free, &free_now);
+			std::sort(free_now.begin(), free_now.end());
+			walked = true;
+		}
+		auto is_free = [&free_now](void *o) {
+			return o != nullptr &&
+				std::binary_search(free_now.begin(), free_now.end(), o);
+		};
+		for (res_entry &e : ws.res) {
+			uint32_t type = load(&e.type);
+			if (type == RES_TXBUF) {
+				auto *b = reinterpret_cast<rte_eth_dev_tx_buffer *>(
+						(uintptr_t)e.addr);
+				uint16_t len = load(&b->length) &
+						(uint16_t)~RTE_MPS_TX_BUFFER_IN_FLIGHT;
+				len = RTE_MIN(len, b->size);
+				for (uint16_t i = 0; i < len; i++)
+					if (is_free(b->pkts[i]))
+						b->pkts[i] = nullptr;
+			} else if (type == RES_BURST) {
+				auto *b = reinterpret_cast<rte_mps_burst *>((uintptr_t)e.addr);
+				uint32_t cnt = RTE_MIN(load(&b->count), b->size);
+				for (uint32_t i = 0; i < cnt; i++)
+					if (is_free(b->objs[i]))
+						b->objs[i] = nullptr;
+			}
+		}
+	}
+}
 
 /*
  * Reset the resources of a set of workers. The objects of their buffers,
  * arrays and rings are gathered first and each is freed once: a worker
  * killed while moving an object from one listed place to another (from its
- * in-hand array to a TX buffer, say) leaves it in both.
+ * in-hand array to a TX buffer, say) leaves it in both. An object that is
+ * free right now is skipped: a worker killed inside rte_eth_tx_burst()
+ * leaves its TX buffer listed although the driver has freed some of it.
+ * Residual race: such an object freed on to the common store and taken
+ * again by another process before this reset looks owned and is freed.
  */
 int
 res_reset_set(uint64_t mask)
 {
 	std::vector<rte_mbuf *> objs;
+	std::vector<void *> free_now;
 	int total = 0;
 
+	/* No dead lcore's cache is flushed until the free set is known. */
+	lcore_reclaim_lock();
 	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
 		if (!(mask & (1ull << w)))
 			continue;
 		for (res_entry &e : g.sh->workers[w].res) {
 			switch (load(&e.type)) {
-			case RES_LCORE: {
-				int k = rte_mps_lcore_cache_flush(e.lcore);
-				total += k > 0 ? k : 0;
-				break;
-			}
 			case RES_TXBUF: {
 				auto *b = reinterpret_cast<rte_eth_dev_tx_buffer *>(
 						(uintptr_t)e.addr);
-				uint16_t len = RTE_MIN(load(&b->length), b->size);
+				uint16_t len = load(&b->length) &
+						(uint16_t)~RTE_MPS_TX_BUFFER_IN_FLIGHT;
+				len = RTE_MIN(len, b->size);
 				for (uint16_t i = 0; i < len; i++)
 					if (b->pkts[i] != nullptr)
 						objs.push_back(b->pkts[i]);
@@ -159,7 +245,6 @@ res_reset_set(uint64_t mask)
 				break;
 			}
 		}
-		worker_drain_cmd(w);
 	}
 	std::sort(objs.begin(), objs.end());
 	size_t listed = objs.size();
@@ -167,9 +252,36 @@ res_reset_set(uint64_t mask)
 	if (objs.size() != listed)
 		MPS_LOG(INFO, "workers 0x%" PRIx64 ": %zu objects were listed twice, freed once\n",
 				mask, listed - objs.size());
-	for (rte_mbuf *m : objs)
+
+	rte_mempool_walk(collect_free, &free_now);
+	std::sort(free_now.begin(), free_now.end());
+	size_t skipped = 0;
+	for (rte_mbuf *m : objs) {
+		if (std::binary_search(free_now.begin(), free_now.end(), (void *)m)) {
+			skipped++;
+			continue;
+		}
 		rte_pktmbuf_free(m);
-	return total + (int)objs.size();
+		total++;
+	}
+	if (skipped != 0)
+		MPS_LOG(INFO, "workers 0x%" PRIx64 ": %zu listed objects were already free\n",
+				mask, skipped);
+
+	/* Only now the caches of the workers' lcores. */
+	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
+		if (!(mask & (1ull << w)))
+			continue;
+		for (res_entry &e : g.sh->workers[w].res) {
+			if (load(&e.type) == RES_LCORE) {
+				int k = rte_mps_lcore_cache_flush(e.lcore);
+				total += k > 0 ? k : 0;
+			}
+		}
+		worker_drain_cmd(w);
+	}
+	lcore_reclaim_unlock();
+	return total;
 }
 
 int
@@ -191,6 +303,8 @@ rte_mps_res_lcore_cache(unsigned int worker, unsigned int lcore_id)
 int
 rte_mps_res_tx_buffer(unsigned int worker, struct rte_eth_dev_tx_buffer *buf)
 {
+	if (buf != nullptr && buf->size >= RTE_MPS_TX_BUFFER_IN_FLIGHT)
+		return fail(EINVAL, "TX buffer of %u packets is too large", buf->size);
 	return res_add(worker, RES_TXBUF, 0, buf);
 }
 

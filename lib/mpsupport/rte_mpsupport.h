@@ -642,14 +642,21 @@ int
 rte_mps_res_tx_buffer(unsigned int worker, struct rte_eth_dev_tx_buffer *buf);
 
 /**
+ * Flag in the length of a listed TX buffer while rte_mps_tx_buffer_flush()
+ * hands its packets to the port.
+ */
+#define RTE_MPS_TX_BUFFER_IN_FLIGHT 0x8000
+
+/**
  * Send the packets of a listed TX buffer, safely against kill -9.
  *
- * The same as rte_eth_tx_buffer_flush(), except that the buffer is emptied
- * before its packets are handed to the port, not after: a worker killed in
- * between leaves them unlisted (the mempool audit counts them as
- * unaccounted) instead of listed although the port has them, which
- * rte_mps_res_reset() would then free a second time. Unsent packets go to
- * the buffer's error callback, as with DPDK's function.
+ * The same as rte_eth_tx_buffer_flush(), except that the packets stay
+ * listed while they are handed to the port, marked in flight
+ * (RTE_MPS_TX_BUFFER_IN_FLIGHT in the length), and the buffer is emptied
+ * once the port has returned. A worker killed in between leaves them
+ * listed: rte_mps_res_reset() then frees those that are not free already
+ * (in a mempool cache or common ring, where the driver put them). Unsent
+ * packets go to the buffer's error callback, as with DPDK's function.
  *
  * @param port_id
  *   Port to send on.
@@ -669,8 +676,10 @@ rte_mps_tx_buffer_flush(uint16_t port_id, uint16_t queue_id,
 
 	if (n == 0)
 		return 0;
-	__atomic_store_n(&buffer->length, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&buffer->length, (uint16_t)(n | RTE_MPS_TX_BUFFER_IN_FLIGHT),
+			__ATOMIC_RELEASE);
 	sent = rte_eth_tx_burst(port_id, queue_id, buffer->pkts, n);
+	__atomic_store_n(&buffer->length, 0, __ATOMIC_RELEASE);
 	if (unlikely(sent != n)) {
 		if (buffer->error_callback != NULL) {
 			buffer->error_callback(&buffer->pkts[sent], (uint16_t)(n - sent),

@@ -84,10 +84,13 @@ handle_procs(const char *, const char *, struct rte_tel_data *d)
 			continue;
 		format_set(ps->lcores, set, sizeof(set));
 		snprintf(key, sizeof(key), "%d", ps->pid);
-		snprintf(val, sizeof(val), "%s slot=%u start=%" PRIu64 " lcores=%s%s",
+		int n = snprintf(val, sizeof(val), "%s slot=%u start=%" PRIu64 " lcores=%s%s",
 				proc_type_name(ps->type), i, ps->start_time,
 				set[0] ? set : "-",
 				rte_mps_proc_alive(ps->pid, ps->start_time) ? "" : " dead");
+		/* A long lcore list does not fit: say that it was cut. */
+		if (n >= (int)sizeof(val))
+			memcpy(val + sizeof(val) - 4, "...", 4);
 		rte_tel_data_add_dict_string(d, key, val);
 	}
 	return 0;

@@ -33,6 +33,12 @@ lcore_reclaim_lock()
 	pthread_mutex_lock(&reclaim_mtx);
 }
 
+bool
+lcore_reclaim_trylock()
+{
+	return pthread_mutex_trylock(&reclaim_mtx) == 0;
+}
+
 void
 lcore_reclaim_unlock()
 {

@@ -323,19 +323,36 @@ add_reg(pid_t pid, unsigned int flags, rte_mps_exit_cb_t cb, void *arg, bool int
 void
 member_exited(const rte_mps_exit_info *info, void *)
 {
+	/*
+	 * A worker reset holds the reclaim lock for a while: do not hold the
+	 * watchers back for it, tell them first and reclaim after.
+	 */
+	bool later = false;
 	if (g.sh != nullptr) {
+		if (lcore_reclaim_trylock()) {
+			int k = rte_mps_lcore_reclaim();
+			lcore_reclaim_unlock();
+			MPS_LOG(INFO, "member pid %d exited; %d lcore ids reclaimed\n",
+					(int)info->pid, k < 0 ? 0 : k);
+		} else {
+			later = true;
+		}
+	}
+	{
+		guard lk(&n.lock);
+		int hs[MAX_REG];
+		unsigned int nb = 0;
+		for (unsigned int i = 0; i < MAX_REG; i++)
+			if (n.regs[i].state == R_MEMBERS)
+				hs[nb++] = make_handle(i, n.regs[i].gen);
+		for (unsigned int k = 0; k < nb; k++)
+			dispatch(hs[k], info);
+	}
+	if (later) {
 		int k = rte_mps_lcore_reclaim();
 		MPS_LOG(INFO, "member pid %d exited; %d lcore ids reclaimed\n", (int)info->pid,
 				k < 0 ? 0 : k);
 	}
-	guard lk(&n.lock);
-	int hs[MAX_REG];
-	unsigned int nb = 0;
-	for (unsigned int i = 0; i < MAX_REG; i++)
-		if (n.regs[i].state == R_MEMBERS)
-			hs[nb++] = make_handle(i, n.regs[i].gen);
-	for (unsigned int k = 0; k < nb; k++)
-		dispatch(hs[k], info);
 }
 
 int

@@ -235,6 +235,7 @@ void lcore_forget_thread();
 void lcore_snapshot_pools();
 int reclaim_lcores();
 void lcore_reclaim_lock();
+bool lcore_reclaim_trylock();
 void lcore_reclaim_unlock();
 void lcore_reclaim_forked_child();
 

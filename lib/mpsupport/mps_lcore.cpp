@@ -5,12 +5,18 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <string.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <unordered_set>
+#include <vector>
 
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_mempool.h>
 #include <rte_pause.h>
+#include <rte_ring.h>
 
 #include "mps_private.h"
 
@@ -63,6 +69,50 @@ struct flush_ctx {
 	int count;
 };
 
+/*
+ * A process killed inside a mempool put can leave its cache holding an
+ * object twice (killed in the copy, after the length was raised) or
+ * objects already moved to the common ring (killed after the move, before
+ * the length was lowered). Drop those copies before the cache is flushed,
+ * so that no object enters the ring twice.
+ */
+static void
+drop_copies(struct rte_mempool *mp, struct rte_mempool_cache *c)
+{
+	uint32_t len = RTE_MIN(c->len, (uint32_t)RTE_DIM(c->objs));
+	std::vector<void *> in_ring;
+
+	if (len == 0)
+		return;
+	const struct rte_mempool_ops *ops = rte_mempool_get_ops(mp->ops_index);
+	if (strncmp(ops->name, "ring_", 5) == 0 && mp->pool_data != nullptr) {
+		auto *r = static_cast<const rte_ring *>(mp->pool_data);
+		void * const *slots = reinterpret_cast<void * const *>(&r[1]);
+		uint32_t cons = load(&r->cons.tail);
+		uint32_t prod = load(&r->prod.tail);
+
+		for (uint32_t i = cons; i != prod && i - cons < r->capacity; i++)
+			in_ring.push_back(slots[i & r->mask]);
+		std::sort(in_ring.begin(), in_ring.end());
+	}
+	std::unordered_set<void *> seen;
+	std::vector<void *> kept;
+	for (uint32_t i = 0; i < len; i++) {
+		void *o = c->objs[i];
+		if (std::binary_search(in_ring.begin(), in_ring.end(), o))
+			continue;
+		if (!seen.insert(o).second)
+			continue;    /* a copy already kept */
+		kept.push_back(o);
+	}
+	if (kept.size() != len) {
+		MPS_LOG(WARNING, "%s: %u copies dropped from an lcore cache\n", mp->name,
+				len - (uint32_t)kept.size());
+		std::copy(kept.begin(), kept.end(), c->objs);
+		c->len = (uint32_t)kept.size();
+	}
+}
+
 static void
 flush_one(struct rte_mempool *mp, void *arg)
 {
@@ -71,6 +121,7 @@ flush_one(struct rte_mempool *mp, void *arg)
 	if (mp->cache_size == 0 || mp->local_cache == nullptr)
 		return;
 	struct rte_mempool_cache *c = &mp->local_cache[ctx->lcore];
+	drop_copies(mp, c);
 	ctx->count += (int)c->len;
 	rte_mempool_cache_flush(c, mp);
 }

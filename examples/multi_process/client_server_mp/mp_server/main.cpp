@@ -209,14 +209,27 @@ refresh_clients()
 
 	if (exit_notify_ok) {
 		rte_mps_exit_notify_poll();
-		for (unsigned d = 0; d < nb_dead; d++)
+		/*
+		 * An exit can be reported while the process is still a zombie
+		 * that /proc shows alive: keep such a pid and look again on the
+		 * next round, so that no exit is forgotten.
+		 */
+		unsigned keep = 0;
+		for (unsigned d = 0; d < nb_dead; d++) {
+			bool pending = false;
 			for (unsigned c = 0; c < num_clients; c++) {
 				uint64_t w = info->owner[c].owner.load(std::memory_order_acquire);
-				if (w != 0 && (uint64_t)mpc::OwnerSlot::pid_of(w) == dead_pids[d] &&
-				    !mpc::OwnerSlot::word_alive(w))
+				if (w == 0 || (uint64_t)mpc::OwnerSlot::pid_of(w) != dead_pids[d])
+					continue;
+				if (mpc::OwnerSlot::word_alive(w))
+					pending = true;
+				else
 					recycle_client(c);
 			}
-		nb_dead = 0;
+			if (pending)
+				dead_pids[keep++] = dead_pids[d];
+		}
+		nb_dead = keep;
 	} else {
 		/* Without the library, look at /proc ten times a second. */
 		static unsigned tick;

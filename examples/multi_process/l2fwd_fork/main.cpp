@@ -792,8 +792,10 @@ stop_all_workers(void)
 	uint64_t deadline = now_ns() + SHUTDOWN_TIMEOUT_MS * NS_PER_MS;
 
 	for (unsigned int i = 0; i < nb_workers; i++)
-		if (workers[i].running)
+		if (workers[i].running) {
 			running |= UINT64_C(1) << i;
+			workers[i].exit_ns = 0;
+		}
 	rte_mps_tracker_set_timeout(SHUTDOWN_STOP_TIMEOUT_MS);
 	if (running != 0 && rte_mps_group_stop(running) < 0)
 		printf("l2fwd_fork: cannot stop workers: %s\n", rte_mps_strerror());
@@ -807,6 +809,14 @@ stop_all_workers(void)
 	if ((stopped & running) != running)
 		printf("l2fwd_fork: workers 0x%" PRIx64 " did not stop in %d ms\n",
 		       running & ~stopped, SHUTDOWN_TIMEOUT_MS);
+	/* A group can be ready before each exit has been reported: take them all. */
+	for (unsigned int i = 0; i < nb_workers && now_ns() < deadline; i++) {
+		while ((running & (UINT64_C(1) << i)) != 0 && workers[i].exit_ns == 0 &&
+		       now_ns() < deadline) {
+			rte_mps_exit_notify_poll();
+			rte_delay_us_sleep(1000);
+		}
+	}
 	for (unsigned int i = 0; i < nb_workers; i++) {
 		workers[i].running = false;
 		__atomic_store_n(&workers[i].quit, true, __ATOMIC_RELEASE);

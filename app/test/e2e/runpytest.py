@@ -20,12 +20,15 @@ class Outcomes:
             self.failed += 1
         elif report.skipped:
             self.skipped += 1
-            self.reasons.append(str(report.longrepr[-1]) if report.longrepr else '')
+            if hasattr(report, 'wasxfail'):
+                self.reasons.append('expected failure: ' + report.wasxfail)
+            else:
+                self.reasons.append(str(report.longrepr[-1]) if report.longrepr else '')
 
 
 def main(argv):
     o = Outcomes()
-    rc = pytest.main(['-p', 'no:cacheprovider', '-rfEs', '-v'] + argv, plugins=[o])
+    rc = pytest.main(['-p', 'no:cacheprovider', '-rfEsxX', '-v'] + argv, plugins=[o])
     if rc == 0 and o.passed == 0 and o.skipped > 0:
         print('SKIP: ' + '; '.join(sorted(set(o.reasons))))
         return 77

@@ -37,6 +37,36 @@ for line in open(sys.argv[1]):
 PYEOF
 }
 collect "$BUILD_DIR/meson-logs/testlog.json" ""
+# A run that failed without a failing test (a build error, say) still fails.
+if [ "$rc" -ne 0 ] && ! grep -q '^fail' "$results"; then
+    echo "fail meson-test/run FAIL" >>"$results"
+fi
+
+# Multi-process tests share two CPUs with busy-polling processes; one that
+# fails is run once more, alone. A pass on that retry is counted as a pass
+# and named as flaky in the summary, so it is never hidden.
+retry=$(grep '^fail' "$results" | grep -E ':(mp|stress|dpdk-tree)-tests / ' |
+        sed 's/^fail .* \/ \([^ ]*\) [A-Z]*$/\1/')
+if [ -n "$retry" ] && [ "$#" -eq 0 ]; then
+    say "running again, alone: $(echo $retry)"
+    # shellcheck disable=SC2086
+    meson test -C "$BUILD_DIR" --num-processes 1 --print-errorlogs $retry
+    again=$(mktemp)
+    /usr/bin/python3 - "$BUILD_DIR/meson-logs/testlog.json" >"$again" <<'PYEOF'
+import json, sys
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    if t['result'] in ('OK', 'EXPECTEDFAIL'):
+        print(t['name'])
+PYEOF
+    while read -r name; do
+        [ -n "$name" ] || continue
+        grep -vF "fail $name " "$results" >"$results.new"
+        echo "pass $name OK (flaky: passed on retry)" >>"$results.new"
+        mv "$results.new" "$results"
+    done <"$again"
+    rm -f "$again"
+fi
 
 # The unit tests are written against cmocka's API: they must also build and
 # pass on the real libcmocka, not only on the GoogleTest layer.
@@ -46,8 +76,7 @@ if [ "$#" -eq 0 ]; then
     # shellcheck disable=SC2086
     if meson setup --wipe "$BUILD_DIR-cmocka" "$PACK_DIR" $cmocka_opts >/dev/null 2>&1 ||
        meson setup "$BUILD_DIR-cmocka" "$PACK_DIR" $cmocka_opts >/dev/null; then
-        meson test -C "$BUILD_DIR-cmocka" --suite fast-tests --num-processes 2 --print-errorlogs ||
-            rc=1
+        meson test -C "$BUILD_DIR-cmocka" --suite fast-tests --num-processes 2 --print-errorlogs
         collect "$BUILD_DIR-cmocka/meson-logs/testlog.json" "cmocka:"
     else
         echo "fail build/cmocka-framework FAIL" >>"$results"
@@ -76,9 +105,10 @@ failed=$(grep -c '^fail' "$results")
 skipped=$(grep -c '^skip' "$results")
 [ "$failed" -gt 0 ] && { echo "Failed:"; grep '^fail' "$results" | sed 's/^fail /  /'; }
 [ "$skipped" -gt 0 ] && { echo "Skipped:"; grep '^skip' "$results" | sed 's/^skip /  /'; }
+grep -q 'flaky' "$results" && { echo "Flaky:"; grep 'flaky' "$results" | sed 's/^pass /  /'; }
 if [ "$skipped" -gt 0 ]; then
     echo "$passed passed, $failed failed, $skipped skipped"
 else
     echo "$passed passed, $failed failed"
 fi
-[ "$failed" -eq 0 ] && [ "$rc" -eq 0 ] && [ "$passed" -gt 0 ]
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The dpdk-mp-pack contributors
-"""Run one pytest file for Meson; exit 77 (skip) when every test in it skipped."""
+"""Run one pytest file for Meson; exit 77 (skip) when every test in it skipped.
+
+Output is not captured (-s), so that the figures benchmarks print reach the
+test log.
+"""
 
 import sys
 
@@ -28,7 +32,7 @@ class Outcomes:
 
 def main(argv):
     o = Outcomes()
-    rc = pytest.main(['-p', 'no:cacheprovider', '-rfEsxX', '-v'] + argv, plugins=[o])
+    rc = pytest.main(['-p', 'no:cacheprovider', '-s', '-rfEsxX', '-v'] + argv, plugins=[o])
     if rc == 0 and o.passed == 0 and o.skipped > 0:
         print('SKIP: ' + '; '.join(sorted(set(o.reasons))))
         return 77

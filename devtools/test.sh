@@ -37,6 +37,7 @@ for line in open(sys.argv[1]):
 PYEOF
 }
 collect "$BUILD_DIR/meson-logs/testlog.json" ""
+cp "$BUILD_DIR/meson-logs/testlog.json" "$BUILD_DIR/meson-logs/testlog-first.json"
 # A run that failed without a failing test (a build error, say) still fails.
 if [ "$rc" -ne 0 ] && ! grep -q '^fail' "$results"; then
     echo "fail meson-test/run FAIL" >>"$results"
@@ -99,6 +100,24 @@ if [ "$#" -eq 0 ]; then
     fi
 fi
 clean_stale_prefixes
+
+# The figures the benchmarks and the chaos run printed (whole output in
+# $BUILD_DIR/meson-logs/testlog.txt).
+if [ "$#" -eq 0 ] && [ -f "$BUILD_DIR/meson-logs/testlog-first.json" ]; then
+    say "figures from perf-tests and stress-tests"
+    /usr/bin/python3 - "$BUILD_DIR/meson-logs/testlog-first.json" <<'PYEOF'
+import json, re, sys
+figure = re.compile(r'\d.*(Mpps|[0-9] ?[nmu]s\b|µs|ratio|unaccounted|recoveries)')
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    if not re.search(r':(perf|stress)-tests / ', t['name']):
+        continue
+    print('-- ' + t['name'])
+    for ln in (t.get('stdout') or '').splitlines():
+        if figure.search(ln) and 'PASSED' not in ln and 'XFAIL' not in ln:
+            print('   ' + ln.strip())
+PYEOF
+fi
 
 passed=$(grep -c '^pass' "$results")
 failed=$(grep -c '^fail' "$results")

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The dpdk-mp-pack contributors
 """pytest fixtures for the end-to-end tests."""
+# Every DPDK process here gets --no-pci and its own --file-prefix from mpharness.Group.
 
 import os
 import sys

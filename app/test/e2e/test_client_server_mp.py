@@ -3,6 +3,7 @@
 """dpdk-mp_server and dpdk-mp_client end to end: packet conservation for 1, 2
 and 4 clients, a client killed and restarted (losses bounded and counted),
 bad input, dpdk-proc-info on the running server."""
+# Every DPDK process here gets --no-pci and its own --file-prefix from mpharness.Group.
 
 import re
 import signal

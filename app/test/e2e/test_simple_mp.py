@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The dpdk-mp-pack contributors
 """End-to-end tests of dpdk-simple_mp: a primary and secondaries exchanging messages."""
+# Every DPDK process here gets --no-pci and its own --file-prefix from mpharness.Group.
 
 import re
 import signal

@@ -2,6 +2,7 @@
 # Copyright(c) 2026 The dpdk-mp-pack contributors
 """dpdk-symmetric_mp end to end: packet conservation for 1, 2 and 4 processes,
 bad input, statistics on signals, and a dead primary restarted as a secondary."""
+# Every DPDK process here gets --no-pci and its own --file-prefix from mpharness.Group.
 
 import os
 import re

@@ -8,6 +8,7 @@
  * channel, resource lists and the fork helper, with their failure paths.
  */
 
+/* Every DPDK process here gets --no-pci from mps_test_env.h. */
 #include <pthread.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>

@@ -11,6 +11,7 @@
  * processes claim and release lcore ids: no id lost, none held twice.
  */
 
+/* Every DPDK process here gets --no-pci from mps_test_env.h. */
 #include <inttypes.h>
 #include <pthread.h>
 #include <sys/resource.h>

@@ -126,9 +126,22 @@ def test_bad_secondaries(mp):
         assert st[0][0] > 0 and st[0][2] == 0, st
 
 
+def queues_busy(mp, nprocs):
+    """True when dpdk-proc-info shows packets received on queues 0..nprocs-1 of both ports."""
+    out = mt.proc_info_stats(mp)[1].stdout
+    busy = 0
+    for port in re.split(r'statistics for port \d+', out)[1:]:
+        regs = dict((int(q), int(n)) for q, n in
+                    re.findall(r'Stats reg\s+(\d+) RX-packets:\s*(\d+)', port))
+        busy += all(regs.get(q, 0) > 0 for q in range(nprocs))
+    return busy >= 2
+
+
 @pytest.mark.parametrize('sig', [signal.SIGINT, signal.SIGTERM])
 def test_signal_prints_stats(mp, sig):
     procs = start_procs(mp, 2, NULL_PORTS)
+    # Signal only once every process has polled its queue of both ports.
+    assert mt.wait_for(lambda: queues_busy(mp, 2)), 'the queues never received'
     for i in (1, 0):
         procs[i].signal(sig)
         assert procs[i].wait_exit(10) == 0

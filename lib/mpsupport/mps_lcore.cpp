@@ -121,6 +121,8 @@ flush_one(struct rte_mempool *mp, void *arg)
 	if (mp->cache_size == 0 || mp->local_cache == nullptr)
 		return;
 	struct rte_mempool_cache *c = &mp->local_cache[ctx->lcore];
+	if (c->len == 0 || res_pool_awaits_rebuild(mp))
+		return;
 	drop_copies(mp, c);
 	ctx->count += (int)c->len;
 	rte_mempool_cache_flush(c, mp);

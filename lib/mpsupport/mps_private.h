@@ -77,6 +77,7 @@ enum : uint32_t {
 	RES_TXBUF = 2,
 	RES_BURST = 3,
 	RES_RING = 4,
+	RES_POOL = 5,    /* mempool rebuilt when its workers are reset */
 };
 
 struct res_entry {
@@ -257,6 +258,7 @@ void worker_forget_rings();
 int res_reset_worker(unsigned int worker);
 int res_reset_set(uint64_t mask);
 void res_settle_dead();
+bool res_pool_awaits_rebuild(const struct rte_mempool *mp);
 
 /* Locks reinitialised in a forked child (mps_fork.cpp). */
 void fork_prepare();

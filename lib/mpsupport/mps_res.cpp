@@ -130,7 +130,105 @@ collect_free(struct rte_mempool *mp, void *arg)
 	}
 }
 
+/* A worker that was running and whose process is gone, not yet reset. */
+bool
+dead_unreset(const worker_slot &ws)
+{
+	uint32_t st = load(&ws.state);
+
+	return (st == W_RUNNING || st == W_STOPPING) && ws.pid > 0 &&
+		!rte_mps_proc_alive(ws.pid, ws.start_time);
+}
+
+/*
+ * Put every object of an mbuf pool back, as rte_pktmbuf_pool_create() left
+ * them: each lcore cache emptied, the common ring reset, each mbuf
+ * initialised again and enqueued once. Whatever a killed user left half
+ * done in the pool (a cache length not yet lowered, a ring head moved
+ * without its tail) is gone with it. Nobody may use the pool meanwhile.
+ */
+unsigned int
+pool_rebuild(struct rte_mempool *mp)
+{
+	std::vector<void *> objs;
+
+	if (mp->cache_size != 0 && mp->local_cache != nullptr)
+		for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
+			store(&mp->local_cache[l].len, 0u);
+	rte_ring_reset(static_cast<struct rte_ring *>(mp->pool_data));
+	objs.reserve(mp->size);
+	rte_mempool_obj_iter(mp, [](struct rte_mempool *pool, void *arg, void *obj,
+				unsigned int idx) {
+			rte_pktmbuf_init(pool, nullptr, obj, idx);
+			static_cast<std::vector<void *> *>(arg)->push_back(obj);
+		}, &objs);
+	if (rte_mempool_ops_enqueue_bulk(mp, objs.data(), (unsigned int)objs.size()) < 0) {
+		MPS_LOG(ERR, "%s: cannot put back %zu objects\n", mp->name, objs.size());
+		return 0;
+	}
+	return (unsigned int)objs.size();
+}
+
+/*
+ * Pools listed by the workers of mask that can be rebuilt now: every
+ * worker that lists one is in mask.
+ */
+std::vector<struct rte_mempool *>
+pools_to_rebuild(uint64_t mask)
+{
+	std::vector<struct rte_mempool *> pools;
+
+	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
+		if (!(mask & (1ull << w)))
+			continue;
+		for (const res_entry &e : g.sh->workers[w].res)
+			if (load(&e.type) == RES_POOL)
+				pools.push_back(reinterpret_cast<struct rte_mempool *>(
+						(uintptr_t)e.addr));
+	}
+	std::sort(pools.begin(), pools.end());
+	pools.erase(std::unique(pools.begin(), pools.end()), pools.end());
+	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
+		const worker_slot &ws = g.sh->workers[w];
+		if ((mask & (1ull << w)) || load(&ws.state) == W_NONE)
+			continue;
+		for (const res_entry &e : ws.res) {
+			if (load(&e.type) != RES_POOL)
+				continue;
+			auto it = std::find(pools.begin(), pools.end(),
+					reinterpret_cast<struct rte_mempool *>((uintptr_t)e.addr));
+			if (it == pools.end())
+				continue;
+			MPS_LOG(WARNING, "%s is also listed by worker %u, which is not reset: "
+					"not rebuilt\n", (*it)->name, w);
+			pools.erase(it);
+		}
+	}
+	return pools;
+}
+
 } /* namespace */
+
+/*
+ * A pool that a dead worker listed and that its reset will rebuild: its
+ * caches are not flushed meanwhile (the rebuild empties them), so that no
+ * flush waits on a ring the dead worker left half updated.
+ */
+bool
+res_pool_awaits_rebuild(const struct rte_mempool *mp)
+{
+	if (g.sh == nullptr)
+		return false;
+	for (const worker_slot &ws : g.sh->workers) {
+		if (load(&ws.state) == W_NONE)
+			continue;
+		for (const res_entry &e : ws.res)
+			if (load(&e.type) == RES_POOL && e.addr == (uint64_t)(uintptr_t)mp &&
+					dead_unreset(ws))
+				return true;
+	}
+	return false;
+}
 
 /*
  * Drop from the lists of dead, not yet reset workers the objects that are
@@ -149,9 +247,7 @@ res_settle_dead()
 	if (g.sh == nullptr || g.forked || rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return;
 	for (worker_slot &ws : g.sh->workers) {
-		uint32_t st = load(&ws.state);
-		if ((st != W_RUNNING && st != W_STOPPING) || ws.pid <= 0 ||
-				rte_mps_proc_alive(ws.pid, ws.start_time))
+		if (!dead_unreset(ws))
 			continue;
 		if (!walked) {
 			rte_mempool_walk(collect_free, &free_now);
@@ -246,6 +342,13 @@ res_reset_set(uint64_t mask)
 			}
 		}
 	}
+	/* Objects of a pool about to be rebuilt are given back by the rebuild. */
+	std::vector<struct rte_mempool *> pools = pools_to_rebuild(mask);
+	if (!pools.empty())
+		objs.erase(std::remove_if(objs.begin(), objs.end(), [&pools](rte_mbuf *m) {
+				return std::find(pools.begin(), pools.end(), m->pool) !=
+					pools.end();
+			}), objs.end());
 	std::sort(objs.begin(), objs.end());
 	size_t listed = objs.size();
 	objs.erase(std::unique(objs.begin(), objs.end()), objs.end());
@@ -253,8 +356,10 @@ res_reset_set(uint64_t mask)
 		MPS_LOG(INFO, "workers 0x%" PRIx64 ": %zu objects were listed twice, freed once\n",
 				mask, listed - objs.size());
 
-	rte_mempool_walk(collect_free, &free_now);
-	std::sort(free_now.begin(), free_now.end());
+	if (!objs.empty()) {
+		rte_mempool_walk(collect_free, &free_now);
+		std::sort(free_now.begin(), free_now.end());
+	}
 	size_t skipped = 0;
 	for (rte_mbuf *m : objs) {
 		if (std::binary_search(free_now.begin(), free_now.end(), (void *)m)) {
@@ -267,6 +372,12 @@ res_reset_set(uint64_t mask)
 	if (skipped != 0)
 		MPS_LOG(INFO, "workers 0x%" PRIx64 ": %zu listed objects were already free\n",
 				mask, skipped);
+
+	for (struct rte_mempool *mp : pools) {
+		unsigned int n = pool_rebuild(mp);
+		MPS_LOG(DEBUG, "workers 0x%" PRIx64 ": %s rebuilt with %u objects\n",
+				mask, mp->name, n);
+	}
 
 	/* Only now the caches of the workers' lcores. */
 	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
@@ -318,6 +429,26 @@ int
 rte_mps_res_ring(unsigned int worker, struct rte_ring *ring)
 {
 	return res_add(worker, RES_RING, 0, ring);
+}
+
+int
+rte_mps_res_mempool(unsigned int worker, struct rte_mempool *mp)
+{
+	if (mp == nullptr)
+		return fail(EINVAL, "null mempool for worker %u", worker);
+	if (mp->private_data_size < sizeof(struct rte_pktmbuf_pool_private) ||
+			mp->elt_size < sizeof(struct rte_mbuf))
+		return fail(EINVAL, "mempool %s is not an mbuf pool", mp->name);
+	if (rte_pktmbuf_priv_flags(mp) & RTE_PKTMBUF_POOL_F_PINNED_EXT_BUF)
+		return fail(ENOTSUP, "mempool %s has pinned external buffers", mp->name);
+	if (mp->populated_size != mp->size)
+		return fail(EINVAL, "mempool %s is not fully populated (%u of %u)",
+				mp->name, mp->populated_size, mp->size);
+	const struct rte_mempool_ops *ops = rte_mempool_get_ops(mp->ops_index);
+	if (strncmp(ops->name, "ring_", 5) != 0 || mp->pool_data == nullptr)
+		return fail(ENOTSUP, "mempool %s uses ops %s; only ring-based pools "
+				"can be rebuilt", mp->name, ops->name);
+	return res_add(worker, RES_POOL, 0, mp);
 }
 
 int

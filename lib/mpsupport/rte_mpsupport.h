@@ -754,8 +754,44 @@ int
 rte_mps_res_ring(unsigned int worker, struct rte_ring *ring);
 
 /**
+ * List an mbuf pool as private to a worker and the workers stopped with it.
+ *
+ * When a reset covers every worker that lists mp, mp is rebuilt rather
+ * than patched: the mbufs of mp found in the workers' TX buffers, burst
+ * arrays and rings are dropped from them, every lcore cache of mp is
+ * emptied, its common ring is reset, and each of its mbufs is initialised
+ * again (rte_pktmbuf_init()) and put back once. Whatever a worker killed at
+ * any instruction left behind (a cache or ring operation half done, an mbuf
+ * in two places or in none) is then gone: the pool is whole again.
+ *
+ * Until that reset, the caches of mp are not flushed by lcore reclaims.
+ * If a worker that is not reset also lists mp, the pool is not rebuilt
+ * (a warning is logged) and its mbufs are given back one by one.
+ *
+ * Only for a pool that nothing outside these workers holds mbufs of while
+ * they are stopped: no other process may use it, and the devices whose
+ * queues use it must keep no mbufs of their own (no RX descriptors filled
+ * in advance, no TX completions pending), as with net_null and net_pcap.
+ * Stop such queues first, or do not list the pool.
+ *
+ * @param worker
+ *   Worker index.
+ * @param mp
+ *   An mbuf pool from rte_pktmbuf_pool_create(), fully populated, with a
+ *   ring-based mempool driver.
+ * @return
+ *   0 on success, -ENOENT, -ENOSPC, -EINVAL (not a fully populated mbuf
+ *   pool) or -ENOTSUP (a pool that is not ring based, or with pinned
+ *   external buffers).
+ */
+__rte_experimental
+int
+rte_mps_res_mempool(unsigned int worker, struct rte_mempool *mp);
+
+/**
  * Reset a worker's resources: flush its lcore caches, free the mbufs in
- * its TX buffers, burst arrays and rings, and empty its command rings.
+ * its TX buffers, burst arrays and rings, rebuild its listed mbuf pools
+ * (rte_mps_res_mempool()), and empty its command rings.
  * An mbuf listed in two places (a worker killed while moving it from its
  * burst array to a TX buffer) is freed once.
  *

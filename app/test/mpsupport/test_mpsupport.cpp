@@ -963,6 +963,153 @@ test_res_listed_twice(void **)
 	rte_mempool_free(mp);
 }
 
+/*
+ * A listed mbuf pool is rebuilt whole by the reset, whatever state a worker
+ * killed at a random instruction left it in.
+ */
+static void
+test_res_mempool_rebuild(void **)
+{
+	constexpr unsigned int N = 1023;
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("mps_ut_mbuf3", N, 32, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	assert_non_null(mp);
+	assert_int_equal(rte_mps_worker_add(8), 0);
+	assert_int_equal(rte_mps_worker_add(9), 0);
+
+	/* Only fully populated, ring-based mbuf pools. */
+	assert_int_equal(rte_mps_res_mempool(8, nullptr), -EINVAL);
+	assert_int_equal(rte_mps_res_mempool(10, mp), -ENOENT);
+	struct rte_mempool *plain = rte_mempool_create("mps_ut_plain", 63, 64, 0, 0,
+			nullptr, nullptr, nullptr, nullptr, SOCKET_ID_ANY, 0);
+	assert_non_null(plain);
+	assert_int_equal(rte_mps_res_mempool(8, plain), -EINVAL);
+	rte_mempool_free(plain);
+	struct rte_mempool *empty = rte_mempool_create_empty("mps_ut_empty", 63,
+			sizeof(struct rte_mbuf) + RTE_MBUF_DEFAULT_BUF_SIZE, 0,
+			sizeof(struct rte_pktmbuf_pool_private), SOCKET_ID_ANY, 0);
+	assert_non_null(empty);
+	assert_int_equal(rte_mempool_set_ops_byname(empty, "ring_mp_mc", nullptr), 0);
+	rte_pktmbuf_pool_init(empty, nullptr);
+	assert_int_equal(rte_mps_res_mempool(8, empty), -EINVAL);
+	rte_mempool_free(empty);
+
+	auto *txb = static_cast<struct rte_eth_dev_tx_buffer *>(
+			rte_zmalloc("mps_ut_txb3", RTE_ETH_TX_BUFFER_SIZE(16), 0));
+	auto *burst = static_cast<struct rte_mps_burst *>(
+			rte_zmalloc("mps_ut_burst3", sizeof(rte_mps_burst) + 16 * sizeof(void *),
+				0));
+	assert_non_null(txb);
+	assert_non_null(burst);
+	rte_eth_tx_buffer_init(txb, 16);
+	burst->size = 16;
+	assert_int_equal(rte_mps_res_mempool(8, mp), 0);
+	assert_int_equal(rte_mps_res_mempool(8, mp), 0);    /* listed once */
+	assert_int_equal(rte_mps_res_tx_buffer(8, txb), 0);
+	assert_int_equal(rte_mps_res_burst(8, burst), 0);
+
+	/* The mess a killed worker leaves. */
+	struct rte_mbuf *m[20];
+	assert_int_equal(rte_mempool_generic_get(mp, (void **)m, 20, nullptr), 0);
+	for (int i = 0; i < 5; i++)
+		txb->pkts[txb->length++] = m[i];        /* buffered */
+	for (int i = 5; i < 8; i++)
+		burst->objs[burst->count++] = m[i];     /* in hand */
+	/* m[8..11]: taken from the pool and held nowhere (lost) */
+	burst->objs[burst->count++] = m[12];            /* in hand and freed */
+	rte_mempool_generic_put(mp, (void **)&m[12], 1, nullptr);
+	struct rte_mempool_cache *c = &mp->local_cache[9];
+	c->objs[0] = m[13];                             /* a cache holding */
+	c->objs[1] = m[13];                             /* a copy twice */
+	c->objs[2] = m[14];
+	c->len = 3;
+	m[15]->refcnt = 3;                              /* half freed */
+	m[15]->next = m[16];
+	txb->pkts[txb->length++] = m[15];
+	/* m[16..19]: lost; and a producer killed inside an enqueue */
+	auto *r = static_cast<struct rte_ring *>(mp->pool_data);
+	r->prod.head += 2;
+
+	struct rte_mps_audit a;
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_true(a.unaccounted > 0);
+
+	/* Another worker listing the pool keeps it from being rebuilt. */
+	assert_int_equal(rte_mps_res_mempool(9, mp), 0);
+	assert_int_equal(rte_mps_worker_remove(9), 0);
+
+	assert_true(rte_mps_res_reset(8) >= 0);
+	assert_int_equal(txb->length, 0);
+	assert_int_equal(burst->count, 0);
+	for (unsigned int i = 0; i < burst->size; i++)
+		assert_null(burst->objs[i]);
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
+		assert_int_equal(mp->local_cache[l].len, 0);
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.size, N);
+	assert_int_equal(a.in_pool, N);
+	assert_int_equal(a.unaccounted, 0);
+
+	/* Every mbuf exactly once, as new; and the ring works again. */
+	struct rte_mbuf *all[N];
+	assert_int_equal(rte_mempool_generic_get(mp, (void **)all, N, nullptr), 0);
+	void *extra;
+	assert_int_not_equal(rte_mempool_generic_get(mp, &extra, 1, nullptr), 0);
+	std::set<void *> distinct(all, all + N);
+	assert_int_equal(distinct.size(), N);
+	for (unsigned int i = 0; i < N; i++) {
+		assert_int_equal(rte_mbuf_refcnt_read(all[i]), 1);
+		assert_null(all[i]->next);
+		assert_int_equal(all[i]->nb_segs, 1);
+		assert_ptr_equal(all[i]->pool, mp);
+	}
+	rte_mempool_generic_put(mp, (void **)all, N, nullptr);
+	assert_int_equal(rte_mempool_avail_count(mp), N);
+
+	assert_int_equal(rte_mps_worker_remove(8), 0);
+	rte_free(txb);
+	rte_free(burst);
+	rte_mempool_free(mp);
+}
+
+/* A pool also listed by a worker that is not reset is not rebuilt. */
+static void
+test_res_mempool_shared_not_rebuilt(void **)
+{
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("mps_ut_mbuf4", 255, 0, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	assert_non_null(mp);
+	assert_int_equal(rte_mps_worker_add(8), 0);
+	assert_int_equal(rte_mps_worker_add(9), 0);
+	auto *burst = static_cast<struct rte_mps_burst *>(
+			rte_zmalloc("mps_ut_burst4", sizeof(rte_mps_burst) + 8 * sizeof(void *),
+				0));
+	assert_non_null(burst);
+	burst->size = 8;
+	assert_int_equal(rte_mps_res_mempool(8, mp), 0);
+	assert_int_equal(rte_mps_res_mempool(9, mp), 0);
+	assert_int_equal(rte_mps_res_burst(8, burst), 0);
+
+	struct rte_mbuf *m[5];
+	assert_int_equal(rte_mempool_generic_get(mp, (void **)m, 5, nullptr), 0);
+	burst->objs[0] = m[0];
+	burst->objs[1] = m[1];
+	burst->count = 2;
+	/* m[2..4] held by worker 9 (or lost): not the reset's business */
+
+	assert_int_equal(rte_mps_res_reset(8), 2);
+	struct rte_mps_audit a;
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.unaccounted, 3);
+	rte_mempool_generic_put(mp, (void **)&m[2], 3, nullptr);
+	assert_int_equal(rte_mempool_avail_count(mp), 255);
+
+	assert_int_equal(rte_mps_worker_remove(8), 0);
+	assert_int_equal(rte_mps_worker_remove(9), 0);
+	rte_free(burst);
+	rte_mempool_free(mp);
+}
+
 static uint16_t tx_errors;
 
 static void
@@ -1143,6 +1290,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_chain_and_coalesce),
 		cmocka_unit_test(test_res_reset_and_audit),
 		cmocka_unit_test(test_res_listed_twice),
+		cmocka_unit_test(test_res_mempool_rebuild),
+		cmocka_unit_test(test_res_mempool_shared_not_rebuilt),
 		cmocka_unit_test(test_tx_buffer_helpers),
 		cmocka_unit_test(test_fork_child_restrictions),
 	};

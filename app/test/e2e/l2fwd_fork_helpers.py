@@ -9,7 +9,6 @@ import struct
 import time
 
 import pexpect
-import pytest
 
 import mpharness
 
@@ -132,19 +131,6 @@ def final_audit(output):
     return dict(zip(keys, (int(m.group(i)) for i in range(2, 8))))
 
 
-# A worker killed by the tests (kill -9), as the main reports it.
-RE_SIGKILLED = re.compile(r'l2fwd_fork: worker \d+ \(lcore \d+\) pid \d+ killed by signal 9')
-
-
-def known_kill_issue(output, problems):
-    """After kill -9 recoveries, some mbufs can still go missing (open work on
-    issue 5: kills inside a mempool get or put of the dying worker). Report that
-    as an expected failure, visibly; anywhere else it is a plain failure."""
-    if problems and RE_SIGKILLED.search(output):
-        pytest.xfail('known issue after kill -9 recoveries: ' + '; '.join(problems))
-    assert not problems, '; '.join(problems)
-
-
 def assert_clean_exit(code, output):
     assert code == 0, 'exit code %s; output:\n%s' % (code, output[-3000:])
     audit = final_audit(output)
@@ -162,7 +148,7 @@ def assert_clean_exit(code, output):
         problems.append('mbufs freed twice: %d (%d distinct of %d)' % (dups, distinct, size))
     if distinct != size:
         problems.append('mbufs missing from the pool: %d distinct of %d' % (distinct, size))
-    known_kill_issue(output, problems)
+    assert not problems, '; '.join(problems)
     audit['duplicates'] = dups
     return audit
 

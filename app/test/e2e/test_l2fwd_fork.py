@@ -112,6 +112,41 @@ def test_kill_worker_during_its_restart(mp, floating):
     h.assert_clean_exit(*app.stop())
 
 
+def test_pairs_have_own_pools_and_recover_alone(mp):
+    """Two pairs, one mbuf pool each: killing a worker of the first pair restarts
+    that pair only, its pool is rebuilt, and the second pair keeps running."""
+    app = h.L2fwdFork(mp, nports=4, lcores=h.LCORES_2PAIRS)
+    assert app.nworkers == 4
+    before = app.wait_all_forwarding()
+    out = app.proc.output()
+    assert '2 mbuf pool(s), one per group of paired workers, rebuilt in each recovery' \
+        in out, out[-2000:]
+    for _ in range(3):
+        pids = app.wait_all_forwarding()
+        app.kill(pids[1])
+        app.wait_new_instance(0, pids[0])
+        app.wait_new_instance(1, pids[1])
+    after = app.wait_all_forwarding()
+    assert after[2] == before[2] and after[3] == before[3], (before, after)
+    audit = h.assert_clean_exit(*app.stop())
+    assert audit['size'] == 2 * 8192, audit
+
+
+def test_queue_holding_driver_not_rebuilt(mp):
+    """On a driver that may keep mbufs in its queues (net_ring), the pools are not
+    rebuilt; the app says so, and recovery still gives every mbuf back."""
+    app = h.L2fwdFork(mp, vdevs=['net_ring0', 'net_ring1'])
+    out = app.proc.output()
+    assert 'port 0 (net_ring) may keep mbufs in its queues' in out, out[-2000:]
+    assert 'rebuilt in each recovery' not in out
+    app.wait_until(lambda: len(app.pids) == 2, 10, 'both workers started')
+    pids = dict(app.pids)
+    app.kill(pids[0])
+    app.wait_until(lambda: app.pids.get(0) not in (None, pids[0]) and
+                   app.pids.get(1) not in (None, pids[1]), 20, 'pair restarted')
+    h.assert_clean_exit(*app.stop())
+
+
 def test_floating_workers_take_unique_ids(mp):
     app = h.L2fwdFork(mp, floating=True)
     for _ in range(3):

@@ -6,13 +6,14 @@
  * dpdk-l2fwd_fork: L2 forwarding done by worker processes that the main
  * process fork()s from its EAL lcore threads.
  *
- * The main process sets up the ports, the mbuf pool and the shared state,
- * then launches on every worker lcore a function that forks one worker
- * process and waits for it. Workers receive on their ports, rewrite the
- * MAC addresses and send on the paired port (0 <-> 1, 2 <-> 3, ...).
- * When a worker exits for any reason, librte_mpsupport tells the main at
- * once, stops the pair worker over its command ring, gives back the mbufs
- * both held, and the main starts the two again.
+ * The main process sets up the ports, one mbuf pool per pair of workers and
+ * the shared state, then launches on every worker lcore a function that
+ * forks one worker process and waits for it. Workers receive on their
+ * ports, rewrite the MAC addresses and send on the paired port (0 <-> 1,
+ * 2 <-> 3, ...). When a worker exits for any reason, librte_mpsupport tells
+ * the main at once, stops the pair worker over its command ring, rebuilds
+ * the pair's pool (or gives back the mbufs both held), and the main starts
+ * the two again.
  *
  * Forked workers follow the fork contract of rte_mpsupport.h: they only use
  * objects created before the fork, never reserve memory, never use IPC,
@@ -143,6 +144,7 @@ struct worker {
 	unsigned int n_rx_port;
 	uint16_t rx_port[MAX_RX_PORTS_PER_LCORE];
 	uint64_t pair_mask;     /* workers stopped with it, itself included */
+	unsigned int group;     /* its group: the workers stopped together */
 
 	/* main thread to lcore thread: fork now (or leave, with quit) */
 	sem_t go;
@@ -173,7 +175,10 @@ static bool float_proc;
 static uint16_t dst_port[RTE_MAX_ETHPORTS];
 static struct rte_ether_addr port_mac[RTE_MAX_ETHPORTS];
 static struct rte_eth_dev_tx_buffer *tx_buffer[RTE_MAX_ETHPORTS];
-static struct rte_mempool *pktmbuf_pool;
+/* One mbuf pool per group of workers stopped together (see setup_pools). */
+static struct rte_mempool *group_pool[RTE_MPS_MAX_WORKERS];
+static unsigned int nb_groups;
+static bool rebuild_pools;
 static struct shared_state *shm;
 static struct worker workers[RTE_MAX_LCORE];
 static unsigned int nb_workers;
@@ -279,12 +284,12 @@ signal_handler(int signum)
 
 /* Port set-up: one RX and one TX queue per port. */
 static void
-port_init(uint16_t port)
+port_init(uint16_t port, struct rte_mempool *pool)
 {
 	std::string err;
 	int ret;
 
-	if (mpc::port_init(port, pktmbuf_pool, 1, 1, err) < 0)
+	if (mpc::port_init(port, pool, 1, 1, err) < 0)
 		fail("%s", err.c_str());
 	ret = rte_eth_macaddr_get(port, &port_mac[port]);
 	if (ret < 0)
@@ -592,35 +597,52 @@ count_leaked_lcores(void)
 static void
 print_pool_check(void)
 {
-	std::vector<void *> objs;
-	void *obj;
-	size_t distinct;
+	size_t distinct = 0, dups = 0;
+	unsigned int size = 0;
 
-	objs.reserve(pktmbuf_pool->size * 2);
 	/* no worker is left: every lcore's cache can go back to the pool */
 	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
 		rte_mps_lcore_cache_flush(l);
-	while (objs.size() < pktmbuf_pool->size * 2 &&
-	       rte_mempool_generic_get(pktmbuf_pool, &obj, 1, NULL) == 0)
-		objs.push_back(obj);
-	std::sort(objs.begin(), objs.end());
-	distinct = std::unique(objs.begin(), objs.end()) - objs.begin();
+	for (unsigned int g = 0; g < nb_groups; g++) {
+		struct rte_mempool *mp = group_pool[g];
+		std::vector<void *> objs;
+		void *obj;
+		size_t n;
+
+		objs.reserve(mp->size * 2);
+		while (objs.size() < mp->size * 2 &&
+		       rte_mempool_generic_get(mp, &obj, 1, NULL) == 0)
+			objs.push_back(obj);
+		std::sort(objs.begin(), objs.end());
+		n = std::unique(objs.begin(), objs.end()) - objs.begin();
+		for (size_t i = 0; i < n; i++)
+			rte_mempool_generic_put(mp, &objs[i], 1, NULL);
+		distinct += n;
+		dups += objs.size() - n;
+		size += mp->size;
+	}
 	printf("l2fwd_fork: pool check: %zu distinct mbufs of %u, %zu duplicates\n",
-	       distinct, pktmbuf_pool->size, objs.size() - distinct);
-	for (size_t i = 0; i < distinct; i++)
-		rte_mempool_generic_put(pktmbuf_pool, &objs[i], 1, NULL);
+	       distinct, size, dups);
 }
 
 static void
 print_audit(const char *when)
 {
-	struct rte_mps_audit a;
-	int ret = rte_mps_mempool_audit(pktmbuf_pool, &a);
+	struct rte_mps_audit a = {};
 
-	if (ret < 0) {
-		printf("l2fwd_fork: audit (%s): failed: %s\n", when,
-		       rte_mps_strerror());
-		return;
+	for (unsigned int g = 0; g < nb_groups; g++) {
+		struct rte_mps_audit one;
+
+		if (rte_mps_mempool_audit(group_pool[g], &one) < 0) {
+			printf("l2fwd_fork: audit (%s): failed: %s\n", when,
+			       rte_mps_strerror());
+			return;
+		}
+		a.size += one.size;
+		a.in_pool += one.in_pool;
+		a.in_caches += one.in_caches;
+		a.in_lists += one.in_lists;
+		a.unaccounted += one.unaccounted;
 	}
 	printf("l2fwd_fork: audit (%s): mbufs %u in pool %u in caches %u "
 	       "in lists %u unaccounted %u; lcore ids leaked %u\n",
@@ -938,6 +960,102 @@ assign_workers(unsigned int nb_ports)
 	}
 }
 
+/*
+ * Workers stopped together (a worker and its pair, transitively) form a
+ * group, and each group has its own mbuf pool: the packets a group receives
+ * are only ever sent by that group, so a pool is used by one group alone.
+ * A crash then touches one pool, which the recovery of that group can
+ * rebuild whole: mbufs lost or freed twice by a worker killed inside a
+ * mempool operation cannot outlive the recovery, and a pool left half
+ * updated by a dead worker never stalls the other groups.
+ */
+static void
+setup_pools(void)
+{
+	uint64_t assigned = 0;
+
+	for (unsigned int i = 0; i < nb_workers; i++) {
+		uint64_t set = UINT64_C(1) << i, prev = 0;
+
+		if (assigned & set)
+			continue;
+		while (set != prev) {
+			prev = set;
+			for (unsigned int j = 0; j < nb_workers; j++)
+				if (prev & (UINT64_C(1) << j))
+					set |= workers[j].pair_mask;
+		}
+		for (unsigned int j = 0; j < nb_workers; j++)
+			if (set & (UINT64_C(1) << j))
+				workers[j].group = nb_groups;
+		assigned |= set;
+		nb_groups++;
+	}
+
+	/*
+	 * A rebuild puts back every mbuf of the pool, so the ports must keep
+	 * none of their own while the group is stopped: true of net_null and
+	 * net_pcap, not of drivers that fill RX descriptors in advance.
+	 */
+	rebuild_pools = true;
+	for (uint16_t port = 0; port < RTE_MAX_ETHPORTS; port++) {
+		struct rte_eth_dev_info info;
+
+		if ((enabled_port_mask & (UINT64_C(1) << port)) == 0)
+			continue;
+		if (rte_eth_dev_info_get(port, &info) == 0 &&
+		    (strcmp(info.driver_name, "net_null") == 0 ||
+		     strcmp(info.driver_name, "net_pcap") == 0))
+			continue;
+		printf("Notice: port %u (%s) may keep mbufs in its queues: a recovery "
+		       "gives back the workers' mbufs one by one, pools are not rebuilt\n",
+		       port, rte_eth_dev_info_get(port, &info) == 0 ?
+		       info.driver_name : "unknown driver");
+		rebuild_pools = false;
+	}
+
+	for (unsigned int g = 0; g < nb_groups; g++) {
+		unsigned int nb_ports = 0, nb_members = 0, nb_mbufs;
+		char name[RTE_MEMPOOL_NAMESIZE];
+
+		for (unsigned int i = 0; i < nb_workers; i++) {
+			if (workers[i].group != g)
+				continue;
+			nb_ports += workers[i].n_rx_port;
+			nb_members++;
+		}
+		/* descriptors, bursts and TX buffers, and the lcore caches */
+		nb_mbufs = RTE_MAX(nb_ports * (NB_RXD + NB_TXD + 2 * MAX_PKT_BURST) +
+				   (2 * nb_members + 1) * (MEMPOOL_CACHE_SIZE * 3 / 2),
+				   (unsigned int)MIN_MBUFS);
+		snprintf(name, sizeof(name), "mbuf_pool_%u", g);
+		group_pool[g] = rte_pktmbuf_pool_create(name, nb_mbufs,
+							MEMPOOL_CACHE_SIZE, 0,
+							RTE_MBUF_DEFAULT_BUF_SIZE,
+							rte_socket_id());
+		if (group_pool[g] == NULL)
+			fail("cannot create mbuf pool of %u mbufs: %s", nb_mbufs,
+			     rte_strerror(rte_errno));
+	}
+	for (unsigned int i = 0; i < nb_workers && rebuild_pools; i++)
+		if (rte_mps_res_mempool(i, group_pool[workers[i].group]) < 0)
+			fail("cannot list the mbuf pool of worker %u: %s", i,
+			     rte_mps_strerror());
+	printf("l2fwd_fork: %u mbuf pool(s), one per group of paired workers%s\n",
+	       nb_groups, rebuild_pools ? ", rebuilt in each recovery" : "");
+}
+
+/* Pool of the group whose worker receives on port. */
+static struct rte_mempool *
+port_pool(uint16_t port)
+{
+	for (unsigned int i = 0; i < nb_workers; i++)
+		for (unsigned int p = 0; p < workers[i].n_rx_port; p++)
+			if (workers[i].rx_port[p] == port)
+				return group_pool[workers[i].group];
+	return group_pool[0];
+}
+
 /* Shared statistics, TX buffers and burst arrays, and the resource lists. */
 static void
 setup_shared_state(void)
@@ -1036,7 +1154,6 @@ int
 main(int argc, char **argv)
 {
 	unsigned int nb_ports;
-	unsigned int nb_mbufs;
 	int ret;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1067,21 +1184,11 @@ main(int argc, char **argv)
 	nb_ports = count_ports();
 	assign_workers(nb_ports);
 
-	nb_mbufs = RTE_MAX(nb_ports * (NB_RXD + NB_TXD + 2 * MAX_PKT_BURST) +
-			   (rte_lcore_count() + nb_workers) *
-			   (MEMPOOL_CACHE_SIZE * 3 / 2), (unsigned int)MIN_MBUFS);
-	pktmbuf_pool = rte_pktmbuf_pool_create("mbuf_pool", nb_mbufs,
-					       MEMPOOL_CACHE_SIZE, 0,
-					       RTE_MBUF_DEFAULT_BUF_SIZE,
-					       rte_socket_id());
-	if (pktmbuf_pool == NULL)
-		fail("cannot create mbuf pool of %u mbufs: %s", nb_mbufs,
-		     rte_strerror(rte_errno));
-
+	setup_pools();
 	setup_shared_state();
 	for (uint16_t port = 0; port < RTE_MAX_ETHPORTS; port++)
 		if (enabled_port_mask & (UINT64_C(1) << port))
-			port_init(port);
+			port_init(port, port_pool(port));
 
 	signal(SIGINT, signal_handler);
 	signal(SIGTERM, signal_handler);

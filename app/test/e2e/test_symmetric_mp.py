@@ -4,7 +4,6 @@
 bad input, statistics on signals, and a dead primary restarted as a secondary."""
 # Every DPDK process here gets --no-pci and its own --file-prefix from mpharness.Group.
 
-import os
 import re
 import signal
 import tempfile

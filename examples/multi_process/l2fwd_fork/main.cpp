@@ -58,6 +58,8 @@
 #include "mp_common.h"
 
 #define MAX_PKT_BURST 32
+/* Packets whose headers are prefetched ahead of the one rewritten. */
+#define PREFETCH_AHEAD 4
 #define MAX_RX_PORTS_PER_LCORE 16
 #define MAX_TIMER_PERIOD 86400 /* one day, in seconds */
 #define DEFAULT_TIMER_PERIOD 10
@@ -174,6 +176,16 @@ static uint64_t timer_period_s = DEFAULT_TIMER_PERIOD;
 static bool float_proc;
 static uint16_t dst_port[RTE_MAX_ETHPORTS];
 static struct rte_ether_addr port_mac[RTE_MAX_ETHPORTS];
+/*
+ * The two addresses written into each packet sent on a port, in header
+ * order: destination 02:00:00:00:00:<port>, source the port's MAC.
+ */
+static struct {
+	struct rte_ether_addr dst;
+	struct rte_ether_addr src;
+} tx_addrs[RTE_MAX_ETHPORTS];
+static_assert(sizeof(tx_addrs[0]) == 2 * RTE_ETHER_ADDR_LEN,
+	      "the two addresses are copied as one header block");
 static struct rte_eth_dev_tx_buffer *tx_buffer[RTE_MAX_ETHPORTS];
 /* One mbuf pool per group of workers stopped together (see setup_pools). */
 static struct rte_mempool *group_pool[RTE_MPS_MAX_WORKERS];
@@ -296,6 +308,10 @@ port_init(uint16_t port, struct rte_mempool *pool)
 		fail("port %u: cannot get MAC address: %s", port, strerror(-ret));
 	printf("Port %u, MAC address: " RTE_ETHER_ADDR_PRT_FMT "\n", port,
 	       RTE_ETHER_ADDR_BYTES(&port_mac[port]));
+	memset(&tx_addrs[port].dst, 0, sizeof(tx_addrs[port].dst));
+	tx_addrs[port].dst.addr_bytes[0] = 0x02;
+	tx_addrs[port].dst.addr_bytes[5] = (uint8_t)port;
+	rte_ether_addr_copy(&port_mac[port], &tx_addrs[port].src);
 }
 
 /* Relaxed add on a counter that only one process writes. */
@@ -315,13 +331,8 @@ counter_read(const uint64_t *c)
 static inline void
 rewrite_mac(struct rte_mbuf *m, uint16_t dst)
 {
-	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-
 	/* destination 02:00:00:00:00:<dst>, source the output port's MAC */
-	memset(&eth->dst_addr, 0, sizeof(eth->dst_addr));
-	eth->dst_addr.addr_bytes[0] = 0x02;
-	eth->dst_addr.addr_bytes[5] = (uint8_t)dst;
-	rte_ether_addr_copy(&port_mac[dst], &eth->src_addr);
+	memcpy(rte_pktmbuf_mtod(m, void *), &tx_addrs[dst], sizeof(tx_addrs[dst]));
 }
 
 static inline uint16_t
@@ -339,6 +350,34 @@ flush_tx(const struct worker *w, struct port_stats *stats)
 		}
 	}
 	return total;
+}
+
+/*
+ * Hand a received burst to a TX buffer, as rte_mps_tx_buffer() does one
+ * packet at a time: the packets are in the buffer before its count says
+ * so, and only then cleared from the in-hand array. A worker killed in
+ * between leaves them listed twice, which the reset handles. Sends the
+ * buffer each time it fills; returns the number of packets sent.
+ */
+static inline uint16_t
+tx_buffer_burst(uint16_t port, struct rte_eth_dev_tx_buffer *buf,
+		struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t sent = 0;
+
+	while (n != 0) {
+		uint16_t len = buf->length;
+		uint16_t k = RTE_MIN(n, (uint16_t)(buf->size - len));
+
+		memcpy(&buf->pkts[len], pkts, k * sizeof(pkts[0]));
+		__atomic_store_n(&buf->length, (uint16_t)(len + k), __ATOMIC_RELEASE);
+		memset(pkts, 0, k * sizeof(pkts[0]));
+		pkts += k;
+		n -= k;
+		if (len + k == buf->size)
+			sent += rte_mps_tx_buffer_flush(port, 0, buf);
+	}
+	return sent;
 }
 
 /* Worker process: forwarding loop. 8< */
@@ -374,23 +413,23 @@ worker_loop(const struct worker *w, struct worker_shared *ws)
 			uint16_t port = w->rx_port[i];
 			uint16_t dst = dst_port[port];
 			uint16_t nb_rx = rte_eth_rx_burst(port, 0, pkts, MAX_PKT_BURST);
+			uint16_t n;
 
 			if (nb_rx == 0)
 				continue;
 			counter_add(&stats[port].rx, nb_rx);
+			for (uint16_t j = 0; j < RTE_MIN(nb_rx, (uint16_t)PREFETCH_AHEAD); j++)
+				rte_prefetch0(rte_pktmbuf_mtod(pkts[j], void *));
 			for (uint16_t j = 0; j < nb_rx; j++) {
-				struct rte_mbuf *m = pkts[j];
-				uint16_t n;
-
-				rte_prefetch0(rte_pktmbuf_mtod(m, void *));
-				rewrite_mac(m, dst);
-				n = rte_mps_tx_buffer(dst, 0, tx_buffer[dst], m);
-				/* the TX buffer (or the port) holds it now */
-				pkts[j] = NULL;
-				if (n) {
-					counter_add(&stats[dst].tx, n);
-					sent += n;
-				}
+				if (j + PREFETCH_AHEAD < nb_rx)
+					rte_prefetch0(rte_pktmbuf_mtod(pkts[j + PREFETCH_AHEAD],
+								       void *));
+				rewrite_mac(pkts[j], dst);
+			}
+			n = tx_buffer_burst(dst, tx_buffer[dst], pkts, nb_rx);
+			if (n) {
+				counter_add(&stats[dst].tx, n);
+				sent += n;
 			}
 		}
 

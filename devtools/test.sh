@@ -107,14 +107,16 @@ if [ "$#" -eq 0 ] && [ -f "$BUILD_DIR/meson-logs/testlog-first.json" ]; then
     say "figures from perf-tests and stress-tests"
     /usr/bin/python3 - "$BUILD_DIR/meson-logs/testlog-first.json" <<'PYEOF'
 import json, re, sys
-figure = re.compile(r'\d.*(Mpps|[0-9] ?[nmu]s\b|µs|ratio|unaccounted|recoveries)')
+figure = re.compile(r'Mpps|[0-9] ?[nmu]s\b|µs|ratio|unaccounted|recoveries|'
+                    r'side by side|interleaved')
 for line in open(sys.argv[1]):
     t = json.loads(line)
     if not re.search(r':(perf|stress)-tests / ', t['name']):
         continue
     print('-- ' + t['name'])
     for ln in (t.get('stdout') or '').splitlines():
-        if figure.search(ln) and 'PASSED' not in ln and 'XFAIL' not in ln:
+        if figure.search(ln) and re.search(r'\d', ln) and 'PASSED' not in ln \
+                and 'XFAIL' not in ln:
             print('   ' + ln.strip())
 PYEOF
 fi

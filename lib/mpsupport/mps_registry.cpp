@@ -427,7 +427,7 @@ rte_mps_init(void)
 		sh = static_cast<shared *>(mz->addr);
 		int ret = check_layout(sh);
 		if (ret < 0) {
-			MPS_LOG(ERR, "%s\n", t_err);
+			MPS_LOG(DEBUG, "%s\n", t_err);
 			return ret;
 		}
 	}
@@ -441,7 +441,7 @@ rte_mps_init(void)
 	int ret = slot_register(primary ? RTE_MPS_PROC_PRIMARY : RTE_MPS_PROC_SECONDARY,
 			0, RTE_MPS_NO_WORKER, lcores);
 	if (ret < 0) {
-		MPS_LOG(ERR, "%s\n", t_err);
+		MPS_LOG(DEBUG, "%s\n", t_err);
 		store(&g.sh, (shared *)nullptr);
 		return ret;
 	}
@@ -454,7 +454,7 @@ rte_mps_init(void)
 	if (ret == 0)
 		ret = primary ? notify_ipc_register() : announce_member(g.pid);
 	if (ret < 0) {
-		MPS_LOG(ERR, "%s\n", t_err);
+		MPS_LOG(DEBUG, "%s\n", t_err);
 		notify_stop();
 		slot_release_own();
 		store(&g.sh, (shared *)nullptr);

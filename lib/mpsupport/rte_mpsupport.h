@@ -187,8 +187,8 @@ struct rte_mps_burst {
  *   0 on success, or a negative errno value (rte_errno is also set):
  *   - -ENOENT: secondary and no registry (primary did not call it).
  *   - -EPROTO: registry has a bad magic or layout version.
- *   - -EBUSY: an EAL lcore is used by another live member (named in the
- *     log and in rte_mps_strerror()).
+ *   - -EBUSY: an EAL lcore is used by another live member (named by
+ *     rte_mps_strerror(), and in the debug log).
  *   - -ENOSPC: no free process slot.
  *   - -ENOMEM: memzone reservation failed.
  *   - -EPERM: called in a forked worker.

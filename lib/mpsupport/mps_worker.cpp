@@ -214,6 +214,9 @@ kill_worker(unsigned int w)
 	if (fd >= 0) {
 		if (pidfd_send_signal(fd, SIGKILL, nullptr, 0) == 0)
 			MPS_LOG(WARNING, "worker %u (pid %d) did not stop: killed\n", w, ws->pid);
+	} else if (worker_alive(w) && kill(ws->pid, SIGKILL) == 0) {
+		/* no pidfd (pidfd_open() failed): the start time checked the pid */
+		MPS_LOG(WARNING, "worker %u (pid %d) did not stop: killed\n", w, ws->pid);
 	}
 }
 

@@ -122,10 +122,15 @@ rte_mps_fork(int worker)
 
 	pid_t parent = getpid();
 	lcore_snapshot_pools();
+	/* no reset runs between the fork and the attach (see res_reset_set) */
+	res_launch_lock();
 	pid_t pid = fork();
-	if (pid < 0)
+	if (pid < 0) {
+		res_launch_unlock();
 		return fail(EAGAIN, "fork() failed: %s", strerror(errno));
+	}
 	if (pid == 0) {
+		res_launch_forked_child();
 		/* Die with the parent; it may already be gone. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() != parent)
@@ -145,6 +150,7 @@ rte_mps_fork(int worker)
 			MPS_LOG(ERR, "cannot attach pid %d to worker %d: %s\n", (int)pid, worker,
 					rte_mps_strerror());
 	}
+	res_launch_unlock();
 	announce_member(pid);
 	return pid;
 }

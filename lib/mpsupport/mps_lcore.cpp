@@ -67,6 +67,7 @@ static thread_local uint32_t t_tid;
 struct flush_ctx {
 	unsigned int lcore;
 	int count;
+	bool force;    /* flush even a pool that awaits its rebuild */
 };
 
 /*
@@ -121,7 +122,7 @@ flush_one(struct rte_mempool *mp, void *arg)
 	if (mp->cache_size == 0 || mp->local_cache == nullptr)
 		return;
 	struct rte_mempool_cache *c = &mp->local_cache[ctx->lcore];
-	if (c->len == 0 || res_pool_awaits_rebuild(mp))
+	if (c->len == 0 || (!ctx->force && res_pool_awaits_rebuild(mp)))
 		return;
 	drop_copies(mp, c);
 	ctx->count += (int)c->len;
@@ -153,9 +154,9 @@ lcore_snapshot_pools()
 }
 
 static int
-cache_flush(unsigned int lcore)
+cache_flush(unsigned int lcore, bool force = false)
 {
-	flush_ctx ctx = { lcore, 0 };
+	flush_ctx ctx = { lcore, 0, force };
 
 	if (g.forked) {
 		for (unsigned int i = 0; i < nb_fork_pools; i++)
@@ -164,6 +165,12 @@ cache_flush(unsigned int lcore)
 	}
 	rte_mempool_walk(flush_one, &ctx);
 	return ctx.count;
+}
+
+int
+lcore_cache_flush_forced(unsigned int lcore)
+{
+	return cache_flush(lcore, true);
 }
 
 /* Move an lcore word we own (or took over as reclaimer) to free, flushing

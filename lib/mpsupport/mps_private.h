@@ -259,6 +259,10 @@ int res_reset_worker(unsigned int worker);
 int res_reset_set(uint64_t mask);
 void res_settle_dead();
 bool res_pool_awaits_rebuild(const struct rte_mempool *mp);
+void res_launch_lock();
+void res_launch_unlock();
+void res_launch_forked_child();
+int lcore_cache_flush_forced(unsigned int lcore);
 
 /* Locks reinitialised in a forked child (mps_fork.cpp). */
 void fork_prepare();

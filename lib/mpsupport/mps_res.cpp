@@ -27,6 +27,13 @@ namespace {
 
 pthread_mutex_t res_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/*
+ * Held by rte_mps_fork() from before fork() until the child is attached to
+ * its worker, and by a reset: a reset never sees a worker whose child runs
+ * but is not yet known, and so never rebuilds a pool under it.
+ */
+pthread_mutex_t launch_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int
 res_add(unsigned int worker, uint32_t type, uint32_t lcore, const void *addr)
 {
@@ -130,6 +137,46 @@ collect_free(struct rte_mempool *mp, void *arg)
 	}
 }
 
+/*
+ * A live process runs worker w: the one attached to it, or a child forked
+ * for it that registered itself and is not attached yet.
+ */
+bool
+worker_has_process(unsigned int w)
+{
+	const worker_slot &ws = g.sh->workers[w];
+
+	if (ws.pid > 0 && rte_mps_proc_alive(ws.pid, ws.start_time))
+		return true;
+	for (unsigned int i = 0; i < RTE_MPS_MAX_PROCS; i++) {
+		const proc_slot &ps = g.sh->procs[i];
+		uint64_t sw = load(&ps.state);
+		if (slot_state(sw) == SLOT_FREE || load(&ps.type) != RTE_MPS_PROC_FORKED ||
+				load(&ps.worker) != (int32_t)w)
+			continue;
+		if (slot_word_alive(g.sh, i, sw))
+			return true;
+	}
+	return false;
+}
+
+/* Workers (bit w) that list mp. */
+uint64_t
+pool_listers(const struct rte_mempool *mp)
+{
+	uint64_t set = 0;
+
+	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
+		const worker_slot &ws = g.sh->workers[w];
+		if (load(&ws.state) == W_NONE)
+			continue;
+		for (const res_entry &e : ws.res)
+			if (load(&e.type) == RES_POOL && e.addr == (uint64_t)(uintptr_t)mp)
+				set |= 1ull << w;
+	}
+	return set;
+}
+
 /* A worker that was running and whose process is gone, not yet reset. */
 bool
 dead_unreset(const worker_slot &ws)
@@ -170,8 +217,9 @@ pool_rebuild(struct rte_mempool *mp)
 }
 
 /*
- * Pools listed by the workers of mask that can be rebuilt now: every
- * worker that lists one is in mask.
+ * Pools listed by the workers of mask that can be rebuilt now: no worker
+ * that lists one has a live process, and each of them is either in mask
+ * or holds nothing (idle, or already reset).
  */
 std::vector<struct rte_mempool *>
 pools_to_rebuild(uint64_t mask)
@@ -188,46 +236,71 @@ pools_to_rebuild(uint64_t mask)
 	}
 	std::sort(pools.begin(), pools.end());
 	pools.erase(std::unique(pools.begin(), pools.end()), pools.end());
-	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
-		const worker_slot &ws = g.sh->workers[w];
-		if ((mask & (1ull << w)) || load(&ws.state) == W_NONE)
-			continue;
-		for (const res_entry &e : ws.res) {
-			if (load(&e.type) != RES_POOL)
-				continue;
-			auto it = std::find(pools.begin(), pools.end(),
-					reinterpret_cast<struct rte_mempool *>((uintptr_t)e.addr));
-			if (it == pools.end())
-				continue;
-			MPS_LOG(WARNING, "%s is also listed by worker %u, which is not reset: "
-					"not rebuilt\n", (*it)->name, w);
-			pools.erase(it);
-		}
-	}
+	pools.erase(std::remove_if(pools.begin(), pools.end(), [mask](struct rte_mempool *mp) {
+			uint64_t listers = pool_listers(mp);
+			for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
+				if (!(listers & (1ull << w)))
+					continue;
+				uint32_t st = load(&g.sh->workers[w].state);
+				const char *why = nullptr;
+				if (worker_has_process(w))
+					why = "has a live process";
+				else if (!(mask & (1ull << w)) && st != W_IDLE && st != W_READY)
+					why = "is not reset";
+				if (why != nullptr) {
+					MPS_LOG(WARNING, "%s is also listed by worker %u, which %s: "
+							"not rebuilt\n", mp->name, w, why);
+					return true;
+				}
+			}
+			return false;
+		}), pools.end());
 	return pools;
 }
 
 } /* namespace */
 
 /*
- * A pool that a dead worker listed and that its reset will rebuild: its
- * caches are not flushed meanwhile (the rebuild empties them), so that no
- * flush waits on a ring the dead worker left half updated.
+ * A pool that a dead worker listed, that no live process uses, and that
+ * the dead worker's reset will rebuild: its caches are not flushed
+ * meanwhile (the rebuild empties them), so that no flush waits on a ring
+ * the dead worker left half updated.
  */
 bool
 res_pool_awaits_rebuild(const struct rte_mempool *mp)
 {
 	if (g.sh == nullptr)
 		return false;
-	for (const worker_slot &ws : g.sh->workers) {
-		if (load(&ws.state) == W_NONE)
+	uint64_t listers = pool_listers(mp);
+	bool dead = false;
+	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
+		if (!(listers & (1ull << w)))
 			continue;
-		for (const res_entry &e : ws.res)
-			if (load(&e.type) == RES_POOL && e.addr == (uint64_t)(uintptr_t)mp &&
-					dead_unreset(ws))
-				return true;
+		if (worker_has_process(w))
+			return false;
+		dead = dead || dead_unreset(g.sh->workers[w]);
 	}
-	return false;
+	return dead;
+}
+
+void
+res_launch_lock()
+{
+	pthread_mutex_lock(&launch_lock);
+}
+
+void
+res_launch_unlock()
+{
+	pthread_mutex_unlock(&launch_lock);
+}
+
+void
+res_launch_forked_child()
+{
+	pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
+
+	launch_lock = fresh;
 }
 
 /*
@@ -297,6 +370,8 @@ res_reset_set(uint64_t mask)
 	std::vector<void *> free_now;
 	int total = 0;
 
+	/* No worker is forked meanwhile: the pools' users are all known. */
+	res_launch_lock();
 	/* No dead lcore's cache is flushed until the free set is known. */
 	lcore_reclaim_lock();
 	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
@@ -385,13 +460,15 @@ res_reset_set(uint64_t mask)
 			continue;
 		for (res_entry &e : g.sh->workers[w].res) {
 			if (load(&e.type) == RES_LCORE) {
-				int k = rte_mps_lcore_cache_flush(e.lcore);
+				/* rebuilt pools are empty; the others are flushed now */
+				int k = lcore_cache_flush_forced(e.lcore);
 				total += k > 0 ? k : 0;
 			}
 		}
 		worker_drain_cmd(w);
 	}
 	lcore_reclaim_unlock();
+	res_launch_unlock();
 	return total;
 }
 

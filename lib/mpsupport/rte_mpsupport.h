@@ -764,15 +764,20 @@ rte_mps_res_ring(unsigned int worker, struct rte_ring *ring);
  * any instruction left behind (a cache or ring operation half done, an mbuf
  * in two places or in none) is then gone: the pool is whole again.
  *
- * Until that reset, the caches of mp are not flushed by lcore reclaims.
+ * Until that reset, lcore cache flushes (rte_mps_lcore_cache_flush(),
+ * lcore reclaims, rte_mps_lcore_release()) leave the caches of mp alone.
  * If a worker that is not reset also lists mp, the pool is not rebuilt
  * (a warning is logged) and its mbufs are given back one by one.
+ *
+ * The pool is not rebuilt either while a worker that lists it has a live
+ * process, including a child forked for it with rte_mps_fork() and not yet
+ * attached (fork workers of such a pool with rte_mps_fork(worker)).
  *
  * Only for a pool that nothing outside these workers holds mbufs of while
  * they are stopped: no other process may use it, and the devices whose
  * queues use it must keep no mbufs of their own (no RX descriptors filled
- * in advance, no TX completions pending), as with net_null and net_pcap.
- * Stop such queues first, or do not list the pool.
+ * in advance, no TX completions pending), as with net_null, or net_pcap
+ * without infinite_rx. Stop such queues first, or do not list the pool.
  *
  * @param worker
  *   Worker index.

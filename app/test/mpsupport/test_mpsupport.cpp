@@ -1072,13 +1072,17 @@ test_res_mempool_rebuild(void **)
 	rte_mempool_free(mp);
 }
 
-/* A pool also listed by a worker that is not reset is not rebuilt. */
+/*
+ * A pool also listed by a worker with a live process is not rebuilt; once
+ * that worker is stopped and reset, it is.
+ */
 static void
 test_res_mempool_shared_not_rebuilt(void **)
 {
 	struct rte_mempool *mp = rte_pktmbuf_pool_create("mps_ut_mbuf4", 255, 0, 0,
 			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	assert_non_null(mp);
+	assert_int_equal(rte_mps_tracker_set_timeout(2000), 0);
 	assert_int_equal(rte_mps_worker_add(8), 0);
 	assert_int_equal(rte_mps_worker_add(9), 0);
 	auto *burst = static_cast<struct rte_mps_burst *>(
@@ -1090,18 +1094,63 @@ test_res_mempool_shared_not_rebuilt(void **)
 	assert_int_equal(rte_mps_res_mempool(9, mp), 0);
 	assert_int_equal(rte_mps_res_burst(8, burst), 0);
 
+	pid_t p9 = start_worker(9, OBEDIENT);
+	assert_true(p9 > 0);
 	struct rte_mbuf *m[5];
 	assert_int_equal(rte_mempool_generic_get(mp, (void **)m, 5, nullptr), 0);
 	burst->objs[0] = m[0];
 	burst->objs[1] = m[1];
 	burst->count = 2;
-	/* m[2..4] held by worker 9 (or lost): not the reset's business */
-
+	/* m[2..4] may be worker 9's: its pool is not the reset's to rebuild */
 	assert_int_equal(rte_mps_res_reset(8), 2);
 	struct rte_mps_audit a;
 	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
 	assert_int_equal(a.unaccounted, 3);
-	rte_mempool_generic_put(mp, (void **)&m[2], 3, nullptr);
+
+	/* Worker 9 stopped and reset, with 8 idle: the pool is rebuilt. */
+	assert_int_equal(rte_mps_group_stop(1ull << 9), 0);
+	assert_int_equal(collect_ready(1ull << 9, 10000), 1ull << 9);
+	assert_true(WIFEXITED(wait_exit(p9, 5000)));
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.unaccounted, 0);
+	assert_int_equal(rte_mempool_generic_get(mp, (void **)m, 3, nullptr), 0);
+
+	/* ... but a child forked for it, not attached yet, runs. */
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	pid_t c = rte_mps_fork(RTE_MPS_NO_WORKER);
+	if (c == 0) {
+		char ch;
+		close(fds[1]);
+		while (read(fds[0], &ch, 1) < 0 && errno == EINTR)
+			;
+		rte_mps_child_exit(0);
+	}
+	assert_true(c > 0);
+	close(fds[0]);
+	mps::shared *sh = shm();
+	int slot = -1;
+	for (int tries = 0; tries < 5000 && slot < 0; tries++) {
+		for (unsigned int i = 0; i < RTE_MPS_MAX_PROCS; i++)
+			if (mps::slot_state(__atomic_load_n(&sh->procs[i].state,
+					__ATOMIC_ACQUIRE)) == mps::SLOT_LIVE &&
+					sh->procs[i].pid == c)
+				slot = (int)i;
+		if (slot < 0)
+			usleep(1000);
+	}
+	assert_true(slot >= 0);
+	__atomic_store_n(&sh->procs[slot].worker, 9, __ATOMIC_RELEASE);
+	assert_true(rte_mps_res_reset(8) >= 0);
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.unaccounted, 3);
+	close(fds[1]);
+	assert_true(WIFEXITED(wait_exit(c, 5000)));
+
+	/* Nothing else uses the pool now: the reset rebuilds it. */
+	assert_true(rte_mps_res_reset(8) >= 0);
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.unaccounted, 0);
 	assert_int_equal(rte_mempool_avail_count(mp), 255);
 
 	assert_int_equal(rte_mps_worker_remove(8), 0);

@@ -147,6 +147,25 @@ def test_queue_holding_driver_not_rebuilt(mp):
     h.assert_clean_exit(*app.stop())
 
 
+def test_pcap_replay_not_rebuilt(mp, tmp_path):
+    """net_pcap with infinite_rx keeps the mbufs it replays from: not rebuilt either."""
+    rx = str(tmp_path / 'in.pcap')
+    h.write_pcap(rx, [h.make_frame(0, i) for i in range(64)])
+    vdevs = ['net_pcap%d,rx_pcap=%s,tx_pcap=/dev/null,infinite_rx=1' % (i, rx)
+             for i in range(2)]
+    app = h.L2fwdFork(mp, vdevs=vdevs)
+    before = app.wait_all_forwarding()
+    out = app.proc.output()
+    assert 'port 0 (net_pcap) may keep mbufs in its queues' in out, out[-2000:]
+    assert 'rebuilt in each recovery' not in out
+    app.kill(before[1])
+    app.wait_new_instance(0, before[0])
+    app.wait_new_instance(1, before[1])
+    code, out = app.stop()
+    # the replayed mbufs stay with the driver until the port is closed
+    assert code == 0, out[-3000:]
+
+
 def test_floating_workers_take_unique_ids(mp):
     app = h.L2fwdFork(mp, floating=True)
     for _ in range(3):

@@ -40,6 +40,8 @@
 
 #include <rte_common.h>
 #include <rte_cycles.h>
+#include <rte_dev.h>
+#include <rte_devargs.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_ether.h>
@@ -371,6 +373,8 @@ tx_buffer_burst(uint16_t port, struct rte_eth_dev_tx_buffer *buf,
 
 		memcpy(&buf->pkts[len], pkts, k * sizeof(pkts[0]));
 		__atomic_store_n(&buf->length, (uint16_t)(len + k), __ATOMIC_RELEASE);
+		/* a release store keeps earlier stores before it, not later ones */
+		rte_compiler_barrier();
 		memset(pkts, 0, k * sizeof(pkts[0]));
 		pkts += k;
 		n -= k;
@@ -1000,6 +1004,26 @@ assign_workers(unsigned int nb_ports)
 }
 
 /*
+ * Whether a port's driver holds none of its pool's mbufs between bursts:
+ * net_null, and net_pcap unless it replays its file from mbufs it keeps
+ * (infinite_rx).
+ */
+static bool
+driver_keeps_no_mbufs(const struct rte_eth_dev_info *info)
+{
+	const struct rte_devargs *da;
+	const char *arg;
+
+	if (strcmp(info->driver_name, "net_null") == 0)
+		return true;
+	if (strcmp(info->driver_name, "net_pcap") != 0)
+		return false;
+	da = rte_dev_devargs(info->device);
+	arg = da != NULL && da->args != NULL ? strstr(da->args, "infinite_rx=") : NULL;
+	return arg == NULL || atoi(arg + strlen("infinite_rx=")) == 0;
+}
+
+/*
  * Workers stopped together (a worker and its pair, transitively) form a
  * group, and each group has its own mbuf pool: the packets a group receives
  * are only ever sent by that group, so a pool is used by one group alone.
@@ -1042,9 +1066,7 @@ setup_pools(void)
 
 		if ((enabled_port_mask & (UINT64_C(1) << port)) == 0)
 			continue;
-		if (rte_eth_dev_info_get(port, &info) == 0 &&
-		    (strcmp(info.driver_name, "net_null") == 0 ||
-		     strcmp(info.driver_name, "net_pcap") == 0))
+		if (rte_eth_dev_info_get(port, &info) == 0 && driver_keeps_no_mbufs(&info))
 			continue;
 		printf("Notice: port %u (%s) may keep mbufs in its queues: a recovery "
 		       "gives back the workers' mbufs one by one, pools are not rebuilt\n",

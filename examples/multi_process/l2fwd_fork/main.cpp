@@ -355,11 +355,14 @@ flush_tx(const struct worker *w, struct port_stats *stats)
 }
 
 /*
- * Hand a received burst to a TX buffer, as rte_mps_tx_buffer() does one
- * packet at a time: the packets are in the buffer before its count says
- * so, and only then cleared from the in-hand array. A worker killed in
- * between leaves them listed twice, which the reset handles. Sends the
- * buffer each time it fills; returns the number of packets sent.
+ * Send a received burst. A full burst with nothing buffered before it goes
+ * out at once from the in-hand array, which lists it until the port has
+ * taken it, as a TX buffer in flight does. Anything else joins the TX
+ * buffer, as rte_mps_tx_buffer() does one packet at a time: the packets
+ * are in the buffer before its count says so, and only then cleared from
+ * the in-hand array (a worker killed in between leaves them listed twice,
+ * which the reset handles); the buffer is sent each time it fills.
+ * Returns the number of packets sent.
  */
 static inline uint16_t
 tx_buffer_burst(uint16_t port, struct rte_eth_dev_tx_buffer *buf,
@@ -367,6 +370,16 @@ tx_buffer_burst(uint16_t port, struct rte_eth_dev_tx_buffer *buf,
 {
 	uint16_t sent = 0;
 
+	if (buf->length == 0 && n == buf->size) {
+		/* a full burst goes out from the in-hand array, which lists it */
+		sent = rte_eth_tx_burst(port, 0, pkts, n);
+		if (unlikely(sent != n))
+			buf->error_callback(&pkts[sent], (uint16_t)(n - sent),
+					    buf->error_userdata);
+		rte_compiler_barrier();
+		memset(pkts, 0, n * sizeof(pkts[0]));
+		return sent;
+	}
 	while (n != 0) {
 		uint16_t len = buf->length;
 		uint16_t k = RTE_MIN(n, (uint16_t)(buf->size - len));

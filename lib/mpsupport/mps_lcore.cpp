@@ -67,7 +67,8 @@ static thread_local uint32_t t_tid;
 struct flush_ctx {
 	unsigned int lcore;
 	int count;
-	bool force;    /* flush even a pool that awaits its rebuild */
+	uint64_t resetting;    /* workers whose reset is running */
+	int skipped;           /* caches left for a coming rebuild */
 };
 
 /*
@@ -122,8 +123,12 @@ flush_one(struct rte_mempool *mp, void *arg)
 	if (mp->cache_size == 0 || mp->local_cache == nullptr)
 		return;
 	struct rte_mempool_cache *c = &mp->local_cache[ctx->lcore];
-	if (c->len == 0 || (!ctx->force && res_pool_awaits_rebuild(mp)))
+	if (c->len == 0)
 		return;
+	if (res_pool_awaits_rebuild(mp, ctx->resetting)) {
+		ctx->skipped++;
+		return;
+	}
 	drop_copies(mp, c);
 	ctx->count += (int)c->len;
 	rte_mempool_cache_flush(c, mp);
@@ -154,23 +159,25 @@ lcore_snapshot_pools()
 }
 
 static int
-cache_flush(unsigned int lcore, bool force = false)
+cache_flush(unsigned int lcore, uint64_t resetting = 0, int *skipped = nullptr)
 {
-	flush_ctx ctx = { lcore, 0, force };
+	flush_ctx ctx = { lcore, 0, resetting, 0 };
 
 	if (g.forked) {
 		for (unsigned int i = 0; i < nb_fork_pools; i++)
 			flush_one(fork_pools[i], &ctx);
-		return ctx.count;
+	} else {
+		rte_mempool_walk(flush_one, &ctx);
 	}
-	rte_mempool_walk(flush_one, &ctx);
+	if (skipped != nullptr)
+		*skipped = ctx.skipped;
 	return ctx.count;
 }
 
 int
-lcore_cache_flush_forced(unsigned int lcore)
+lcore_cache_flush_in_reset(unsigned int lcore, uint64_t mask)
 {
-	return cache_flush(lcore, true);
+	return cache_flush(lcore, mask);
 }
 
 /* Move an lcore word we own (or took over as reclaimer) to free, flushing
@@ -185,9 +192,15 @@ free_word(unsigned int l, uint64_t w, bool flush)
 	uint64_t rec = lc_word(LC_RECLAIM, (unsigned int)g.slot, g.gen, 0);
 	if (w != rec && !cas(&sh->lcore[l], w, rec))
 		return false;
-	int n = cache_flush(l);
+	int skipped = 0;
+	int n = cache_flush(l, 0, &skipped);
 	if (n > 0)
 		MPS_LOG(DEBUG, "lcore %u: %d objects flushed back to their pools\n", l, n);
+	if (skipped != 0) {
+		/* a pool's cache awaits its rebuild: the id stays taken until then */
+		store(&sh->lcore[l], w);
+		return false;
+	}
 	store(&sh->lcore[l], (uint64_t)LC_FREE);
 	return true;
 }

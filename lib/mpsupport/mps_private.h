@@ -258,11 +258,11 @@ void worker_forget_rings();
 int res_reset_worker(unsigned int worker);
 int res_reset_set(uint64_t mask);
 void res_settle_dead();
-bool res_pool_awaits_rebuild(const struct rte_mempool *mp);
+bool res_pool_awaits_rebuild(const struct rte_mempool *mp, uint64_t resetting);
 void res_launch_lock();
 void res_launch_unlock();
 void res_launch_forked_child();
-int lcore_cache_flush_forced(unsigned int lcore);
+int lcore_cache_flush_in_reset(unsigned int lcore, uint64_t mask);
 
 /* Locks reinitialised in a forked child (mps_fork.cpp). */
 void fork_prepare();

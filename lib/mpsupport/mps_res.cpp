@@ -264,14 +264,15 @@ pools_to_rebuild(uint64_t mask)
  * A pool that a dead worker listed, that no live process uses, and that
  * the dead worker's reset will rebuild: its caches are not flushed
  * meanwhile (the rebuild empties them), so that no flush waits on a ring
- * the dead worker left half updated.
+ * the dead worker left half updated. The workers in resetting count as
+ * reset already (their reset is the caller).
  */
 bool
-res_pool_awaits_rebuild(const struct rte_mempool *mp)
+res_pool_awaits_rebuild(const struct rte_mempool *mp, uint64_t resetting)
 {
 	if (g.sh == nullptr)
 		return false;
-	uint64_t listers = pool_listers(mp);
+	uint64_t listers = pool_listers(mp) & ~resetting;
 	bool dead = false;
 	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
 		if (!(listers & (1ull << w)))
@@ -460,8 +461,9 @@ res_reset_set(uint64_t mask)
 			continue;
 		for (res_entry &e : g.sh->workers[w].res) {
 			if (load(&e.type) == RES_LCORE) {
-				/* rebuilt pools are empty; the others are flushed now */
-				int k = lcore_cache_flush_forced(e.lcore);
+				/* rebuilt pools are empty; the others are flushed
+				 * unless another dead worker's reset will rebuild them */
+				int k = lcore_cache_flush_in_reset(e.lcore, mask);
 				total += k > 0 ? k : 0;
 			}
 		}

@@ -1159,6 +1159,61 @@ test_res_mempool_shared_not_rebuilt(void **)
 	rte_mempool_free(mp);
 }
 
+/*
+ * The lcore cache a dead worker left in a pool that its reset will rebuild
+ * is not flushed by a reclaim, and its lcore id is not freed, until then.
+ */
+static void
+test_reclaim_waits_for_rebuild(void **)
+{
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("mps_ut_mbuf5", 255, 32, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	assert_non_null(mp);
+	assert_int_equal(rte_mps_worker_add(8), 0);
+	assert_int_equal(rte_mps_res_mempool(8, mp), 0);
+
+	/* Worker 8 ran as a process that is gone, and is not reset yet. */
+	pid_t dead = fork();
+	if (dead == 0)
+		_exit(0);
+	assert_true(WIFEXITED(wait_exit(dead, 5000)));
+	mps::shared *sh = shm();
+	mps::worker_slot *ws = &sh->workers[8];
+	ws->start_time = 1;
+	ws->pid = dead;
+	__atomic_store_n(&ws->state, (uint32_t)mps::W_RUNNING, __ATOMIC_RELEASE);
+
+	/* Its floating lcore id, owned by a slot that is gone, with mbufs of
+	 * mp in its cache. */
+	constexpr unsigned int L = RTE_MAX_LCORE - 2;
+	assert_int_equal(__atomic_load_n(&sh->lcore[L], __ATOMIC_ACQUIRE),
+			(uint64_t)mps::LC_FREE);
+	const uint64_t owner = mps::lc_word(mps::LC_FLOAT, 63, 12345, 1);
+	__atomic_store_n(&sh->lcore[L], owner, __ATOMIC_RELEASE);
+	void *objs[3];
+	assert_int_equal(rte_mempool_generic_get(mp, objs, 3, nullptr), 0);
+	struct rte_mempool_cache *c = &mp->local_cache[L];
+	memcpy(c->objs, objs, sizeof(objs));
+	c->len = 3;
+
+	rte_mps_lcore_reclaim();
+	assert_int_equal(__atomic_load_n(&sh->lcore[L], __ATOMIC_ACQUIRE), owner);
+	assert_int_equal(c->len, 3);
+
+	/* The reset rebuilds the pool; the next reclaim frees the id. */
+	assert_true(rte_mps_res_reset(8) >= 0);
+	assert_int_equal(c->len, 0);
+	rte_mps_lcore_reclaim();
+	assert_int_equal(__atomic_load_n(&sh->lcore[L], __ATOMIC_ACQUIRE),
+			(uint64_t)mps::LC_FREE);
+	assert_int_equal(rte_mempool_avail_count(mp), 255);
+
+	ws->pid = 0;
+	__atomic_store_n(&ws->state, (uint32_t)mps::W_IDLE, __ATOMIC_RELEASE);
+	assert_int_equal(rte_mps_worker_remove(8), 0);
+	rte_mempool_free(mp);
+}
+
 static uint16_t tx_errors;
 
 static void
@@ -1341,6 +1396,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_res_listed_twice),
 		cmocka_unit_test(test_res_mempool_rebuild),
 		cmocka_unit_test(test_res_mempool_shared_not_rebuilt),
+		cmocka_unit_test(test_reclaim_waits_for_rebuild),
 		cmocka_unit_test(test_tx_buffer_helpers),
 		cmocka_unit_test(test_fork_child_restrictions),
 	};

@@ -145,8 +145,9 @@ bool
 worker_has_process(unsigned int w)
 {
 	const worker_slot &ws = g.sh->workers[w];
+	int32_t pid = load(&ws.pid);
 
-	if (ws.pid > 0 && rte_mps_proc_alive(ws.pid, ws.start_time))
+	if (pid > 0 && rte_mps_proc_alive(pid, load(&ws.start_time)))
 		return true;
 	for (unsigned int i = 0; i < RTE_MPS_MAX_PROCS; i++) {
 		const proc_slot &ps = g.sh->procs[i];
@@ -182,9 +183,10 @@ bool
 dead_unreset(const worker_slot &ws)
 {
 	uint32_t st = load(&ws.state);
+	int32_t pid = load(&ws.pid);
 
-	return (st == W_RUNNING || st == W_STOPPING) && ws.pid > 0 &&
-		!rte_mps_proc_alive(ws.pid, ws.start_time);
+	return (st == W_RUNNING || st == W_STOPPING) && pid > 0 &&
+		!rte_mps_proc_alive(pid, load(&ws.start_time));
 }
 
 /*

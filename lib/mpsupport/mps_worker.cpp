@@ -290,8 +290,8 @@ recover()
 		if (t.pidfd[w] >= 0)
 			close(t.pidfd[w]);
 		t.pidfd[w] = -1;
-		ws->pid = 0;
-		ws->start_time = 0;
+		store(&ws->pid, (int32_t)0);
+		store(&ws->start_time, (uint64_t)0);
 		ws->restarts++;
 		store(&ws->state, (uint32_t)W_READY);
 		ready |= 1ull << w;
@@ -478,8 +478,8 @@ rte_mps_worker_add(unsigned int worker)
 	drain(a);
 	cmd_ring[worker] = c;
 	ack_ring[worker] = a;
-	ws->pid = 0;
-	ws->start_time = 0;
+	store(&ws->pid, (int32_t)0);
+	store(&ws->start_time, (uint64_t)0);
 	ws->deps = 0;
 	ws->restarts = 0;
 	ws->owner_pid = (uint32_t)getpid();
@@ -586,8 +586,8 @@ rte_mps_worker_attach(unsigned int worker, pid_t pid)
 		close(t.pidfd[worker]);
 	t.pidfd[worker] = (int)pidfd_open(pid, 0);
 	worker_drain_cmd(worker);
-	ws->pid = pid;
-	ws->start_time = start;
+	store(&ws->pid, (int32_t)pid);
+	store(&ws->start_time, (uint64_t)start);
 	t.ready &= ~(1ull << worker);
 	store(&ws->state, (uint32_t)W_RUNNING);
 	pthread_mutex_unlock(&t.lock);

@@ -20,6 +20,8 @@ usage() {
 	  asan        gcc with ASan and UBSan (warnings allowed: the debug builds
 	              above fail on them), then meson test --suite fast-tests
 	              --suite mp-tests in it
+	  tsan        gcc with TSan, then the mpsupport unit and multi-process
+	              tests in it
 	  install     meson install of gcc-release-shared into a staging prefix
 	  make        each example built with plain make and pkg-config, shared
 	              and static, against the staged librte_mpsupport and the
@@ -72,7 +74,7 @@ for cc in gcc clang ; do
 		done
 	done
 done
-steps="$steps asan install make"
+steps="$steps asan tsan install make"
 [ -n "${DPDK_BUILD_DIR:-}" ] && steps="$steps dpdk-tree"
 
 if $list ; then
@@ -183,6 +185,17 @@ asan_step() {
 		--print-errorlogs --timeout-multiplier 3 --num-processes 1
 }
 
+tsan_step() {
+	# The library's threads (exit notification, tracker) and the processes
+	# it forks share its state: run its unit and multi-process tests under
+	# TSan. The suppressions (app/test/mpsupport/tsan.supp) cover only
+	# DPDK's ring code.
+	build tsan gcc g++ -Dbuildtype=debugoptimized -Db_sanitize=thread \
+		-Db_lundef=false -Dwerror=false -Dexamples= || return 1
+	run nice $meson test -C "$builds/tsan" mpsupport mpsupport-mp \
+		--print-errorlogs --timeout-multiplier 3 --num-processes 1
+}
+
 install_step() {
 	if ! $dry && [ ! -f "$builds/gcc-release-shared/build.ninja" ] ; then
 		matrix_step gcc-release-shared || return 1
@@ -269,6 +282,7 @@ for s in $steps ; do
 	case $s in
 	gcc-*|clang-*) matrix_step "$s" ;;
 	asan) asan_step ;;
+	tsan) tsan_step ;;
 	install) install_step ;;
 	make) make_step ;;
 	dpdk-tree) dpdk_tree_step ;;

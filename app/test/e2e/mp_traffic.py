@@ -139,6 +139,11 @@ class Peer:
                 raise AssertionError('memif links of the peer testpmd did not come up')
             time.sleep(0.2)
         self.proc.cmd('set fwd io retry')
+        # A memif ring stays full while the app's busy pollers wait for a CPU
+        # (more of them than CPUs): retry for up to 100 ms, not testpmd's
+        # default 64 us, before a burst is dropped.
+        out = self.proc.cmd('set burst tx delay 50 retry 2000')
+        assert not re.search(r'Bad arguments|not found|error', out, re.I), out
         self.proc.cmd('start')
 
     def link_up(self, port):
@@ -161,6 +166,10 @@ class Peer:
                 return total
             time.sleep(0.2)
         return total
+
+    def fwd_stats(self):
+        """testpmd's forwarding statistics (drops included), for failure messages."""
+        return self.proc.cmd('show fwd stats all')
 
     def pause(self):
         """Stop forwarding. Do this before the apps stop: a memif port that

@@ -49,12 +49,23 @@ def test_conservation(mp, nprocs):
     """Every packet fed into a port leaves the paired port once, on the same queue."""
     workdir = tempfile.mkdtemp(prefix='smp')
     counts = {(p, q): PKTS_PER_QUEUE for p in range(2) for q in range(nprocs)}
-    peer = mt.Peer(workdir, nprocs, counts, app_role='server')
+    # The apps are the memif clients: a client owns the buffers of the ring
+    # it sends on, so the apps' TX never waits for testpmd to poll first
+    # (a server's does, and drops a burst if testpmd is late).
+    peer = mt.Peer(workdir, nprocs, counts, app_role='client')
     try:
+        peer.launch()
         procs = start_procs(mp, nprocs, peer.app_vdevs())
         peer.start(app_group=mp)
         total = sum(counts.values())
-        assert peer.wait_output(total) == total
+        got = peer.wait_output(total)
+        if got != total:
+            details = peer.fwd_stats()
+            peer.pause()
+            for p in procs:
+                p.stop()
+                details += '\n' + p.output()[-1500:]
+            raise AssertionError('peer got back %d of %d packets:\n%s' % (got, total, details))
 
         # dpdk-proc-info attaches to the running primary and reads the ports.
         stats = mt.wait_for(lambda: (lambda s: s if s.get(1, (0, 0))[1] >= total // 2 else None)(

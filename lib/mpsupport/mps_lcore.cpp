@@ -86,17 +86,8 @@ drop_copies(struct rte_mempool *mp, struct rte_mempool_cache *c)
 
 	if (len == 0)
 		return;
-	const struct rte_mempool_ops *ops = rte_mempool_get_ops(mp->ops_index);
-	if (strncmp(ops->name, "ring_", 5) == 0 && mp->pool_data != nullptr) {
-		auto *r = static_cast<const rte_ring *>(mp->pool_data);
-		void * const *slots = reinterpret_cast<void * const *>(&r[1]);
-		uint32_t cons = load(&r->cons.tail);
-		uint32_t prod = load(&r->prod.tail);
-
-		for (uint32_t i = cons; i != prod && i - cons < r->capacity; i++)
-			in_ring.push_back(slots[i & r->mask]);
-		std::sort(in_ring.begin(), in_ring.end());
-	}
+	pool_ring_objs(mp, in_ring);
+	std::sort(in_ring.begin(), in_ring.end());
 	std::unordered_set<void *> seen;
 	std::vector<void *> kept;
 	for (uint32_t i = 0; i < len; i++) {

@@ -12,6 +12,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <vector>
+
 #include <rte_common.h>
 #include <rte_log.h>
 
@@ -259,6 +261,7 @@ int res_reset_worker(unsigned int worker);
 int res_reset_set(uint64_t mask);
 void res_settle_dead();
 bool res_pool_awaits_rebuild(const struct rte_mempool *mp, uint64_t resetting);
+void pool_ring_objs(const struct rte_mempool *mp, std::vector<void *> &out);
 void res_launch_lock();
 void res_launch_unlock();
 void res_launch_forked_child();

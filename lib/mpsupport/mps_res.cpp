@@ -34,6 +34,15 @@ pthread_mutex_t res_lock = PTHREAD_MUTEX_INITIALIZER;
  */
 pthread_mutex_t launch_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Entries of a listed TX buffer that it holds, in flight or not. */
+uint16_t
+txbuf_listed_len(const struct rte_eth_dev_tx_buffer *b)
+{
+	uint16_t len = load(&b->length) & (uint16_t)~RTE_MPS_TX_BUFFER_IN_FLIGHT;
+
+	return RTE_MIN(len, b->size);
+}
+
 int
 res_add(unsigned int worker, uint32_t type, uint32_t lcore, const void *addr)
 {
@@ -82,8 +91,7 @@ gather_in(const res_entry &e, const struct rte_mempool *mp, std::vector<const vo
 	switch (load(&e.type)) {
 	case RES_TXBUF: {
 		auto *b = reinterpret_cast<const rte_eth_dev_tx_buffer *>((uintptr_t)e.addr);
-		uint16_t len = load(&b->length) & (uint16_t)~RTE_MPS_TX_BUFFER_IN_FLIGHT;
-		len = RTE_MIN(len, b->size);
+		uint16_t len = txbuf_listed_len(b);
 		for (uint16_t i = 0; i < len; i++)
 			mine(b->pkts[i]);
 		break;
@@ -125,16 +133,7 @@ collect_free(struct rte_mempool *mp, void *arg)
 
 			v->insert(v->end(), c->objs, c->objs + len);
 		}
-	const struct rte_mempool_ops *ops = rte_mempool_get_ops(mp->ops_index);
-	if (strncmp(ops->name, "ring_", 5) == 0 && mp->pool_data != nullptr) {
-		auto *r = static_cast<const rte_ring *>(mp->pool_data);
-		void * const *slots = reinterpret_cast<void * const *>(&r[1]);
-		uint32_t cons = load(&r->cons.tail);
-		uint32_t prod = load(&r->prod.tail);
-
-		for (uint32_t i = cons; i != prod && i - cons < r->capacity; i++)
-			v->push_back(slots[i & r->mask]);
-	}
+	pool_ring_objs(mp, *v);
 }
 
 /*
@@ -263,6 +262,26 @@ pools_to_rebuild(uint64_t mask)
 } /* namespace */
 
 /*
+ * Objects of mp in its common store when that is a ring, read in place
+ * between the consumer and producer tails, without taking them.
+ */
+void
+pool_ring_objs(const struct rte_mempool *mp, std::vector<void *> &out)
+{
+	const struct rte_mempool_ops *ops = rte_mempool_get_ops(mp->ops_index);
+
+	if (strncmp(ops->name, "ring_", 5) != 0 || mp->pool_data == nullptr)
+		return;
+	auto *r = static_cast<const rte_ring *>(mp->pool_data);
+	void * const *slots = reinterpret_cast<void * const *>(&r[1]);
+	uint32_t cons = load(&r->cons.tail);
+	uint32_t prod = load(&r->prod.tail);
+
+	for (uint32_t i = cons; i != prod && i - cons < r->capacity; i++)
+		out.push_back(slots[i & r->mask]);
+}
+
+/*
  * A pool that a dead worker listed, that no live process uses, and that
  * the dead worker's reset will rebuild: its caches are not flushed
  * meanwhile (the rebuild empties them), so that no flush waits on a ring
@@ -339,9 +358,7 @@ res_settle_dead()
 			if (type == RES_TXBUF) {
 				auto *b = reinterpret_cast<rte_eth_dev_tx_buffer *>(
 						(uintptr_t)e.addr);
-				uint16_t len = load(&b->length) &
-						(uint16_t)~RTE_MPS_TX_BUFFER_IN_FLIGHT;
-				len = RTE_MIN(len, b->size);
+				uint16_t len = txbuf_listed_len(b);
 				for (uint16_t i = 0; i < len; i++)
 					if (is_free(b->pkts[i]))
 						b->pkts[i] = nullptr;
@@ -385,9 +402,7 @@ res_reset_set(uint64_t mask)
 			case RES_TXBUF: {
 				auto *b = reinterpret_cast<rte_eth_dev_tx_buffer *>(
 						(uintptr_t)e.addr);
-				uint16_t len = load(&b->length) &
-						(uint16_t)~RTE_MPS_TX_BUFFER_IN_FLIGHT;
-				len = RTE_MIN(len, b->size);
+				uint16_t len = txbuf_listed_len(b);
 				for (uint16_t i = 0; i < len; i++)
 					if (b->pkts[i] != nullptr)
 						objs.push_back(b->pkts[i]);

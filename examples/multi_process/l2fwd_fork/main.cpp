@@ -1076,15 +1076,16 @@ setup_pools(void)
 	rebuild_pools = true;
 	for (uint16_t port = 0; port < RTE_MAX_ETHPORTS; port++) {
 		struct rte_eth_dev_info info;
+		bool known;
 
 		if ((enabled_port_mask & (UINT64_C(1) << port)) == 0)
 			continue;
-		if (rte_eth_dev_info_get(port, &info) == 0 && driver_keeps_no_mbufs(&info))
+		known = rte_eth_dev_info_get(port, &info) == 0;
+		if (known && driver_keeps_no_mbufs(&info))
 			continue;
 		printf("Notice: port %u (%s) may keep mbufs in its queues: a recovery "
 		       "gives back the workers' mbufs one by one, pools are not rebuilt\n",
-		       port, rte_eth_dev_info_get(port, &info) == 0 ?
-		       info.driver_name : "unknown driver");
+		       port, known ? info.driver_name : "unknown driver");
 		rebuild_pools = false;
 	}
 

@@ -119,7 +119,7 @@ test_start_time_and_alive(void **)
 	assert_true(strstr(rte_mps_strerror(), "bad pid") != nullptr);
 
 	/* A zombie is dead; a reaped pid does not exist. */
-	int fd;
+	int fd = -1;
 	pid_t pid = fork_waiting_child(&fd, 0);
 	assert_true(pid > 0);
 	uint64_t cst;
@@ -465,7 +465,7 @@ static void
 test_notify_exit_code(void **)
 {
 	exit_rec rec;
-	int fd;
+	int fd = -1;
 	pid_t pid = fork_waiting_child(&fd, 7);
 
 	assert_true(pid > 0);
@@ -490,7 +490,7 @@ static void
 test_notify_signal_reap(void **)
 {
 	exit_rec rec;
-	int fd;
+	int fd = -1;
 	pid_t pid = fork_waiting_child(&fd, 0);
 
 	assert_true(pid > 0);
@@ -510,7 +510,7 @@ static void
 test_notify_defer(void **)
 {
 	exit_rec rec;
-	int fd;
+	int fd = -1;
 	pid_t pid = fork_waiting_child(&fd, 3);
 	int efd = rte_mps_exit_notify_fd();
 
@@ -536,7 +536,7 @@ static void
 test_notify_unregister(void **)
 {
 	exit_rec dropped, kept;
-	int fd;
+	int fd = -1;
 	pid_t pid = fork_waiting_child(&fd, 0);
 
 	assert_true(pid > 0);
@@ -565,7 +565,7 @@ test_notify_bad_args(void **)
 	assert_int_equal(rte_mps_exit_notify_register(getpid(), 0x80, record_exit, &rec), -EINVAL);
 	assert_true(strstr(rte_mps_strerror(), "0x80") != nullptr);
 	/* A pid that does not exist. */
-	int fd;
+	int fd = -1;
 	pid_t pid = fork_waiting_child(&fd, 0);
 	close(fd);
 	waitpid(pid, nullptr, 0);
@@ -800,14 +800,12 @@ test_chain_and_coalesce(void **)
 	kill(p[0], SIGKILL);
 	kill(p[2], SIGKILL);
 	uint64_t seen = 0;
-	int reports = 0;
 	uint64_t deadline = now_ns() + 10000000000ull;
 	while (seen != 7 && now_ns() < deadline) {
 		uint64_t r = 0;
 		if (rte_mps_group_wait(&r, 100) > 0) {
 			assert_int_equal(seen & r, 0);
 			seen |= r;
-			reports++;
 		}
 	}
 	assert_int_equal(seen, 7);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <unordered_set>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include <rte_pause.h>
 #include <rte_ring.h>
 
+#include "mps_dpdk.h"
 #include "mps_private.h"
 
 namespace mps {
@@ -76,12 +78,14 @@ struct flush_ctx {
  * object twice (killed in the copy, after the length was raised) or
  * objects already moved to the common ring (killed after the move, before
  * the length was lowered). Drop those copies before the cache is flushed,
- * so that no object enters the ring twice.
+ * so that no object enters the ring twice. This holds for the put models
+ * of mps_dpdk.h (PUT_MODEL_FLUSH_ALL and PUT_MODEL_FLUSH_HALF).
  */
 static void
 drop_copies(struct rte_mempool *mp, struct rte_mempool_cache *c)
 {
-	uint32_t len = RTE_MIN(c->len, (uint32_t)RTE_DIM(c->objs));
+	uint32_t len = dpdk_cache_len(c);
+	void **objs = dpdk_cache_objs(c);
 	std::vector<void *> in_ring;
 
 	if (len == 0)
@@ -91,7 +95,7 @@ drop_copies(struct rte_mempool *mp, struct rte_mempool_cache *c)
 	std::unordered_set<void *> seen;
 	std::vector<void *> kept;
 	for (uint32_t i = 0; i < len; i++) {
-		void *o = c->objs[i];
+		void *o = objs[i];
 		if (std::binary_search(in_ring.begin(), in_ring.end(), o))
 			continue;
 		if (!seen.insert(o).second)
@@ -101,9 +105,28 @@ drop_copies(struct rte_mempool *mp, struct rte_mempool_cache *c)
 	if (kept.size() != len) {
 		MPS_LOG(WARNING, "%s: %u copies dropped from an lcore cache\n", mp->name,
 				len - (uint32_t)kept.size());
-		std::copy(kept.begin(), kept.end(), c->objs);
-		c->len = (uint32_t)kept.size();
+		std::copy(kept.begin(), kept.end(), objs);
+		dpdk_cache_set_len(c, (uint32_t)kept.size());
 	}
+}
+
+/*
+ * A cache a dead process may have left half way through a put is salvaged
+ * only under a put model drop_copies() was written for; under another one
+ * its objects stay where they are (and its lcore id taken), rather than
+ * going back to the pool twice.
+ */
+static bool
+salvage_known()
+{
+	static std::atomic<bool> said;
+
+	if (dpdk_put_model() != PUT_MODEL_UNKNOWN)
+		return true;
+	if (!said.exchange(true))
+		MPS_LOG(WARNING, "this DPDK's mempool cache put is not one the library "
+				"knows: caches of dead lcores are not flushed\n");
+	return false;
 }
 
 static void
@@ -111,17 +134,15 @@ flush_one(struct rte_mempool *mp, void *arg)
 {
 	auto *ctx = static_cast<flush_ctx *>(arg);
 
-	if (mp->cache_size == 0 || mp->local_cache == nullptr)
+	struct rte_mempool_cache *c = dpdk_cache(mp, ctx->lcore);
+	if (c == nullptr || dpdk_cache_len(c) == 0)
 		return;
-	struct rte_mempool_cache *c = &mp->local_cache[ctx->lcore];
-	if (c->len == 0)
-		return;
-	if (res_pool_awaits_rebuild(mp, ctx->resetting)) {
+	if (res_pool_awaits_rebuild(mp, ctx->resetting) || !salvage_known()) {
 		ctx->skipped++;
 		return;
 	}
 	drop_copies(mp, c);
-	ctx->count += (int)c->len;
+	ctx->count += (int)dpdk_cache_len(c);
 	rte_mempool_cache_flush(c, mp);
 }
 
@@ -236,7 +257,7 @@ void
 lcore_forget_thread()
 {
 	if (t_claimed >= 0)
-		RTE_PER_LCORE(_lcore_id) = t_prev;
+		dpdk_set_lcore_id(t_prev);
 	t_claimed = -1;
 	t_tid = 0;
 }
@@ -266,8 +287,8 @@ rte_mps_lcore_claim(void)
 			uint64_t w = load(&sh->lcore[l]);
 			if (lc_kind(w) != LC_FREE || !cas(&sh->lcore[l], w, mine))
 				continue;
-			t_prev = RTE_PER_LCORE(_lcore_id);
-			RTE_PER_LCORE(_lcore_id) = l;
+			t_prev = dpdk_lcore_id();
+			dpdk_set_lcore_id(l);
 			t_claimed = (int)l;
 			return (int)l;
 		}
@@ -289,7 +310,7 @@ rte_mps_lcore_release(int flush)
 
 	unsigned int l = (unsigned int)t_claimed;
 	uint64_t mine = lc_word(LC_FLOAT, (unsigned int)g.slot, g.gen, t_tid);
-	RTE_PER_LCORE(_lcore_id) = t_prev;
+	dpdk_set_lcore_id(t_prev);
 	t_claimed = -1;
 	if (!free_word(l, mine, flush != 0)) {
 		uint64_t w = load(&sh->lcore[l]);

@@ -86,7 +86,7 @@ struct notifier {
 	int deferfd = -1;
 	bool started = false;
 	bool ipc = false;
-	pthread_t thread;
+	rte_thread_t thread;
 };
 
 notifier n;
@@ -239,7 +239,7 @@ handle_exit(unsigned int idx)
 	}
 }
 
-void *
+uint32_t
 thread_main(void *)
 {
 	struct epoll_event ev[16];
@@ -250,13 +250,13 @@ thread_main(void *)
 			if (errno == EINTR)
 				continue;
 			MPS_LOG(ERR, "epoll_wait failed: %s\n", strerror(errno));
-			return nullptr;
+			return 0;
 		}
 		guard lk(&n.lock);
 		for (int i = 0; i < k; i++) {
 			if (ev[i].data.u64 == WAKE_EVENT) {
 				if (!n.started)
-					return nullptr;
+					return 0;
 				uint64_t v;
 				if (read(n.wakefd, &v, sizeof(v)) < 0)
 					continue;
@@ -269,7 +269,7 @@ thread_main(void *)
 			handle_exit((unsigned int)h & 0xff);
 		}
 	}
-	return nullptr;
+	return 0;
 }
 
 int
@@ -395,7 +395,7 @@ notify_start()
 	ev.data.u64 = WAKE_EVENT;
 	epoll_ctl(n.epfd, EPOLL_CTL_ADD, n.wakefd, &ev);
 	n.started = true;
-	int ret = rte_ctrl_thread_create(&n.thread, "mps-notify", nullptr, thread_main, nullptr);
+	int ret = rte_thread_create_control(&n.thread, "mps-notify", thread_main, nullptr);
 	if (ret != 0) {
 		n.started = false;
 		notify_stop();
@@ -416,7 +416,7 @@ notify_stop()
 		uint64_t one = 1;
 		if (write(n.wakefd, &one, sizeof(one)) < 0)
 			MPS_LOG(ERR, "cannot wake the notification thread\n");
-		pthread_join(n.thread, nullptr);
+		rte_thread_join(n.thread, nullptr);
 	}
 	guard lk(&n.lock);
 	for (unsigned int i = 0; i < MAX_REG; i++)

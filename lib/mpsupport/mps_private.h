@@ -126,22 +126,22 @@ template <typename T>
 static inline T
 load(const T *p)
 {
-	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+	return rte_atomic_load_explicit(p, rte_memory_order_acquire);
 }
 
 template <typename T>
 static inline void
 store(T *p, T v)
 {
-	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(p, v, rte_memory_order_release);
 }
 
 template <typename T>
 static inline bool
 cas(T *p, T &expected, T desired)
 {
-	return __atomic_compare_exchange_n(p, &expected, desired, false,
-			__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+	return rte_atomic_compare_exchange_strong_explicit(p, &expected, desired,
+			rte_memory_order_acq_rel, rte_memory_order_acquire);
 }
 
 static inline uint64_t
@@ -222,7 +222,7 @@ int fail(int err, const char *fmt, ...) __rte_format_printf(2, 3);
 void clear_error();
 
 uint64_t now_ns();
-void unpin_thread(pthread_t thread);
+void unpin_thread(rte_thread_t thread);
 
 /* Registry (mps_registry.cpp). */
 bool slot_word_alive(const shared *sh, unsigned int slot, uint64_t w);

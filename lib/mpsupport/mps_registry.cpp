@@ -19,6 +19,7 @@
 #include <rte_lcore.h>
 #include <rte_memzone.h>
 
+#include "mps_dpdk.h"
 #include "mps_private.h"
 
 RTE_LOG_REGISTER_DEFAULT(mps_logtype, INFO);
@@ -66,15 +67,15 @@ now_ns()
  * nothing where they wait.
  */
 void
-unpin_thread(pthread_t thread)
+unpin_thread(rte_thread_t thread)
 {
-	cpu_set_t all;
+	rte_cpuset_t all;
 	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
 
 	CPU_ZERO(&all);
 	for (long c = 0; c < ncpu && c < CPU_SETSIZE; c++)
 		CPU_SET(c, &all);
-	if (pthread_setaffinity_np(thread, sizeof(all), &all) != 0)
+	if (rte_thread_set_affinity_by_id(thread, &all) != 0)
 		MPS_LOG(DEBUG, "cannot widen the affinity of a library thread\n");
 }
 
@@ -434,6 +435,7 @@ rte_mps_init(void)
 
 	store(&g.sh, sh);
 	g.pid = getpid();
+	dpdk_set_put_model(dpdk_probe_put_model());
 	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
 		if (rte_lcore_is_enabled(l))
 			lcores[l / 64] |= 1ull << (l % 64);

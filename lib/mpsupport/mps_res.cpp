@@ -17,6 +17,7 @@
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
+#include "mps_dpdk.h"
 #include "mps_private.h"
 
 namespace mps {
@@ -104,12 +105,10 @@ gather_in(const res_entry &e, const struct rte_mempool *mp, std::vector<const vo
 		break;
 	}
 	case RES_RING: {
-		auto *r = reinterpret_cast<const rte_ring *>((uintptr_t)e.addr);
-		void * const *slots = reinterpret_cast<void * const *>(&r[1]);
-		uint32_t cons = load(&r->cons.tail);
-		uint32_t prod = load(&r->prod.tail);
-		for (uint32_t i = cons; i != prod; i++)
-			mine(slots[i & r->mask]);
+		std::vector<void *> in_ring;
+		dpdk_ring_objs(reinterpret_cast<const rte_ring *>((uintptr_t)e.addr), in_ring);
+		for (const void *o : in_ring)
+			mine(o);
 		break;
 	}
 	default:
@@ -126,13 +125,12 @@ collect_free(struct rte_mempool *mp, void *arg)
 {
 	auto *v = static_cast<std::vector<void *> *>(arg);
 
-	if (mp->cache_size != 0 && mp->local_cache != nullptr)
-		for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
-			const struct rte_mempool_cache *c = &mp->local_cache[l];
-			uint32_t len = RTE_MIN(load(&c->len), (uint32_t)RTE_DIM(c->objs));
-
-			v->insert(v->end(), c->objs, c->objs + len);
-		}
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
+		struct rte_mempool_cache *c = dpdk_cache(mp, l);
+		if (c == nullptr)
+			break;
+		v->insert(v->end(), dpdk_cache_objs(c), dpdk_cache_objs(c) + dpdk_cache_len(c));
+	}
 	pool_ring_objs(mp, *v);
 }
 
@@ -199,18 +197,26 @@ unsigned int
 pool_rebuild(struct rte_mempool *mp)
 {
 	std::vector<void *> objs;
+	struct rte_ring *r = dpdk_pool_ring(mp);
 
-	if (mp->cache_size != 0 && mp->local_cache != nullptr)
-		for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
-			store(&mp->local_cache[l].len, 0u);
-	rte_ring_reset(static_cast<struct rte_ring *>(mp->pool_data));
+	if (r == nullptr) {
+		MPS_LOG(ERR, "%s: not a ring-based pool, cannot rebuild\n", mp->name);
+		return 0;
+	}
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
+		struct rte_mempool_cache *c = dpdk_cache(mp, l);
+		if (c == nullptr)
+			break;
+		dpdk_cache_set_len(c, 0);
+	}
+	rte_ring_reset(r);
 	objs.reserve(mp->size);
 	rte_mempool_obj_iter(mp, [](struct rte_mempool *pool, void *arg, void *obj,
 				unsigned int idx) {
 			rte_pktmbuf_init(pool, nullptr, obj, idx);
 			static_cast<std::vector<void *> *>(arg)->push_back(obj);
 		}, &objs);
-	if (rte_mempool_ops_enqueue_bulk(mp, objs.data(), (unsigned int)objs.size()) < 0) {
+	if (dpdk_pool_enqueue(mp, objs.data(), (unsigned int)objs.size()) < 0) {
 		MPS_LOG(ERR, "%s: cannot put back %zu objects\n", mp->name, objs.size());
 		return 0;
 	}
@@ -268,17 +274,10 @@ pools_to_rebuild(uint64_t mask)
 void
 pool_ring_objs(const struct rte_mempool *mp, std::vector<void *> &out)
 {
-	const struct rte_mempool_ops *ops = rte_mempool_get_ops(mp->ops_index);
+	const struct rte_ring *r = dpdk_pool_ring(mp);
 
-	if (strncmp(ops->name, "ring_", 5) != 0 || mp->pool_data == nullptr)
-		return;
-	auto *r = static_cast<const rte_ring *>(mp->pool_data);
-	void * const *slots = reinterpret_cast<void * const *>(&r[1]);
-	uint32_t cons = load(&r->cons.tail);
-	uint32_t prod = load(&r->prod.tail);
-
-	for (uint32_t i = cons; i != prod && i - cons < r->capacity; i++)
-		out.push_back(slots[i & r->mask]);
+	if (r != nullptr)
+		dpdk_ring_objs(r, out);
 }
 
 /*
@@ -540,10 +539,9 @@ rte_mps_res_mempool(unsigned int worker, struct rte_mempool *mp)
 	if (mp->populated_size != mp->size)
 		return fail(EINVAL, "mempool %s is not fully populated (%u of %u)",
 				mp->name, mp->populated_size, mp->size);
-	const struct rte_mempool_ops *ops = rte_mempool_get_ops(mp->ops_index);
-	if (strncmp(ops->name, "ring_", 5) != 0 || mp->pool_data == nullptr)
-		return fail(ENOTSUP, "mempool %s uses ops %s; only ring-based pools "
-				"can be rebuilt", mp->name, ops->name);
+	if (dpdk_pool_ring(mp) == nullptr)
+		return fail(ENOTSUP, "mempool %s does not keep its objects in a ring; "
+				"only ring-based pools can be rebuilt", mp->name);
 	return res_add(worker, RES_POOL, 0, mp);
 }
 
@@ -572,9 +570,12 @@ rte_mps_mempool_audit(struct rte_mempool *mp, struct rte_mps_audit *audit)
 
 	rte_mps_audit a = {};
 	a.size = mp->size;
-	if (mp->cache_size != 0 && mp->local_cache != nullptr)
-		for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
-			a.in_caches += mp->local_cache[l].len;
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
+		const struct rte_mempool_cache *c = dpdk_cache(mp, l);
+		if (c == nullptr)
+			break;
+		a.in_caches += dpdk_cache_len(c);
+	}
 	/* The available count is the common store plus the caches. */
 	unsigned int avail = rte_mempool_avail_count(mp);
 	a.in_pool = avail > a.in_caches ? avail - a.in_caches : 0;

@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <rte_telemetry.h>
+#include <rte_version.h>
 
+#include "mps_dpdk.h"
 #include "mps_private.h"
 
 namespace mps {
@@ -55,14 +57,16 @@ handle_info(const char *, const char *, struct rte_tel_data *d)
 
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_int(d, "initialised", sh != nullptr);
+	rte_tel_data_add_dict_string(d, "dpdk_version", rte_version());
+	rte_tel_data_add_dict_string(d, "put_model", dpdk_put_model_name(dpdk_put_model()));
 	if (sh == nullptr)
 		return 0;
-	rte_tel_data_add_dict_u64(d, "layout_version", sh->version);
+	rte_tel_data_add_dict_uint(d, "layout_version", sh->version);
 	rte_tel_data_add_dict_int(d, "primary_pid", load(&sh->primary_pid));
 	rte_tel_data_add_dict_int(d, "pid", getpid());
 	rte_tel_data_add_dict_int(d, "slot", load(&g.slot));
-	rte_tel_data_add_dict_u64(d, "max_procs", RTE_MPS_MAX_PROCS);
-	rte_tel_data_add_dict_u64(d, "max_workers", RTE_MPS_MAX_WORKERS);
+	rte_tel_data_add_dict_uint(d, "max_procs", RTE_MPS_MAX_PROCS);
+	rte_tel_data_add_dict_uint(d, "max_workers", RTE_MPS_MAX_WORKERS);
 	return 0;
 }
 
@@ -131,9 +135,9 @@ handle_lcores(const char *, const char *, struct rte_tel_data *d)
 		snprintf(val, sizeof(val), "%s pid=%d", kind, sh->procs[lc_slot(w)].pid);
 		rte_tel_data_add_dict_string(d, key, val);
 	}
-	rte_tel_data_add_dict_u64(d, "free", nfree);
-	rte_tel_data_add_dict_u64(d, "eal", neal);
-	rte_tel_data_add_dict_u64(d, "floating", nfloat);
+	rte_tel_data_add_dict_uint(d, "free", nfree);
+	rte_tel_data_add_dict_uint(d, "eal", neal);
+	rte_tel_data_add_dict_uint(d, "floating", nfloat);
 	return 0;
 }
 

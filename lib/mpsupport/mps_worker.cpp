@@ -42,7 +42,7 @@ struct tracker {
 	bool cond_init = false;
 	bool running = false;
 	bool quit = false;
-	pthread_t thread;
+	rte_thread_t thread;
 	uint64_t pending = 0;       /* exited or asked to stop, not yet handled */
 	uint64_t ready = 0;
 	unsigned int timeout_ms = DEFAULT_TIMEOUT_MS;
@@ -199,7 +199,8 @@ send_stop(unsigned int w)
 
 	if (!lookup_rings(w))
 		return;
-	uint32_t seq = (uint32_t)__atomic_add_fetch(&ws->cmd_seq, 1, __ATOMIC_ACQ_REL);
+	uint32_t seq = (uint32_t)rte_atomic_fetch_add_explicit(&ws->cmd_seq, 1,
+				rte_memory_order_acq_rel) + 1;
 	if (rte_ring_enqueue(cmd_ring[w], encode(seq, RTE_MPS_CMD_STOP)) != 0)
 		MPS_LOG(WARNING, "command ring of worker %u full\n", w);
 }
@@ -309,7 +310,7 @@ recover()
 	}
 }
 
-void *
+uint32_t
 tracker_main(void *)
 {
 	guard lk(&t.lock);
@@ -320,7 +321,7 @@ tracker_main(void *)
 		}
 		recover();
 	}
-	return nullptr;
+	return 0;
 }
 
 void
@@ -350,8 +351,7 @@ tracker_start()
 	if (t.running)
 		return 0;
 	t.quit = false;
-	int ret = rte_ctrl_thread_create(&t.thread, "mps-tracker", nullptr, tracker_main,
-			nullptr);
+	int ret = rte_thread_create_control(&t.thread, "mps-tracker", tracker_main, nullptr);
 	if (ret != 0)
 		return fail(ret, "cannot create the tracker thread: %s", strerror(ret));
 	unpin_thread(t.thread);
@@ -384,7 +384,7 @@ worker_stop_tracker()
 		pthread_cond_signal(&t.wake);
 	pthread_mutex_unlock(&t.lock);
 	if (was)
-		pthread_join(t.thread, nullptr);
+		rte_thread_join(t.thread, nullptr);
 	guard lk(&t.lock);
 	t.running = false;
 	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS && t.cond_init; w++) {
@@ -684,7 +684,8 @@ rte_mps_cmd_send(unsigned int worker, uint32_t cmd, unsigned int timeout_ms)
 		return fail(ENOENT, "unknown worker %u", worker);
 	if (cmd == 0)
 		return fail(EINVAL, "command 0 is reserved");
-	uint32_t seq = (uint32_t)__atomic_add_fetch(&ws->cmd_seq, 1, __ATOMIC_ACQ_REL);
+	uint32_t seq = (uint32_t)rte_atomic_fetch_add_explicit(&ws->cmd_seq, 1,
+				rte_memory_order_acq_rel) + 1;
 	if (rte_ring_enqueue(cmd_ring[worker], encode(seq, cmd)) != 0)
 		return fail(ENOBUFS, "command ring of worker %u is full", worker);
 	if (timeout_ms == 0)

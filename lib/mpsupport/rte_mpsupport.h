@@ -70,6 +70,8 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
+#include "rte_mps_compat.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -676,10 +678,10 @@ rte_mps_tx_buffer_flush(uint16_t port_id, uint16_t queue_id,
 
 	if (n == 0)
 		return 0;
-	__atomic_store_n(&buffer->length, (uint16_t)(n | RTE_MPS_TX_BUFFER_IN_FLIGHT),
-			__ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&buffer->length, (uint16_t)(n | RTE_MPS_TX_BUFFER_IN_FLIGHT),
+			rte_memory_order_release);
 	sent = rte_eth_tx_burst(port_id, queue_id, buffer->pkts, n);
-	__atomic_store_n(&buffer->length, 0, __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&buffer->length, 0, rte_memory_order_release);
 	if (unlikely(sent != n)) {
 		if (buffer->error_callback != NULL) {
 			buffer->error_callback(&buffer->pkts[sent], (uint16_t)(n - sent),
@@ -719,7 +721,7 @@ rte_mps_tx_buffer(uint16_t port_id, uint16_t queue_id,
 	uint16_t len = buffer->length;
 
 	buffer->pkts[len] = tx_pkt;
-	__atomic_store_n(&buffer->length, (uint16_t)(len + 1), __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&buffer->length, (uint16_t)(len + 1), rte_memory_order_release);
 	if (len + 1 < buffer->size)
 		return 0;
 	return rte_mps_tx_buffer_flush(port_id, queue_id, buffer);

@@ -385,7 +385,8 @@ tx_buffer_burst(uint16_t port, struct rte_eth_dev_tx_buffer *buf,
 		uint16_t k = RTE_MIN(n, (uint16_t)(buf->size - len));
 
 		memcpy(&buf->pkts[len], pkts, k * sizeof(pkts[0]));
-		__atomic_store_n(&buf->length, (uint16_t)(len + k), __ATOMIC_RELEASE);
+		rte_atomic_store_explicit(&buf->length, (uint16_t)(len + k),
+				rte_memory_order_release);
 		/* a release store keeps earlier stores before it, not later ones */
 		rte_compiler_barrier();
 		memset(pkts, 0, k * sizeof(pkts[0]));

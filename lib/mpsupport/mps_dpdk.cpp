@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mp-pack contributors
+ */
+
+/*
+ * The library's only window on DPDK internals. Each function names the
+ * layout or behaviour it relies on; test_dpdk_internals.cpp checks each
+ * one on the DPDK it is built with.
+ */
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <deque>
+
+#include <rte_lcore.h>
+#include <rte_mempool.h>
+#include <rte_ring.h>
+
+#include "rte_mps_compat.h"
+#include "mps_dpdk.h"
+
+namespace mps {
+
+/*
+ * Assumes: rte_lcore_id() returns the thread-local RTE_PER_LCORE(_lcore_id)
+ * (an inline function in rte_lcore.h since DPDK 2.0), and writing that
+ * variable is how a thread takes an lcore id; rte_thread_register() does
+ * the same, but picks the id itself and only among this process's ids.
+ */
+unsigned int
+dpdk_lcore_id()
+{
+	return RTE_PER_LCORE(_lcore_id);
+}
+
+void
+dpdk_set_lcore_id(unsigned int id)
+{
+	RTE_PER_LCORE(_lcore_id) = id;
+}
+
+/*
+ * Assumes: a pool with cache_size != 0 keeps RTE_MAX_LCORE per-lcore caches
+ * in mp->local_cache, indexed by lcore id, in memory every process of the
+ * group maps at the same address; cache->len counts the objects at
+ * cache->objs[0 .. len), the most recently put last.
+ */
+struct rte_mempool_cache *
+dpdk_cache(struct rte_mempool *mp, unsigned int lcore)
+{
+	if (mp->cache_size == 0 || mp->local_cache == nullptr || lcore >= RTE_MAX_LCORE)
+		return nullptr;
+	return &mp->local_cache[lcore];
+}
+
+const struct rte_mempool_cache *
+dpdk_cache(const struct rte_mempool *mp, unsigned int lcore)
+{
+	return dpdk_cache(const_cast<struct rte_mempool *>(mp), lcore);
+}
+
+uint32_t
+dpdk_cache_len(const struct rte_mempool_cache *c)
+{
+	uint32_t len = rte_atomic_load_explicit(&c->len, rte_memory_order_acquire);
+
+	return RTE_MIN(len, (uint32_t)RTE_DIM(c->objs));
+}
+
+void
+dpdk_cache_set_len(struct rte_mempool_cache *c, uint32_t len)
+{
+	rte_atomic_store_explicit(&c->len, len, rte_memory_order_release);
+}
+
+void **
+dpdk_cache_objs(struct rte_mempool_cache *c)
+{
+	return c->objs;
+}
+
+/*
+ * Assumes: a ring made by rte_ring_create() or rte_ring_init() (8-byte
+ * elements) keeps its slots right after struct rte_ring, slot i & mask
+ * holding object i; the objects a consumer may take are those between
+ * cons.tail and prod.tail (32-bit counters that wrap), for every sync
+ * mode. An HTS or RTS ring keeps its tails in the same place.
+ */
+void
+dpdk_ring_objs(const struct rte_ring *r, std::vector<void *> &out)
+{
+	void * const *slots = reinterpret_cast<void * const *>(&r[1]);
+	uint32_t cons = rte_atomic_load_explicit(&r->cons.tail, rte_memory_order_acquire);
+	uint32_t prod = rte_atomic_load_explicit(&r->prod.tail, rte_memory_order_acquire);
+
+	for (uint32_t i = cons; i != prod && i - cons < r->capacity; i++)
+		out.push_back(slots[i & r->mask]);
+}
+
+/*
+ * Assumes: the mempool drivers whose ops names start with "ring_" (ring_mp_mc,
+ * ring_sp_sc, ring_mp_sc, ring_sp_mc, ring_mt_rts, ring_mt_hts) keep their
+ * objects in the struct rte_ring at mp->pool_data; rte_mempool_get_ops()
+ * (@internal) gives the ops of mp->ops_index in this process.
+ */
+struct rte_ring *
+dpdk_pool_ring(const struct rte_mempool *mp)
+{
+	const struct rte_mempool_ops *ops = rte_mempool_get_ops(mp->ops_index);
+
+	if (strncmp(ops->name, "ring_", 5) != 0 || mp->pool_data == nullptr)
+		return nullptr;
+	return static_cast<struct rte_ring *>(mp->pool_data);
+}
+
+/*
+ * Assumes: rte_mempool_ops_enqueue_bulk() (@internal) hands objects to the
+ * pool's driver without touching any lcore cache, all or none.
+ */
+int
+dpdk_pool_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n)
+{
+	return rte_mempool_ops_enqueue_bulk(mp, objs, n);
+}
+
+namespace {
+
+std::atomic<uint32_t> put_model_now{PUT_MODEL_UNKNOWN};
+
+constexpr unsigned int PROBE_CACHE = 8;
+constexpr unsigned int PROBE_PUTS = 16;
+
+/* The cache and the common store of a model after each one-object put. */
+struct model_sim {
+	put_model model;
+	std::deque<void *> cache;
+	unsigned int in_store;
+
+	void put(void *o)
+	{
+		if (model == PUT_MODEL_FLUSH_ALL) {
+			if (cache.size() + 1 > PROBE_CACHE * 3 / 2) {
+				in_store += (unsigned int)cache.size();
+				cache.clear();
+			}
+		} else if (cache.size() + 1 > PROBE_CACHE) {
+			for (unsigned int i = 0; i < PROBE_CACHE / 2; i++)
+				cache.pop_front();
+			in_store += PROBE_CACHE / 2;
+		}
+		cache.push_back(o);
+	}
+
+	bool same(struct rte_mempool_cache *c, unsigned int store) const
+	{
+		if (dpdk_cache_len(c) != cache.size() || store != in_store)
+			return false;
+		for (size_t i = 0; i < cache.size(); i++)
+			if (c->objs[i] != cache[i])
+				return false;
+		return true;
+	}
+};
+
+} /* namespace */
+
+/*
+ * Put PROBE_PUTS objects one at a time through a user cache of PROBE_CACHE
+ * objects (rte_mempool_cache_create(), the same put code as an lcore
+ * cache) and keep the model whose cache and store match after every put.
+ */
+put_model
+dpdk_probe_put_model()
+{
+	static std::atomic<unsigned int> seq;
+	char name[RTE_MEMPOOL_NAMESIZE];
+	put_model found = PUT_MODEL_UNKNOWN;
+
+	snprintf(name, sizeof(name), "mps_probe_%d_%u", (int)getpid(), seq++);
+	struct rte_mempool *mp = rte_mempool_create_empty(name, 4 * PROBE_PUTS, 8, 0, 0,
+			SOCKET_ID_ANY, 0);
+	if (mp == nullptr)
+		return found;
+	struct rte_mempool_cache *c = nullptr;
+	void *objs[PROBE_PUTS];
+	if (rte_mempool_set_ops_byname(mp, "ring_mp_mc", nullptr) != 0 ||
+			rte_mempool_populate_default(mp) < 0 ||
+			(c = rte_mempool_cache_create(PROBE_CACHE, SOCKET_ID_ANY)) == nullptr ||
+			rte_mempool_generic_get(mp, objs, PROBE_PUTS, nullptr) != 0)
+		goto out;
+	{
+		unsigned int base = rte_ring_count(dpdk_pool_ring(mp));
+		model_sim sims[] = {
+			{ PUT_MODEL_FLUSH_ALL, {}, base },
+			{ PUT_MODEL_FLUSH_HALF, {}, base },
+		};
+		bool match[] = { true, true };
+		for (void *o : objs) {
+			rte_mempool_generic_put(mp, &o, 1, c);
+			unsigned int store = rte_ring_count(dpdk_pool_ring(mp));
+			for (size_t k = 0; k < RTE_DIM(sims); k++) {
+				sims[k].put(o);
+				match[k] = match[k] && sims[k].same(c, store);
+			}
+		}
+		if (match[0] != match[1])
+			found = match[0] ? sims[0].model : sims[1].model;
+	}
+	rte_mempool_cache_flush(c, mp);
+out:
+	rte_mempool_cache_free(c);
+	rte_mempool_free(mp);
+	return found;
+}
+
+put_model
+dpdk_put_model()
+{
+	return (put_model)put_model_now.load(std::memory_order_acquire);
+}
+
+void
+dpdk_set_put_model(put_model m)
+{
+	put_model_now.store(m, std::memory_order_release);
+}
+
+const char *
+dpdk_put_model_name(put_model m)
+{
+	switch (m) {
+	case PUT_MODEL_FLUSH_ALL:
+		return "flush_all";
+	case PUT_MODEL_FLUSH_HALF:
+		return "flush_half";
+	default:
+		return "unknown";
+	}
+}
+
+} /* namespace mps */

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mp-pack contributors
+ */
+
+#ifndef MPS_DPDK_H
+#define MPS_DPDK_H
+
+/*
+ * Every access of the library to DPDK internals: fields and functions that
+ * DPDK's API documents as internal, or layouts that it does not document
+ * at all. mps_dpdk.cpp says, for each, what it assumes; each assumption
+ * has a unit test in app/test/mpsupport/test_dpdk_internals.cpp that fails
+ * on a release where it no longer holds. Nothing here logs or keeps state
+ * besides the put model, so the tests can build this file alone.
+ */
+
+#include <stdint.h>
+
+#include <vector>
+
+#include <rte_mempool.h>
+#include <rte_ring.h>
+
+namespace mps {
+
+/* EAL's per-thread lcore id, the value rte_lcore_id() returns. */
+unsigned int dpdk_lcore_id();
+void dpdk_set_lcore_id(unsigned int id);
+
+/* The cache of mp for an lcore id, or nullptr when mp has no caches. */
+struct rte_mempool_cache *dpdk_cache(struct rte_mempool *mp, unsigned int lcore);
+const struct rte_mempool_cache *dpdk_cache(const struct rte_mempool *mp, unsigned int lcore);
+/* Objects in a cache; a length beyond the object table reads as its size. */
+uint32_t dpdk_cache_len(const struct rte_mempool_cache *c);
+void dpdk_cache_set_len(struct rte_mempool_cache *c, uint32_t len);
+void **dpdk_cache_objs(struct rte_mempool_cache *c);
+
+/* The objects of a pointer ring between its consumer and producer tails,
+ * read in place without taking them, appended to out. */
+void dpdk_ring_objs(const struct rte_ring *r, std::vector<void *> &out);
+
+/* The common store of mp when it is one of DPDK's ring drivers, else
+ * nullptr. */
+struct rte_ring *dpdk_pool_ring(const struct rte_mempool *mp);
+
+/* Put objects straight into the common store of mp, past every cache. */
+int dpdk_pool_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n);
+
+/*
+ * What a put into a full lcore cache does with the objects already in it.
+ * The library's salvage of a dead process's cache (mps_lcore.cpp,
+ * drop_copies) reasons about a process killed inside that put, so it runs
+ * only under a model it knows.
+ */
+enum put_model : uint32_t {
+	PUT_MODEL_UNKNOWN = 0,
+	/* 22.11 to 26.03: past 1.5 x size, every cached object goes to the
+	 * common store and the new objects start the cache again. */
+	PUT_MODEL_FLUSH_ALL = 1,
+	/* 26.07 and later: past size, the lower size / 2 objects go to the
+	 * common store, the rest move down, the new objects go on top. */
+	PUT_MODEL_FLUSH_HALF = 2,
+};
+
+/* Find the model by running puts on a small private pool (EAL running). */
+put_model dpdk_probe_put_model();
+/* The model this process goes by: unknown until set (at rte_mps_init()). */
+put_model dpdk_put_model();
+void dpdk_set_put_model(put_model m);
+const char *dpdk_put_model_name(put_model m);
+
+} /* namespace mps */
+
+#endif /* MPS_DPDK_H */

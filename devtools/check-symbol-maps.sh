@@ -15,6 +15,8 @@ usage() {
 	  - every function declared in the public headers (the "headers" of the
 	    library's meson.build) is in version.map, and it carries
 	    __rte_experimental exactly when it is listed under EXPERIMENTAL;
+	  - every version.map entry is marked with RTE_EXPORT_<block>_SYMBOL()
+	    in the sources (what DPDK 25.07 and later export by), and no other;
 	  - every version.map entry is declared in a public header and defined:
 	    exported by BUILDDIR/lib/librte_<name>.so with the version of its
 	    block (so a C++ definition that lost its extern "C" is caught), or,
@@ -228,6 +230,23 @@ for libdir in libdirs:
         if block not in ('EXPERIMENTAL', 'INTERNAL'):
             problem(lib, '%s is in block %s: the pack has no stable ABI, '
                     'new symbols go under EXPERIMENTAL' % (sym, block))
+    # DPDK 25.07 and later make the map from the marks in the sources: the
+    # two must say the same.
+    marks = {}
+    for src in sorted(glob.glob(os.path.join(libdir, '*.c')) +
+                      glob.glob(os.path.join(libdir, '*.cpp'))):
+        text = open(src, encoding='utf-8', errors='replace').read()
+        for m in re.finditer(r'(?m)^RTE_EXPORT_(EXPERIMENTAL_|INTERNAL_)?SYMBOL\((\w+)', text):
+            marks[m.group(2)] = (m.group(1) or '').rstrip('_') or 'stable'
+    for sym, block in sorted(syms.items()):
+        if sym not in marks:
+            problem(lib, '%s is in version.map but has no RTE_EXPORT_%s_SYMBOL() mark'
+                    % (sym, block))
+        elif marks[sym] != block:
+            problem(lib, '%s is under %s in version.map but marked %s in its source'
+                    % (sym, block, marks[sym]))
+    for sym in sorted(set(marks) - set(syms)):
+        problem(lib, '%s is marked for export in its source but not in version.map' % sym)
     headers = lib_headers(libdir)
     declared = {}
     for hdr in headers:

@@ -103,6 +103,7 @@ RTE_INIT(mps_atfork)
 
 using namespace mps;
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_fork, 22.11)
 pid_t
 rte_mps_fork(int worker)
 {
@@ -155,12 +156,14 @@ rte_mps_fork(int worker)
 	return pid;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_is_forked, 22.11)
 int
 rte_mps_is_forked(void)
 {
 	return g.forked ? 1 : 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_child_exit, 22.11)
 void
 rte_mps_child_exit(int code)
 {

@@ -266,6 +266,7 @@ lcore_forget_thread()
 
 using namespace mps;
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_lcore_claim, 22.11)
 int
 rte_mps_lcore_claim(void)
 {
@@ -298,6 +299,7 @@ rte_mps_lcore_claim(void)
 	return fail(ENOSPC, "no free lcore id among %u", RTE_MAX_LCORE);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_lcore_release, 22.11)
 int
 rte_mps_lcore_release(int flush)
 {
@@ -320,6 +322,7 @@ rte_mps_lcore_release(int flush)
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_lcore_self, 22.11)
 int
 rte_mps_lcore_self(void)
 {
@@ -328,6 +331,7 @@ rte_mps_lcore_self(void)
 	return t_claimed;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_lcore_owner, 22.11)
 int
 rte_mps_lcore_owner(unsigned int lcore_id, pid_t *pid)
 {
@@ -343,6 +347,7 @@ rte_mps_lcore_owner(unsigned int lcore_id, pid_t *pid)
 	return (int)lc_kind(w);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_lcore_reclaim, 22.11)
 int
 rte_mps_lcore_reclaim(void)
 {
@@ -356,6 +361,7 @@ rte_mps_lcore_reclaim(void)
 	return k;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_lcore_cache_flush, 22.11)
 int
 rte_mps_lcore_cache_flush(unsigned int lcore_id)
 {

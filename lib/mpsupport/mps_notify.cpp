@@ -523,6 +523,7 @@ announce_member(pid_t pid)
 
 using namespace mps;
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_exit_notify_register, 22.11)
 int
 rte_mps_exit_notify_register(pid_t pid, unsigned int flags, rte_mps_exit_cb_t cb, void *arg)
 {
@@ -541,6 +542,7 @@ rte_mps_exit_notify_register(pid_t pid, unsigned int flags, rte_mps_exit_cb_t cb
 	return add_reg(pid, flags, cb, arg, false);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_exit_notify_unregister, 22.11)
 int
 rte_mps_exit_notify_unregister(int handle)
 {
@@ -556,6 +558,7 @@ rte_mps_exit_notify_unregister(int handle)
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_exit_notify_poll, 22.11)
 int
 rte_mps_exit_notify_poll(void)
 {
@@ -583,6 +586,7 @@ rte_mps_exit_notify_poll(void)
 	return count;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_exit_notify_fd, 22.11)
 int
 rte_mps_exit_notify_fd(void)
 {

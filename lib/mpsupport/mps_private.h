@@ -19,6 +19,18 @@
 
 #include "rte_mpsupport.h"
 
+/*
+ * Exported functions are marked as DPDK marks them since 25.07: inside a
+ * DPDK tree of that kind, its build makes the version map from these
+ * marks; everywhere else they are empty and version.map is used.
+ */
+#if __has_include(<eal_export.h>)
+#include <eal_export.h>
+#endif
+#ifndef RTE_EXPORT_EXPERIMENTAL_SYMBOL
+#define RTE_EXPORT_EXPERIMENTAL_SYMBOL(symbol, ver)
+#endif
+
 #ifndef RTE_LOG_DEFAULT_LOGTYPE
 #define RTE_LOG_DEFAULT_LOGTYPE lib.mpsupport
 #endif

@@ -364,12 +364,14 @@ check_layout(const shared *sh)
 
 using namespace mps;
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_strerror, 22.11)
 const char *
 rte_mps_strerror(void)
 {
 	return t_err;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_proc_start_time, 22.11)
 int
 rte_mps_proc_start_time(pid_t pid, uint64_t *start_time)
 {
@@ -384,12 +386,14 @@ rte_mps_proc_start_time(pid_t pid, uint64_t *start_time)
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_proc_alive, 22.11)
 int
 rte_mps_proc_alive(pid_t pid, uint64_t start_time)
 {
 	return proc_alive(pid, start_time) ? 1 : 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_init, 22.11)
 int
 rte_mps_init(void)
 {
@@ -466,6 +470,7 @@ rte_mps_init(void)
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_fini, 22.11)
 int
 rte_mps_fini(void)
 {
@@ -483,6 +488,7 @@ rte_mps_fini(void)
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_proc_list, 22.11)
 int
 rte_mps_proc_list(struct rte_mps_proc_info *info, unsigned int n)
 {
@@ -512,6 +518,7 @@ rte_mps_proc_list(struct rte_mps_proc_info *info, unsigned int n)
 	return count;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_primary_pid, 22.11)
 int
 rte_mps_primary_pid(void)
 {

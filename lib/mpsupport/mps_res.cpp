@@ -500,12 +500,14 @@ res_reset_worker(unsigned int worker)
 
 using namespace mps;
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_res_lcore_cache, 22.11)
 int
 rte_mps_res_lcore_cache(unsigned int worker, unsigned int lcore_id)
 {
 	return res_add(worker, RES_LCORE, lcore_id, nullptr);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_res_tx_buffer, 22.11)
 int
 rte_mps_res_tx_buffer(unsigned int worker, struct rte_eth_dev_tx_buffer *buf)
 {
@@ -514,18 +516,21 @@ rte_mps_res_tx_buffer(unsigned int worker, struct rte_eth_dev_tx_buffer *buf)
 	return res_add(worker, RES_TXBUF, 0, buf);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_res_burst, 22.11)
 int
 rte_mps_res_burst(unsigned int worker, struct rte_mps_burst *burst)
 {
 	return res_add(worker, RES_BURST, 0, burst);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_res_ring, 22.11)
 int
 rte_mps_res_ring(unsigned int worker, struct rte_ring *ring)
 {
 	return res_add(worker, RES_RING, 0, ring);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_res_mempool, 22.11)
 int
 rte_mps_res_mempool(unsigned int worker, struct rte_mempool *mp)
 {
@@ -545,6 +550,7 @@ rte_mps_res_mempool(unsigned int worker, struct rte_mempool *mp)
 	return res_add(worker, RES_POOL, 0, mp);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_res_reset, 22.11)
 int
 rte_mps_res_reset(unsigned int worker)
 {
@@ -562,6 +568,7 @@ rte_mps_res_reset(unsigned int worker)
 	return res_reset_worker(worker);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_mempool_audit, 22.11)
 int
 rte_mps_mempool_audit(struct rte_mempool *mp, struct rte_mps_audit *audit)
 {

@@ -443,6 +443,7 @@ worker_drain_cmd(unsigned int w)
 
 using namespace mps;
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_worker_add, 22.11)
 int
 rte_mps_worker_add(unsigned int worker)
 {
@@ -488,6 +489,7 @@ rte_mps_worker_add(unsigned int worker)
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_worker_remove, 22.11)
 int
 rte_mps_worker_remove(unsigned int worker)
 {
@@ -529,6 +531,7 @@ rte_mps_worker_remove(unsigned int worker)
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_worker_depend, 22.11)
 int
 rte_mps_worker_depend(unsigned int worker, unsigned int on)
 {
@@ -546,6 +549,7 @@ rte_mps_worker_depend(unsigned int worker, unsigned int on)
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_worker_pair, 22.11)
 int
 rte_mps_worker_pair(unsigned int a, unsigned int b)
 {
@@ -554,6 +558,7 @@ rte_mps_worker_pair(unsigned int a, unsigned int b)
 	return ret < 0 ? ret : rte_mps_worker_depend(b, a);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_worker_attach, 22.11)
 int
 rte_mps_worker_attach(unsigned int worker, pid_t pid)
 {
@@ -610,6 +615,7 @@ rte_mps_worker_attach(unsigned int worker, pid_t pid)
 	return h;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_worker_pid, 22.11)
 int
 rte_mps_worker_pid(unsigned int worker)
 {
@@ -621,6 +627,7 @@ rte_mps_worker_pid(unsigned int worker)
 	return (st == W_RUNNING || st == W_STOPPING) ? ws->pid : 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_tracker_set_timeout, 22.11)
 int
 rte_mps_tracker_set_timeout(unsigned int timeout_ms)
 {
@@ -631,6 +638,7 @@ rte_mps_tracker_set_timeout(unsigned int timeout_ms)
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_group_stop, 22.11)
 int
 rte_mps_group_stop(uint64_t mask)
 {
@@ -649,6 +657,7 @@ rte_mps_group_stop(uint64_t mask)
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_group_wait, 22.11)
 int
 rte_mps_group_wait(uint64_t *ready, int timeout_ms)
 {
@@ -675,6 +684,7 @@ rte_mps_group_wait(uint64_t *ready, int timeout_ms)
 	return __builtin_popcountll(*ready);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_cmd_send, 22.11)
 int
 rte_mps_cmd_send(unsigned int worker, uint32_t cmd, unsigned int timeout_ms)
 {
@@ -703,6 +713,7 @@ rte_mps_cmd_send(unsigned int worker, uint32_t cmd, unsigned int timeout_ms)
 	}
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_cmd_poll, 22.11)
 int
 rte_mps_cmd_poll(unsigned int worker)
 {
@@ -718,6 +729,7 @@ rte_mps_cmd_poll(unsigned int worker)
 	return (int)dec_cmd(obj);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_cmd_ack, 22.11)
 int
 rte_mps_cmd_ack(unsigned int worker, uint32_t cmd)
 {

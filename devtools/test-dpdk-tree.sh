@@ -22,6 +22,9 @@
 #   (no argument: all three)
 # Environment:
 #   DPDK_TREE_CACHE  cache directory (default ~/.cache/dpdk-mp-pack)
+#   DPDK_TREE_SRC    another DPDK source tree to use instead of Debian's
+#                    (a checkout of 25.11 or of main, say); its builds are
+#                    cached apart, under tree-<checksum of its path>
 #   DPDK_TREE_TESTS  "smoke" (default): simple_mp and one l2fwd_fork
 #                    recovery on each build; "full": every mp-tests file
 #   DPDK_TREE_JOBS   ninja jobs (default 2)
@@ -30,6 +33,11 @@ set -eu
 . "$(dirname "$0")/pack-env.sh"
 
 CACHE=${DPDK_TREE_CACHE:-$HOME/.cache/dpdk-mp-pack}
+TREE_SRC=${DPDK_TREE_SRC:-}
+if [ -n "$TREE_SRC" ]; then
+    TREE_SRC=$(cd "$TREE_SRC" && pwd) || exit 1
+    CACHE=$CACHE/tree-$(printf '%s' "$TREE_SRC" | cksum | cut -d' ' -f1)
+fi
 TESTS=${DPDK_TREE_TESTS:-smoke}
 JOBS=${DPDK_TREE_JOBS:-2}
 E2E=$PACK_DIR/app/test/e2e
@@ -190,8 +198,16 @@ add_deb_src() {
     as_root apt-get update -qq || die "apt-get update failed"
 }
 
-# The DPDK source of the installed release, unpacked in $CACHE/src.
+# The DPDK source of the installed release, unpacked in $CACHE/src, or
+# the tree given in DPDK_TREE_SRC.
 get_source() {
+    if [ -n "$TREE_SRC" ]; then
+        SRC=$TREE_SRC
+        [ -f "$SRC/VERSION" ] && [ -f "$SRC/lib/meson.build" ] ||
+            die "$SRC is not a DPDK source tree"
+        say "source: DPDK $(cat "$SRC/VERSION") in $SRC"
+        return 0
+    fi
     debver=$(dpkg-query -W -f '${Version}' libdpdk-dev 2>/dev/null) ||
         die "libdpdk-dev is not installed"
     upver=${debver#*:}
@@ -275,12 +291,14 @@ do_inside() {
     step_end
 
     # What DPDK's developer mode checks on every library: the version map's
-    # form, and experimental symbols flagged __rte_experimental.
+    # form, and experimental symbols flagged __rte_experimental. DPDK 25.07
+    # and later make the map in the build, from the marks in the sources.
     step_begin "inside: check-symbols"
     for l in $(sed -n "s/^ *'\([^']*\)', # added by dpdk-mp-pack/\1/p" "$D/lib/meson.build"); do
-        if (cd "$D" && sh buildtools/check-symbols.sh "lib/$l/version.map" \
-                "$I/lib/librte_$l.a"); then
-            echo "lib/$l: version.map and experimental symbols OK"
+        map=$D/lib/$l/version.map
+        [ -f "$map" ] || map=$I/lib/${l}_exports.map
+        if (cd "$D" && sh buildtools/check-symbols.sh "$map" "$I/lib/librte_$l.a"); then
+            echo "lib/$l: $(basename "$map") and experimental symbols OK"
         else
             fail "inside: check-symbols on lib/$l"
         fi

@@ -3,7 +3,9 @@
 # Copyright(c) 2026 The dpdk-mp-pack contributors
 #
 # Drop the pack into a DPDK source tree so that DPDK's own build makes it:
-#   1. copy lib/<library> and examples/multi_process/* into the tree;
+#   1. copy lib/<library> and examples/multi_process/* into the tree
+#      (without version.map in a tree that makes its maps from the
+#      RTE_EXPORT_*_SYMBOL() marks, as DPDK does since 25.07);
 #   2. add the libraries to DPDK's lib/meson.build list and the examples
 #      to DPDK's examples/meson.build list;
 #   3. let DPDK's library and example loops compile C++: enable the cpp
@@ -28,6 +30,12 @@ meson_list() {
     sed -n "/^$2 = \[/,/^\]/p" "$1" | sed -n "s/^ *'\([^']*\)'.*/\1/p"
 }
 
+# DPDK 25.07 and later export a library's symbols by the
+# RTE_EXPORT_*_SYMBOL() marks in its sources and have no version.map; the
+# library's own version.map then stays out of the tree.
+SKIP=
+[ -f "$DPDK/buildtools/gen-version-map.py" ] && SKIP=./version.map
+
 # Make directory $2 a copy of directory $1. Only files whose content
 # differs are written, and they get the current time: a file keeping its
 # time from the pack could look older than an object built from the
@@ -38,10 +46,11 @@ sync_dir() {
         mkdir -p "$2/$d"
     done
     (cd "$1" && find . -type f) | while read -r f; do
+        [ "$f" = "$SKIP" ] && continue
         cmp -s "$1/$f" "$2/$f" || cp "$1/$f" "$2/$f"
     done
     (cd "$2" && find . -type f) | while read -r f; do
-        [ -f "$1/$f" ] || rm -f "$2/$f"
+        [ -f "$1/$f" ] && [ "$f" != "$SKIP" ] || rm -f "$2/$f"
     done
 }
 

@@ -4,18 +4,21 @@
 
 #include "rte_good.h"
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_good_after, 26.03)
 uint32_t
 rte_good_after(void)
 {
 	return 2;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_good_count, 26.03)
 uint32_t
 rte_good_count(void)
 {
 	return 1;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_good_run, 26.03)
 int
 rte_good_run(rte_good_cb cb, void *arg)
 {

@@ -19,6 +19,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include <rte_ring.h>
@@ -137,6 +138,66 @@ test_ring_layout(void **)
 	ring_layout(RING_F_MP_HTS_ENQ | RING_F_MC_HTS_DEQ, "mps_ti_ring_hts");
 }
 
+/* A mempool driver of the test's own that keeps objects in a plain array. */
+struct array_store {
+	unsigned int n;
+	void *objs[];
+};
+
+static int
+array_alloc(struct rte_mempool *mp)
+{
+	auto *a = static_cast<array_store *>(rte_zmalloc(nullptr,
+			sizeof(array_store) + mp->size * sizeof(void *), 0));
+
+	mp->pool_data = a;
+	return a == nullptr ? -ENOMEM : 0;
+}
+
+static void
+array_free(struct rte_mempool *mp)
+{
+	rte_free(mp->pool_data);
+}
+
+static int
+array_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n)
+{
+	auto *a = static_cast<array_store *>(mp->pool_data);
+
+	for (unsigned int i = 0; i < n; i++)
+		a->objs[a->n++] = objs[i];
+	return 0;
+}
+
+static int
+array_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
+{
+	auto *a = static_cast<array_store *>(mp->pool_data);
+
+	if (a->n < n)
+		return -ENOBUFS;
+	for (unsigned int i = 0; i < n; i++)
+		objs[i] = a->objs[--a->n];
+	return 0;
+}
+
+static unsigned int
+array_count(const struct rte_mempool *mp)
+{
+	return static_cast<const array_store *>(mp->pool_data)->n;
+}
+
+static struct rte_mempool_ops array_ops = {
+	.name = "mps_test_array",
+	.alloc = array_alloc,
+	.free = array_free,
+	.enqueue = array_enqueue,
+	.dequeue = array_dequeue,
+	.get_count = array_count,
+};
+RTE_MEMPOOL_REGISTER_OPS(array_ops);
+
 /* The ring_* drivers keep a pool's free objects in the ring at pool_data;
  * another driver is not taken for one. */
 static void
@@ -156,9 +217,9 @@ test_pool_ring_by_ops_name(void **)
 		assert_ptr_equal(static_cast<struct rte_mbuf *>(o)->pool, mp);
 	rte_mempool_free(mp);
 
-	mp = rte_mempool_create_empty("mps_ti_stack", 255, 64, 0, 0, SOCKET_ID_ANY, 0);
+	mp = rte_mempool_create_empty("mps_ti_array", 255, 64, 0, 0, SOCKET_ID_ANY, 0);
 	assert_non_null(mp);
-	assert_int_equal(rte_mempool_set_ops_byname(mp, "stack", nullptr), 0);
+	assert_int_equal(rte_mempool_set_ops_byname(mp, "mps_test_array", nullptr), 0);
 	assert_true(rte_mempool_populate_default(mp) > 0);
 	assert_null(dpdk_pool_ring(mp));
 	rte_mempool_free(mp);

@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include <unistd.h>
 
@@ -38,14 +40,21 @@ std::string prefix = "smpunit" + std::to_string(getpid());
 int
 group_setup(void **)
 {
-	const char *argv[] = {
+	std::vector<std::string> args = {
 		"test_simple_mp_messaging", "--no-pci", "--no-huge", "-m", "64",
-		"--no-shconf", "--file-prefix", prefix.c_str(),
+		"--no-shconf", "--file-prefix", prefix,
 		"--log-level", "lib.eal:error",
 	};
-	int argc = sizeof(argv) / sizeof(argv[0]);
+	/* Extra EAL options of the run (-d DRIVERS for a DPDK build tree). */
+	const char *extra = getenv("MP_PACK_EAL_EXTRA");
+	std::istringstream words(extra != nullptr ? extra : "");
+	for (std::string w; words >> w;)
+		args.push_back(w);
+	std::vector<char *> argv;
+	for (std::string &a : args)
+		argv.push_back(a.data());
 
-	return rte_eal_init(argc, const_cast<char **>(argv)) < 0 ? -1 : 0;
+	return rte_eal_init((int)argv.size(), argv.data()) < 0 ? -1 : 0;
 }
 
 int

@@ -193,7 +193,7 @@ class Group:
         os.makedirs(self.logdir, exist_ok=True)
         self._extra_pids = []
 
-    def eal_args(self, lcores, proc_type=None, vdevs=(), extra=()):
+    def eal_args(self, lcores, proc_type=None, vdevs=(), extra=(), app=None):
         """The EAL arguments every process of the group gets."""
         args = ['--no-pci', '--file-prefix', self.prefix, '--log-level', 'lib.eal:notice']
         if lcores is not None:
@@ -206,9 +206,11 @@ class Group:
         for v in vdevs:
             args += ['--vdev', v]
         args += list(extra)
-        # EAL options every process of the run needs, e.g. "-d <dpdk build>/drivers"
-        # when the pack runs against an uninstalled DPDK build.
-        args += os.environ.get('MP_PACK_EAL_EXTRA', '').split()
+        # EAL options the pack's own binaries need, e.g. "-d <dpdk build>/drivers"
+        # when the pack runs against an uninstalled DPDK build; not for the system's
+        # DPDK tools (a peer dpdk-testpmd), which are built against another DPDK.
+        if app is None or binary(app).startswith(build_dir() + os.sep):
+            args += os.environ.get('MP_PACK_EAL_EXTRA', '').split()
         return args
 
     def start(self, app, lcores='0-1', proc_type=None, vdevs=(), eal_extra=(), app_args=(),
@@ -217,7 +219,7 @@ class Group:
 
         When `prompt` is given and wait_prompt is true, wait for the first prompt.
         """
-        argv = [binary(app)] + self.eal_args(lcores, proc_type, vdevs, eal_extra)
+        argv = [binary(app)] + self.eal_args(lcores, proc_type, vdevs, eal_extra, app)
         if app_args:
             argv += ['--'] + list(app_args)
         name = name or '%s%d' % (os.path.basename(app), len(self.procs))
@@ -237,7 +239,7 @@ class Group:
             argv = [binary(app)] + list(raw_argv)
             assert '--no-pci' in argv, 'every DPDK process gets --no-pci'
         else:
-            argv = [binary(app)] + self.eal_args(lcores, proc_type, vdevs, eal_extra)
+            argv = [binary(app)] + self.eal_args(lcores, proc_type, vdevs, eal_extra, app)
             if app_args:
                 argv += ['--'] + list(app_args)
         t = timeout or self.timeout

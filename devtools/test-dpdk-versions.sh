@@ -132,6 +132,8 @@ install_packages
 reserve_hugepages
 clean_stale_prefixes
 mkdir -p "$CACHE"
+# Forget the builds of checkouts unused for a week.
+find "$CACHE" -mindepth 2 -maxdepth 2 -name 'pack-*' -mtime +7 -exec rm -rf {} + 2>/dev/null || true
 for s in $suites; do
     run_suite "$s"
 done

@@ -129,6 +129,7 @@ dpdk_pool_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n)
 namespace {
 
 std::atomic<uint32_t> put_model_now{PUT_MODEL_UNKNOWN};
+std::atomic<const char *> put_model_why{"not probed yet"};
 
 constexpr unsigned int PROBE_CACHE = 8;
 constexpr unsigned int PROBE_PUTS = 16;
@@ -173,24 +174,33 @@ struct model_sim {
  * cache) and keep the model whose cache and store match after every put.
  */
 put_model
-dpdk_probe_put_model()
+dpdk_probe_put_model(const char **why)
 {
 	static std::atomic<unsigned int> seq;
 	char name[RTE_MEMPOOL_NAMESIZE];
 	put_model found = PUT_MODEL_UNKNOWN;
+	const char *unused;
+
+	if (why == nullptr)
+		why = &unused;
+	*why = "";
 
 	snprintf(name, sizeof(name), "mps_probe_%d_%u", (int)getpid(), seq++);
 	struct rte_mempool *mp = rte_mempool_create_empty(name, 4 * PROBE_PUTS, 8, 0, 0,
 			SOCKET_ID_ANY, 0);
-	if (mp == nullptr)
+	if (mp == nullptr) {
+		*why = "no memory for the probe's pool";
 		return found;
+	}
 	struct rte_mempool_cache *c = nullptr;
 	void *objs[PROBE_PUTS];
 	if (rte_mempool_set_ops_byname(mp, "ring_mp_mc", nullptr) != 0 ||
 			rte_mempool_populate_default(mp) < 0 ||
 			(c = rte_mempool_cache_create(PROBE_CACHE, SOCKET_ID_ANY)) == nullptr ||
-			rte_mempool_generic_get(mp, objs, PROBE_PUTS, nullptr) != 0)
+			rte_mempool_generic_get(mp, objs, PROBE_PUTS, nullptr) != 0) {
+		*why = "the probe's pool could not be set up";
 		goto out;
+	}
 	{
 		unsigned int base = rte_ring_count(dpdk_pool_ring(mp));
 		model_sim sims[] = {
@@ -208,6 +218,8 @@ dpdk_probe_put_model()
 		}
 		if (match[0] != match[1])
 			found = match[0] ? sims[0].model : sims[1].model;
+		else
+			*why = "puts into a full cache match no known model";
 	}
 	rte_mempool_cache_flush(c, mp);
 out:
@@ -223,9 +235,16 @@ dpdk_put_model()
 }
 
 void
-dpdk_set_put_model(put_model m)
+dpdk_set_put_model(put_model m, const char *why)
 {
+	put_model_why.store(why, std::memory_order_relaxed);
 	put_model_now.store(m, std::memory_order_release);
+}
+
+const char *
+dpdk_put_model_why()
+{
+	return put_model_why;
 }
 
 const char *

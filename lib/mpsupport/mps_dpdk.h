@@ -10,8 +10,8 @@
  * DPDK's API documents as internal, or layouts that it does not document
  * at all. mps_dpdk.cpp says, for each, what it assumes; each assumption
  * has a unit test in app/test/mpsupport/test_dpdk_internals.cpp that fails
- * on a release where it no longer holds. Nothing here logs or keeps state
- * besides the put model, so the tests can build this file alone.
+ * on a release where it no longer holds. Nothing here logs; the only state
+ * is the put model.
  */
 
 #include <stdint.h>
@@ -62,11 +62,16 @@ enum put_model : uint32_t {
 	PUT_MODEL_FLUSH_HALF = 2,
 };
 
-/* Find the model by running puts on a small private pool (EAL running). */
-put_model dpdk_probe_put_model();
-/* The model this process goes by: unknown until set (at rte_mps_init()). */
+/* Find the model by running puts on a small private pool (EAL running);
+ * *why, if given, says why none was found. The put is DPDK's inline code
+ * as compiled into this library: an application built against the same
+ * DPDK headers puts the same way. */
+put_model dpdk_probe_put_model(const char **why = nullptr);
+/* The model this process goes by: unknown until set (at rte_mps_init()),
+ * and why it is unknown. */
 put_model dpdk_put_model();
-void dpdk_set_put_model(put_model m);
+void dpdk_set_put_model(put_model m, const char *why = "");
+const char *dpdk_put_model_why();
 const char *dpdk_put_model_name(put_model m);
 
 } /* namespace mps */

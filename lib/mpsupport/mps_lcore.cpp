@@ -68,9 +68,10 @@ static thread_local uint32_t t_tid;
 
 struct flush_ctx {
 	unsigned int lcore;
-	int count;
+	bool dead_owner;       /* the lcore's last user died: salvage its caches */
 	uint64_t resetting;    /* workers whose reset is running */
-	int skipped;           /* caches left for a coming rebuild */
+	int count;
+	int skipped;           /* caches left alone (for a coming rebuild, or unsalvageable) */
 };
 
 /*
@@ -114,7 +115,8 @@ drop_copies(struct rte_mempool *mp, struct rte_mempool_cache *c)
  * A cache a dead process may have left half way through a put is salvaged
  * only under a put model drop_copies() was written for; under another one
  * its objects stay where they are (and its lcore id taken), rather than
- * going back to the pool twice.
+ * going back to the pool twice. The caches of live owners are flushed
+ * whatever the model.
  */
 static bool
 salvage_known()
@@ -124,8 +126,8 @@ salvage_known()
 	if (dpdk_put_model() != PUT_MODEL_UNKNOWN)
 		return true;
 	if (!said.exchange(true))
-		MPS_LOG(WARNING, "this DPDK's mempool cache put is not one the library "
-				"knows: caches of dead lcores are not flushed\n");
+		MPS_LOG(WARNING, "the mempool cache put of this DPDK is unknown (%s): "
+				"caches of dead lcores are not flushed\n", dpdk_put_model_why());
 	return false;
 }
 
@@ -137,7 +139,8 @@ flush_one(struct rte_mempool *mp, void *arg)
 	struct rte_mempool_cache *c = dpdk_cache(mp, ctx->lcore);
 	if (c == nullptr || dpdk_cache_len(c) == 0)
 		return;
-	if (res_pool_awaits_rebuild(mp, ctx->resetting) || !salvage_known()) {
+	if (res_pool_awaits_rebuild(mp, ctx->resetting) ||
+			(ctx->dead_owner && !salvage_known())) {
 		ctx->skipped++;
 		return;
 	}
@@ -171,9 +174,9 @@ lcore_snapshot_pools()
 }
 
 static int
-cache_flush(unsigned int lcore, uint64_t resetting = 0, int *skipped = nullptr)
+cache_flush(unsigned int lcore, bool dead_owner, uint64_t resetting = 0, int *skipped = nullptr)
 {
-	flush_ctx ctx = { lcore, 0, resetting, 0 };
+	flush_ctx ctx = { lcore, dead_owner, resetting, 0, 0 };
 
 	if (g.forked) {
 		for (unsigned int i = 0; i < nb_fork_pools; i++)
@@ -189,13 +192,13 @@ cache_flush(unsigned int lcore, uint64_t resetting = 0, int *skipped = nullptr)
 int
 lcore_cache_flush_in_reset(unsigned int lcore, uint64_t mask)
 {
-	return cache_flush(lcore, mask);
+	return cache_flush(lcore, true, mask);
 }
 
 /* Move an lcore word we own (or took over as reclaimer) to free, flushing
  * the lcore's caches first so that the next owner starts clean. */
 static bool
-free_word(unsigned int l, uint64_t w, bool flush)
+free_word(unsigned int l, uint64_t w, bool flush, bool dead_owner = false)
 {
 	shared *sh = g.sh;
 
@@ -205,7 +208,7 @@ free_word(unsigned int l, uint64_t w, bool flush)
 	if (w != rec && !cas(&sh->lcore[l], w, rec))
 		return false;
 	int skipped = 0;
-	int n = cache_flush(l, 0, &skipped);
+	int n = cache_flush(l, dead_owner, 0, &skipped);
 	if (n > 0)
 		MPS_LOG(DEBUG, "lcore %u: %d objects flushed back to their pools\n", l, n);
 	if (skipped != 0) {
@@ -230,7 +233,7 @@ reclaim_lcores()
 		if (lc_kind(w) == LC_FREE || lc_owner_alive(sh, w))
 			continue;
 		/* Dead owner, or a reclaimer that died half way: flush again. */
-		if (free_word(l, w, true)) {
+		if (free_word(l, w, true, true)) {
 			MPS_LOG(INFO, "lcore %u reclaimed from a dead owner\n", l);
 			n++;
 		}
@@ -367,5 +370,5 @@ rte_mps_lcore_cache_flush(unsigned int lcore_id)
 {
 	if (lcore_id >= RTE_MAX_LCORE)
 		return fail(EINVAL, "lcore %u out of range (max %u)", lcore_id, RTE_MAX_LCORE);
-	return cache_flush(lcore_id);
+	return cache_flush(lcore_id, false);
 }

@@ -437,9 +437,11 @@ rte_mps_init(void)
 		}
 	}
 
+	const char *why;
+	put_model model = dpdk_probe_put_model(&why);
+	dpdk_set_put_model(model, why);
 	store(&g.sh, sh);
 	g.pid = getpid();
-	dpdk_set_put_model(dpdk_probe_put_model());
 	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
 		if (rte_lcore_is_enabled(l))
 			lcores[l / 64] |= 1ull << (l % 64);

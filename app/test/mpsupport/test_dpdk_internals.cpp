@@ -313,15 +313,16 @@ dead_owner_cache(struct rte_mempool *mp, bool expect_flushed)
 			pause();
 	}
 	int id = -1;
-	assert_int_equal(read(fds[0], &id, sizeof(id)), (ssize_t)sizeof(id));
+	ssize_t got = read(fds[0], &id, sizeof(id));
 	close(fds[0]);
 	close(fds[1]);
-	assert_true(id >= 0);
-	struct rte_mempool_cache *c = dpdk_cache(mp, (unsigned int)id);
-	uint32_t held = dpdk_cache_len(c);
-	assert_true(held >= 4);
+	struct rte_mempool_cache *c = id >= 0 ? dpdk_cache(mp, (unsigned int)id) : nullptr;
+	uint32_t held = c != nullptr ? dpdk_cache_len(c) : 0;
 	kill(pid, SIGKILL);
 	assert_int_equal(wait_exit(pid, 5000) & 0x7f, SIGKILL);
+	assert_int_equal(got, (ssize_t)sizeof(id));
+	assert_non_null(c);
+	assert_true(held >= 4);
 	/* The notification thread reclaims on its own; this call waits for
 	 * any reclaim in progress and does one more. */
 	wait_for([&] { return rte_mps_lcore_reclaim() >= 0 && dpdk_cache_len(c) != held; },
@@ -335,6 +336,40 @@ dead_owner_cache(struct rte_mempool *mp, bool expect_flushed)
 	}
 }
 
+/* Floating lcore ids taken in the group. */
+static unsigned int
+held_ids()
+{
+	unsigned int n = 0;
+
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
+		n += rte_mps_lcore_owner(l, nullptr) == 2;
+	return n;
+}
+
+/* A live thread releases its floating id whatever the put model. */
+static void
+test_unknown_put_model_live_release(void **)
+{
+	struct rte_mempool *mp = plain_pool("mps_ti_live", 32);
+	put_model known = dpdk_put_model();
+	void *objs[4];
+
+	assert_non_null(mp);
+	dpdk_set_put_model(PUT_MODEL_UNKNOWN, "made unknown by the test");
+	int id = rte_mps_lcore_claim();
+	assert_true(id >= 0);
+	assert_int_equal(rte_mempool_get_bulk(mp, objs, 4), 0);
+	rte_mempool_put_bulk(mp, objs, 4);
+	assert_true(dpdk_cache_len(dpdk_cache(mp, (unsigned int)id)) >= 4);
+	assert_int_equal(rte_mps_lcore_release(1), 0);
+	dpdk_set_put_model(known);
+	assert_int_equal(rte_mps_lcore_owner((unsigned int)id, nullptr), 0);
+	assert_int_equal(dpdk_cache_len(dpdk_cache(mp, (unsigned int)id)), 0);
+	assert_int_equal(rte_mempool_avail_count(mp), 255);
+	rte_mempool_free(mp);
+}
+
 static void
 test_unknown_put_model_refuses_salvage(void **)
 {
@@ -343,11 +378,14 @@ test_unknown_put_model_refuses_salvage(void **)
 
 	assert_non_null(mp);
 	assert_int_not_equal(known, PUT_MODEL_UNKNOWN);
-	dpdk_set_put_model(PUT_MODEL_UNKNOWN);
+	dpdk_set_put_model(PUT_MODEL_UNKNOWN, "made unknown by the test");
 	dead_owner_cache(mp, false);
 	dpdk_set_put_model(known);
-	/* The id stayed taken: a reclaim under the known model now frees it. */
-	assert_true(rte_mps_lcore_reclaim() >= 1);
+	/* The id stayed taken: a reclaim under the known model now frees it
+	 * (this one, or one of the notification thread's). */
+	rte_mps_lcore_reclaim();
+	assert_true(wait_for([&] { return rte_mps_lcore_reclaim() >= 0 && held_ids() == 0; },
+			5000));
 	dead_owner_cache(mp, true);
 	assert_int_equal(rte_mempool_avail_count(mp), 255);
 	rte_mempool_free(mp);
@@ -378,6 +416,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_pool_enqueue_skips_caches),
 		cmocka_unit_test(test_put_model_of_this_release),
 		cmocka_unit_test(test_put_model_holds_for_lcore_caches),
+		cmocka_unit_test(test_unknown_put_model_live_release),
 		cmocka_unit_test(test_unknown_put_model_refuses_salvage),
 	};
 	int ret = cmocka_run_group_tests(tests, group_setup, nullptr);

@@ -30,6 +30,19 @@ void dpdk_set_lcore_id(unsigned int id);
 /* The cache of mp for an lcore id, or nullptr when mp has no caches. */
 struct rte_mempool_cache *dpdk_cache(struct rte_mempool *mp, unsigned int lcore);
 const struct rte_mempool_cache *dpdk_cache(const struct rte_mempool *mp, unsigned int lcore);
+/* fn(cache) for each lcore cache of mp. */
+template <typename F>
+void
+dpdk_for_each_cache(struct rte_mempool *mp, F fn)
+{
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
+		struct rte_mempool_cache *c = dpdk_cache(mp, l);
+		if (c == nullptr)
+			return;
+		fn(c);
+	}
+}
+
 /* Objects in a cache; a length beyond the object table reads as its size. */
 uint32_t dpdk_cache_len(const struct rte_mempool_cache *c);
 void dpdk_cache_set_len(struct rte_mempool_cache *c, uint32_t len);

@@ -125,12 +125,9 @@ collect_free(struct rte_mempool *mp, void *arg)
 {
 	auto *v = static_cast<std::vector<void *> *>(arg);
 
-	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
-		struct rte_mempool_cache *c = dpdk_cache(mp, l);
-		if (c == nullptr)
-			break;
+	dpdk_for_each_cache(mp, [v](struct rte_mempool_cache *c) {
 		v->insert(v->end(), dpdk_cache_objs(c), dpdk_cache_objs(c) + dpdk_cache_len(c));
-	}
+	});
 	pool_ring_objs(mp, *v);
 }
 
@@ -203,12 +200,7 @@ pool_rebuild(struct rte_mempool *mp)
 		MPS_LOG(ERR, "%s: not a ring-based pool, cannot rebuild\n", mp->name);
 		return 0;
 	}
-	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
-		struct rte_mempool_cache *c = dpdk_cache(mp, l);
-		if (c == nullptr)
-			break;
-		dpdk_cache_set_len(c, 0);
-	}
+	dpdk_for_each_cache(mp, [](struct rte_mempool_cache *c) { dpdk_cache_set_len(c, 0); });
 	rte_ring_reset(r);
 	objs.reserve(mp->size);
 	rte_mempool_obj_iter(mp, [](struct rte_mempool *pool, void *arg, void *obj,
@@ -577,12 +569,9 @@ rte_mps_mempool_audit(struct rte_mempool *mp, struct rte_mps_audit *audit)
 
 	rte_mps_audit a = {};
 	a.size = mp->size;
-	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
-		const struct rte_mempool_cache *c = dpdk_cache(mp, l);
-		if (c == nullptr)
-			break;
+	dpdk_for_each_cache(mp, [&a](struct rte_mempool_cache *c) {
 		a.in_caches += dpdk_cache_len(c);
-	}
+	});
 	/* The available count is the common store plus the caches. */
 	unsigned int avail = rte_mempool_avail_count(mp);
 	a.in_pool = avail > a.in_caches ? avail - a.in_caches : 0;

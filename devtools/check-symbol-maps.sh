@@ -236,8 +236,18 @@ for libdir in libdirs:
     for src in sorted(glob.glob(os.path.join(libdir, '*.c')) +
                       glob.glob(os.path.join(libdir, '*.cpp'))):
         text = open(src, encoding='utf-8', errors='replace').read()
-        for m in re.finditer(r'(?m)^RTE_EXPORT_(EXPERIMENTAL_|INTERNAL_)?SYMBOL\((\w+)', text):
-            marks[m.group(2)] = (m.group(1) or '').rstrip('_') or 'stable'
+        # The forms DPDK's buildtools/gen-version-map.py reads; it skips others.
+        for m in re.finditer(r'(?m)^RTE_EXPORT_(EXPERIMENTAL_|INTERNAL_)?SYMBOL\((.*)$', text):
+            kind = (m.group(1) or '').rstrip('_') or 'stable'
+            form = {'EXPERIMENTAL': r'(\w+), ([0-9]+\.[0-9]+)\)$'}.get(kind, r'(\w+)\)$')
+            f = re.match(form, m.group(2))
+            if not f:
+                problem(lib, '%s: "%s" is not a mark DPDK reads' % (os.path.basename(src),
+                                                                      m.group(0).strip()))
+            elif f.group(1) in marks:
+                problem(lib, '%s is marked for export twice' % f.group(1))
+            else:
+                marks[f.group(1)] = kind
     for sym, block in sorted(syms.items()):
         if sym not in marks:
             problem(lib, '%s is in version.map but has no RTE_EXPORT_%s_SYMBOL() mark'

@@ -4,7 +4,7 @@
 
 #include "rte_good.h"
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_good_after, 26.03)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_good_after,26.03)
 uint32_t
 rte_good_after(void)
 {

@@ -32,7 +32,7 @@ CHROOT_PACKAGES="libdpdk-dev dpdk dpdk-dev meson ninja-build pkg-config g++ clan
 mounts=""
 while [ $# -gt 0 ]; do
     case $1 in
-    -m) mounts="$mounts $2"; shift 2 ;;
+    -m) mounts="$mounts $(cd "$2" && pwd)" || die "no directory $2"; shift 2 ;;
     -h|--help) sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
     -*) die "unknown option $1" ;;
     *) break ;;
@@ -66,8 +66,7 @@ make_chroot() {
             die "apt-get install debootstrap failed"
     }
     new=$ROOT.new
-    mountpoint -q "$new/proc" 2>/dev/null && die "$new is in use"
-    rm -rf "$new"
+    rm -rf --one-file-system "$new"
     mkdir -p "$CACHE"
     say "debootstrap $SUITE into $ROOT ($(mirror))"
     t0=$(date +%s)
@@ -77,7 +76,7 @@ make_chroot() {
         die "debootstrap $SUITE failed (log: $new.log)"
     fi
     echo "$STAMP" >"$new/.dpdk-chroot-stamp"
-    rm -rf "$ROOT"
+    rm -rf --one-file-system "$ROOT"
     mv "$new" "$ROOT"
     mv "$new.log" "$ROOT.log"
     say "chroot $SUITE ready in $(($(date +%s) - t0))s"
@@ -94,6 +93,16 @@ unmount_all() {
     MOUNTED=""
 }
 
+# Mounts under the chroot that a run killed before its clean-up left
+# behind (the lock is held: no other run uses them), deepest first.
+unmount_stale() {
+    awk -v root="$1/" 'index($5, root) == 1 { print $5 }' /proc/self/mountinfo |
+        sort -r | while read -r m; do
+            umount "$m" 2>/dev/null || umount -l "$m" ||
+                die "cannot unmount $m, left by an earlier run"
+        done
+}
+
 bind() {
     [ -e "$1" ] || return 0
     mkdir -p "$ROOT$1"
@@ -101,22 +110,13 @@ bind() {
     MOUNTED="$ROOT$1 $MOUNTED"
 }
 
-mkdir -p "$CACHE"
-exec 8>"$CACHE/$SUITE.lock"
-flock 8
-make_chroot
-
-trap 'unmount_all' EXIT
-trap 'unmount_all; exit 130' INT
-trap 'unmount_all; exit 143' TERM
-for d in /proc /sys /dev /dev/pts /dev/shm /dev/hugepages "$PACK_DIR" $mounts; do
-    mountpoint -q "$ROOT$d" 2>/dev/null && die "$ROOT$d is mounted already: another run?"
-    bind "$d"
-done
-# The pack's Python tests look for Debian's python3 by path, as here.
+# The command runs in the directory it was started from when that is
+# mounted inside (else in /), without the lock's descriptor, so that a
+# process it leaves behind cannot hold the lock.
 in_chroot() {
     chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-        LANG=C.UTF-8 TERM="${TERM:-dumb}" DEBIAN_FRONTEND=noninteractive "$@"
+        LANG=C.UTF-8 TERM="${TERM:-dumb}" DEBIAN_FRONTEND=noninteractive \
+        /bin/sh -c 'cd "$1" 2>/dev/null || cd /; shift; exec "$@"' sh "$PWD" "$@" 8>&-
 }
 
 # A chroot made for an older list of packages gets the missing ones.
@@ -124,6 +124,7 @@ add_packages() {
     [ "$(cat "$ROOT/.dpdk-chroot-stamp")" = "$STAMP" ] && return 0
     say "installing the packages $SUITE lacks"
     cp /etc/resolv.conf "$ROOT/etc/resolv.conf" 2>/dev/null || true
+    # The archive's snapshot may be older than a suite's Valid-Until.
     # shellcheck disable=SC2086
     in_chroot sh -c "apt-get -o Acquire::Check-Valid-Until=false update -qq &&
         apt-get install -y -qq --no-install-recommends \
@@ -132,6 +133,20 @@ add_packages() {
     echo "$STAMP" >"$ROOT/.dpdk-chroot-stamp"
 }
 
+mkdir -p "$CACHE"
+exec 8>"$CACHE/$SUITE.lock"
+flock -w 3600 8 || die "another run has held $CACHE/$SUITE.lock for an hour"
+unmount_stale "$ROOT"
+unmount_stale "$ROOT.new"
+make_chroot
+
+trap 'unmount_all' EXIT
+trap 'unmount_all; exit 129' HUP
+trap 'unmount_all; exit 130' INT
+trap 'unmount_all; exit 143' TERM
+for d in /proc /sys /dev /dev/pts /dev/shm /dev/hugepages "$PACK_DIR" $mounts; do
+    bind "$d"
+done
 add_packages
 [ $# -gt 0 ] || set -- sh -c 'pkg-config --modversion libdpdk'
 rc=0

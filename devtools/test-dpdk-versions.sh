@@ -88,9 +88,13 @@ in_e2e() {
 inside() {
     suite=$1
     B=$CACHE/$suite/$PACK_KEY
-    mkdir -p "$CACHE/$suite"
+    mkdir -p "$B"
+    touch "$B"    # in use: not to be forgotten for a week
     v=$(pkg-config --modversion libdpdk)
-    timed "$suite ($v): build gcc" in_build "$B" gcc g++ || return 0
+    if ! timed "$suite ($v): build gcc" in_build "$B" gcc g++; then
+        echo "$TIMES" >"$CACHE/$suite/times"
+        return 1
+    fi
     timed "$suite ($v): build clang" in_build "$B-clang" clang clang++ || true
     timed "$suite ($v): fast-tests" meson test -C "$B" --suite fast-tests --num-processes 2 \
         --print-errorlogs --no-rebuild || true
@@ -112,7 +116,7 @@ run_suite() {
     timed "$1: chroot" "$PACK_DIR/devtools/dpdk-chroot.sh" "$1" || return 0
     rm -f "$CACHE/$1/times"
     if ! "$PACK_DIR/devtools/dpdk-chroot.sh" -m "$CACHE" "$1" \
-            /bin/sh "$PACK_DIR/devtools/test-dpdk-versions.sh" --inside "$1"; then
+            /bin/sh "$PACK_DIR/devtools/test-dpdk-versions.sh" --inside "$1" "$CACHE" "$TESTS"; then
         FAILED="$FAILED
   $1: see above"
     fi
@@ -120,9 +124,11 @@ run_suite() {
     clean_stale_prefixes
 }
 
+# The chroot's environment is a clean one: the settings come as arguments.
 if [ "${1:-}" = --inside ]; then
-    shift
-    inside "$1"
+    CACHE=$3
+    TESTS=$4
+    inside "$2"
     exit $?
 fi
 

@@ -11,8 +11,8 @@
  *
  * Not for direct inclusion: rte_mpsupport.h includes it. The pack is
  * written against the API of DPDK 23.11 and later; on an older release
- * this header supplies what it lacks under the same names, with the same
- * behaviour, so that the rest of the pack has no version test of its own:
+ * this header supplies the part of it the pack uses, under the same names,
+ * so that the rest of the pack has no version test of its own:
  * - the rte_atomic_*_explicit() operations and rte_memory_order_* values
  *   of rte_stdatomic.h (23.11), on plain fields, as DPDK defines them when
  *   it is built without enable_stdatomic;
@@ -20,7 +20,8 @@
  *   rte_tel_data_add_dict_u64();
  * - rte_thread_create_control() (23.11), with rte_thread_create() and
  *   rte_thread_setname() (for code built with ALLOW_EXPERIMENTAL_API: the
- *   thread API of 22.11 is experimental).
+ *   thread API of 22.11 is experimental). Unlike DPDK's, the thread keeps
+ *   its creator's CPU affinity: the library sets it afterwards anyway.
  */
 
 #include <rte_version.h>

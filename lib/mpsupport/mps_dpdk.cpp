@@ -56,12 +56,6 @@ dpdk_cache(struct rte_mempool *mp, unsigned int lcore)
 	return &mp->local_cache[lcore];
 }
 
-const struct rte_mempool_cache *
-dpdk_cache(const struct rte_mempool *mp, unsigned int lcore)
-{
-	return dpdk_cache(const_cast<struct rte_mempool *>(mp), lcore);
-}
-
 uint32_t
 dpdk_cache_len(const struct rte_mempool_cache *c)
 {

@@ -29,7 +29,6 @@ void dpdk_set_lcore_id(unsigned int id);
 
 /* The cache of mp for an lcore id, or nullptr when mp has no caches. */
 struct rte_mempool_cache *dpdk_cache(struct rte_mempool *mp, unsigned int lcore);
-const struct rte_mempool_cache *dpdk_cache(const struct rte_mempool *mp, unsigned int lcore);
 /* fn(cache) for each lcore cache of mp. */
 template <typename F>
 void

@@ -60,11 +60,6 @@ make_chroot() {
     case $(cat "$ROOT/.dpdk-chroot-stamp" 2>/dev/null) in
     "$SUITE "*) return 0 ;;
     esac
-    command -v debootstrap >/dev/null 2>&1 || {
-        say "installing debootstrap"
-        as_root apt-get install -y -qq --no-install-recommends debootstrap >/dev/null ||
-            die "apt-get install debootstrap failed"
-    }
     new=$ROOT.new
     rm -rf --one-file-system "$new"
     mkdir -p "$CACHE"
@@ -133,6 +128,7 @@ add_packages() {
     echo "$STAMP" >"$ROOT/.dpdk-chroot-stamp"
 }
 
+install_packages
 mkdir -p "$CACHE"
 exec 8>"$CACHE/$SUITE.lock"
 flock -w 3600 8 || die "another run has held $CACHE/$SUITE.lock for an hour"

@@ -16,7 +16,7 @@ PACK_PACKAGES="g++ clang meson ninja-build pkg-config
     googletest libgtest-dev libcmocka-dev libbenchmark-dev
     python3 python3-pytest python3-pexpect python3-pyelftools
     python3-sphinx python3-sphinx-rtd-theme
-    codespell clang-format dpkg-dev procps psmisc iproute2"
+    codespell clang-format dpkg-dev procps psmisc iproute2 debootstrap"
 
 say() {
     printf '%s\n' "== $*"

@@ -254,6 +254,22 @@ def proc_info_stats(group, timeout=20, vdevs=()):
     return stats, r
 
 
+def proc_info_xstats(group, timeout=20):
+    """Extended port counters of a running group, read by dpdk-proc-info: {port: {name: n}}.
+
+    Per-queue counters (rx_q<N>_packets, ...) are here on every DPDK release; the basic
+    statistics lost them in DPDK 25.11."""
+    r = group.tool([PROC_INFO, '--no-pci', '--file-prefix', group.prefix,
+                    '--log-level', 'lib.eal:notice', '--', '--xstats'], timeout=timeout)
+    stats = {}
+    for part in re.split(r'NIC extended statistics for port (\d+)', r.stdout)[1:]:
+        if part.isdigit():
+            port = stats.setdefault(int(part), {})
+            continue
+        port.update((n, int(v)) for n, v in re.findall(r'^(\w+): (\d+)$', part, re.M))
+    return stats
+
+
 def app_links_up(group, ports=(0, 1)):
     """True when dpdk-proc-info sees the group's ports with link up."""
     r = group.tool([PROC_INFO, '--no-pci', '--file-prefix', group.prefix,

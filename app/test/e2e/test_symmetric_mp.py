@@ -139,13 +139,9 @@ def test_bad_secondaries(mp):
 
 def queues_busy(mp, nprocs):
     """True when dpdk-proc-info shows packets received on queues 0..nprocs-1 of both ports."""
-    out = mt.proc_info_stats(mp)[1].stdout
-    busy = 0
-    for port in re.split(r'statistics for port \d+', out)[1:]:
-        regs = dict((int(q), int(n)) for q, n in
-                    re.findall(r'Stats reg\s+(\d+) RX-packets:\s*(\d+)', port))
-        busy += all(regs.get(q, 0) > 0 for q in range(nprocs))
-    return busy >= 2
+    ports = mt.proc_info_xstats(mp)
+    return len(ports) >= 2 and all(
+        all(x.get('rx_q%d_packets' % q, 0) > 0 for q in range(nprocs)) for x in ports.values())
 
 
 @pytest.mark.parametrize('sig', [signal.SIGINT, signal.SIGTERM])

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mp-pack contributors
+ */
+
+#ifndef RTE_MPS_FORK_H
+#define RTE_MPS_FORK_H
+
+/**
+ * @file
+ * Multi-process support: worker processes made by fork().
+ *
+ * @warning
+ * @b EXPERIMENTAL: all functions in this file may change without prior notice.
+ *
+ * The fork contract. A forked worker has one thread: any lock that another
+ * thread of the parent held at fork() time stays held forever in the child.
+ * A forked worker therefore only uses objects created before the fork
+ * (rings, mempools, memzones, the ports' fast paths); it never reserves or
+ * frees memzones or rte_malloc memory; it never uses IPC (rte_mp_*), alarms,
+ * interrupts or telemetry; it never calls rte_eal_cleanup(); it leaves with
+ * _exit() (rte_mps_child_exit()); and it dies with its parent.
+ */
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <rte_common.h>
+#include <rte_compat.h>
+
+#include "rte_mps_registry.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Fork a worker process under the fork contract.
+ *
+ * Refused when memory would not be shared with the child: without
+ * hugepages (--no-huge), or when the registry is not in a shared mapping.
+ * In the child: parent-death signal SIGKILL, library locks reinitialised,
+ * a process slot of type RTE_MPS_PROC_FORKED, and library calls needing
+ * memory reservation, IPC or threads refused with -EPERM. In the parent,
+ * when worker is a worker index, the child is attached to it before the
+ * function returns.
+ *
+ * @param worker
+ *   Worker index, or RTE_MPS_NO_WORKER.
+ * @return
+ *   In the parent, the child's pid; in the child, 0; on failure a negative
+ *   errno value (rte_errno is also set):
+ *   - -ENOTSUP: memory not shared (no hugepages or private mapping).
+ *   - -EPERM: called in a forked worker.
+ *   - -EINVAL: not initialised, or unknown worker.
+ *   - -EAGAIN: fork() failed.
+ */
+__rte_experimental
+pid_t
+rte_mps_fork(int worker);
+
+/**
+ * Tell whether the calling process is a worker forked by rte_mps_fork().
+ *
+ * @return
+ *   1 if forked worker, 0 otherwise.
+ */
+__rte_experimental
+int
+rte_mps_is_forked(void);
+
+/**
+ * Leave a forked worker: release its floating lcores and process slot,
+ * then _exit().
+ *
+ * @param code
+ *   Exit code.
+ */
+__rte_experimental
+__rte_noreturn void
+rte_mps_child_exit(int code);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RTE_MPS_FORK_H */

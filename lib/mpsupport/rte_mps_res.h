@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mp-pack contributors
+ */
+
+#ifndef RTE_MPS_RES_H
+#define RTE_MPS_RES_H
+
+/**
+ * @file
+ * Multi-process support: a worker's resources, given back when it dies.
+ *
+ * @warning
+ * @b EXPERIMENTAL: all functions in this file may change without prior notice.
+ *
+ * Per worker, the lcores whose mempool caches it uses, its TX buffers,
+ * in-hand burst arrays and rings, and the mbuf pools private to it. They are
+ * emptied back to their pools, or rebuilt, before the next instance runs.
+ * The kill-safe TX helpers that keep listed buffers exact are in rte_mps_tx.h.
+ */
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <rte_compat.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct rte_eth_dev_tx_buffer;
+struct rte_mempool;
+struct rte_ring;
+
+/** Maximum number of resources registered per worker. */
+#define RTE_MPS_MAX_RES 16
+
+/** Audit of one mempool. */
+struct rte_mps_audit {
+	uint32_t size;        /**< Objects in the pool in total. */
+	uint32_t in_pool;     /**< Objects in the pool's common store. */
+	uint32_t in_caches;   /**< Objects in per-lcore caches. */
+	uint32_t in_lists;    /**< Objects in registered buffers and rings. */
+	uint32_t unaccounted; /**< size - in_pool - in_caches - in_lists. */
+};
+
+/**
+ * In-hand burst array kept in shared memory by a worker.
+ *
+ * A worker stores the objects it holds between receive and transmit here,
+ * so that the main process can give them back if the worker dies. Either
+ * the worker sets @c count after a receive and clears it when the objects
+ * have been handed on, or it keeps @c count at @c size and sets each entry
+ * to NULL once the object is handed on (to a TX buffer with
+ * rte_mps_tx_buffer(), which lists it there first). The reset frees the
+ * non-NULL entries below @c count, and sets them to NULL.
+ */
+struct rte_mps_burst {
+	uint32_t count;   /**< Number of valid entries in objs. */
+	uint32_t size;    /**< Capacity of objs. */
+	void *objs[];     /**< The objects (mbufs). */
+};
+
+/**
+ * Add an lcore id whose mempool caches are flushed on worker reset.
+ *
+ * @param worker
+ *   Worker index.
+ * @param lcore_id
+ *   Lcore id the worker runs as.
+ * @return
+ *   0 on success, -ENOENT, -EINVAL or -ENOSPC.
+ */
+__rte_experimental
+int
+rte_mps_res_lcore_cache(unsigned int worker, unsigned int lcore_id);
+
+/**
+ * Add a TX buffer (in shared memory) whose mbufs are freed on reset.
+ *
+ * @param worker
+ *   Worker index.
+ * @param buf
+ *   Buffer from rte_zmalloc() or a memzone.
+ * @return
+ *   0 on success, -ENOENT, -EINVAL or -ENOSPC.
+ */
+__rte_experimental
+int
+rte_mps_res_tx_buffer(unsigned int worker, struct rte_eth_dev_tx_buffer *buf);
+
+/**
+ * Add an in-hand burst array (in shared memory) emptied on reset.
+ *
+ * @param worker
+ *   Worker index.
+ * @param burst
+ *   Burst array from rte_zmalloc() or a memzone.
+ * @return
+ *   0 on success, -ENOENT, -EINVAL or -ENOSPC.
+ */
+__rte_experimental
+int
+rte_mps_res_burst(unsigned int worker, struct rte_mps_burst *burst);
+
+/**
+ * Add a ring of mbufs that is drained (mbufs freed) on reset.
+ *
+ * @param worker
+ *   Worker index.
+ * @param ring
+ *   The ring.
+ * @return
+ *   0 on success, -ENOENT, -EINVAL or -ENOSPC.
+ */
+__rte_experimental
+int
+rte_mps_res_ring(unsigned int worker, struct rte_ring *ring);
+
+/**
+ * List an mbuf pool as private to a worker and the workers stopped with it.
+ *
+ * When a reset covers every worker that lists mp, mp is rebuilt rather
+ * than patched: the mbufs of mp found in the workers' TX buffers, burst
+ * arrays and rings are dropped from them, every lcore cache of mp is
+ * emptied, its common ring is reset, and each of its mbufs is initialised
+ * again (rte_pktmbuf_init()) and put back once. Whatever a worker killed at
+ * any instruction left behind (a cache or ring operation half done, an mbuf
+ * in two places or in none) is then gone: the pool is whole again.
+ *
+ * Until that reset, lcore cache flushes (rte_mps_lcore_cache_flush(),
+ * lcore reclaims, rte_mps_lcore_release()) leave the caches of mp alone.
+ * If a worker that is not reset also lists mp, the pool is not rebuilt
+ * (a warning is logged) and its mbufs are given back one by one.
+ *
+ * The pool is not rebuilt either while a worker that lists it has a live
+ * process, including a child forked for it with rte_mps_fork() and not yet
+ * attached (fork workers of such a pool with rte_mps_fork(worker)).
+ *
+ * Only for a pool that nothing outside these workers holds mbufs of while
+ * they are stopped: no other process may use it, and the devices whose
+ * queues use it must keep no mbufs of their own (no RX descriptors filled
+ * in advance, no TX completions pending), as with net_null, or net_pcap
+ * without infinite_rx. Stop such queues first, or do not list the pool.
+ *
+ * @param worker
+ *   Worker index.
+ * @param mp
+ *   An mbuf pool from rte_pktmbuf_pool_create(), fully populated, with a
+ *   ring-based mempool driver.
+ * @return
+ *   0 on success, -ENOENT, -ENOSPC, -EINVAL (not a fully populated mbuf
+ *   pool) or -ENOTSUP (a pool that is not ring based, or with pinned
+ *   external buffers).
+ */
+__rte_experimental
+int
+rte_mps_res_mempool(unsigned int worker, struct rte_mempool *mp);
+
+/**
+ * Reset a worker's resources: flush its lcore caches, free the mbufs in
+ * its TX buffers, burst arrays and rings, rebuild its listed mbuf pools
+ * (rte_mps_res_mempool()), and empty its command rings.
+ * An mbuf listed in two places (a worker killed while moving it from its
+ * burst array to a TX buffer) is freed once.
+ *
+ * The worker must not be running.
+ *
+ * @param worker
+ *   Worker index.
+ * @return
+ *   Number of objects returned to pools, -ENOENT, or -EBUSY if running.
+ */
+__rte_experimental
+int
+rte_mps_res_reset(unsigned int worker);
+
+/**
+ * Count where the objects of a mempool are.
+ *
+ * Objects in registered TX buffers, burst arrays and rings belonging to mp
+ * are counted in in_lists. Objects held by drivers or by the application
+ * elsewhere show up as unaccounted.
+ *
+ * @param mp
+ *   The mempool.
+ * @param audit
+ *   Output.
+ * @return
+ *   0 on success, -EINVAL.
+ */
+__rte_experimental
+int
+rte_mps_mempool_audit(struct rte_mempool *mp, struct rte_mps_audit *audit);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RTE_MPS_RES_H */

@@ -24,33 +24,24 @@
 
 namespace mps {
 
-namespace {
-
 /*
  * Serialises the flushes of dead lcores' caches (reclaim, on the notify
  * thread) with a worker reset (tracker), which must see those caches
  * before they are flushed. Recursive, so that a holder may reclaim.
  */
-pthread_mutex_t reclaim_mtx = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
-
-} /* namespace */
-
-void
-lcore_reclaim_lock()
-{
-	pthread_mutex_lock(&reclaim_mtx);
-}
+pthread_mutex_t lcore_reclaim_mutex = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 
 bool
-lcore_reclaim_trylock()
+lc_owner_alive(const shared *sh, uint64_t w)
 {
-	return pthread_mutex_trylock(&reclaim_mtx) == 0;
-}
+	unsigned int slot = lc_slot(w);
 
-void
-lcore_reclaim_unlock()
-{
-	pthread_mutex_unlock(&reclaim_mtx);
+	if (slot >= RTE_MPS_MAX_PROCS)
+		return false;
+	uint64_t sw = load(&sh->procs[slot].state);
+	if (slot_state(sw) == SLOT_FREE || (slot_gen(sw) & 0xffffff) != lc_gen(w))
+		return false;
+	return slot_word_alive(sh, slot, sw);
 }
 
 void
@@ -58,7 +49,7 @@ lcore_reclaim_forked_child()
 {
 	pthread_mutex_t fresh = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 
-	reclaim_mtx = fresh;
+	lcore_reclaim_mutex = fresh;
 }
 
 /* The calling thread's floating lcore, and the id it had before. */
@@ -178,7 +169,7 @@ cache_flush(unsigned int lcore, bool dead_owner, uint64_t resetting = 0, int *sk
 {
 	flush_ctx ctx = { lcore, dead_owner, resetting, 0, 0 };
 
-	if (g.forked) {
+	if (self.forked) {
 		for (unsigned int i = 0; i < nb_fork_pools; i++)
 			flush_one(fork_pools[i], &ctx);
 	} else {
@@ -200,11 +191,11 @@ lcore_cache_flush_in_reset(unsigned int lcore, uint64_t mask)
 static bool
 free_word(unsigned int l, uint64_t w, bool flush, bool dead_owner = false)
 {
-	shared *sh = g.sh;
+	shared *sh = self.sh;
 
 	if (!flush)
 		return cas(&sh->lcore[l], w, (uint64_t)LC_FREE);
-	uint64_t rec = lc_word(LC_RECLAIM, (unsigned int)g.slot, g.gen, 0);
+	uint64_t rec = lc_word(LC_RECLAIM, (unsigned int)self.slot, self.gen, 0);
 	if (w != rec && !cas(&sh->lcore[l], w, rec))
 		return false;
 	int skipped = 0;
@@ -223,10 +214,10 @@ free_word(unsigned int l, uint64_t w, bool flush, bool dead_owner = false)
 int
 reclaim_lcores()
 {
-	shared *sh = g.sh;
+	shared *sh = self.sh;
 	int n = 0;
 
-	if (sh == nullptr || g.slot < 0)
+	if (sh == nullptr || self.slot < 0)
 		return 0;
 	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
 		uint64_t w = load(&sh->lcore[l]);
@@ -244,7 +235,7 @@ reclaim_lcores()
 void
 lcore_release_slot(unsigned int slot, uint32_t gen, bool flush)
 {
-	shared *sh = g.sh;
+	shared *sh = self.sh;
 
 	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
 		uint64_t w = load(&sh->lcore[l]);
@@ -273,16 +264,16 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_lcore_claim, 22.11)
 int
 rte_mps_lcore_claim(void)
 {
-	shared *sh = g.sh;
+	shared *sh = self.sh;
 
-	if (sh == nullptr || g.slot < 0)
+	if (sh == nullptr || self.slot < 0)
 		return fail(EINVAL, "mpsupport is not initialised");
 	if (t_claimed >= 0)
 		return fail(EEXIST, "thread already holds floating lcore %d", t_claimed);
 	if (t_tid == 0)
 		t_tid = (uint32_t)gettid();
 
-	uint64_t mine = lc_word(LC_FLOAT, (unsigned int)g.slot, g.gen, t_tid);
+	uint64_t mine = lc_word(LC_FLOAT, (unsigned int)self.slot, self.gen, t_tid);
 	for (int pass = 0; pass < 2; pass++) {
 		/* From the top down: EAL lcore ids are usually the low ones, so a
 		 * process restarting with its old -l finds them free. */
@@ -306,15 +297,15 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_lcore_release, 22.11)
 int
 rte_mps_lcore_release(int flush)
 {
-	shared *sh = g.sh;
+	shared *sh = self.sh;
 
-	if (sh == nullptr || g.slot < 0)
+	if (sh == nullptr || self.slot < 0)
 		return fail(EINVAL, "mpsupport is not initialised");
 	if (t_claimed < 0)
 		return fail(ENOENT, "thread holds no floating lcore");
 
 	unsigned int l = (unsigned int)t_claimed;
-	uint64_t mine = lc_word(LC_FLOAT, (unsigned int)g.slot, g.gen, t_tid);
+	uint64_t mine = lc_word(LC_FLOAT, (unsigned int)self.slot, self.gen, t_tid);
 	dpdk_set_lcore_id(t_prev);
 	t_claimed = -1;
 	if (!free_word(l, mine, flush != 0)) {
@@ -338,7 +329,7 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_lcore_owner, 22.11)
 int
 rte_mps_lcore_owner(unsigned int lcore_id, pid_t *pid)
 {
-	shared *sh = g.sh;
+	shared *sh = self.sh;
 
 	if (sh == nullptr)
 		return fail(EINVAL, "mpsupport is not initialised");
@@ -354,14 +345,12 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_lcore_reclaim, 22.11)
 int
 rte_mps_lcore_reclaim(void)
 {
-	if (g.sh == nullptr || g.slot < 0)
+	if (self.sh == nullptr || self.slot < 0)
 		return fail(EINVAL, "mpsupport is not initialised");
-	lcore_reclaim_lock();
+	mutex_guard lk(lcore_reclaim_mutex);
 	res_settle_dead();
 	reclaim_dead_slots();
-	int k = reclaim_lcores();
-	lcore_reclaim_unlock();
-	return k;
+	return reclaim_lcores();
 }
 
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_lcore_cache_flush, 22.11)

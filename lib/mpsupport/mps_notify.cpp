@@ -21,7 +21,7 @@
 
 namespace mps {
 
-int proc_ppid(pid_t pid);
+pthread_mutex_t notify_mutex = PTHREAD_MUTEX_INITIALIZER;
 
 namespace {
 
@@ -61,19 +61,7 @@ struct ipc_msg {
 };
 static_assert(sizeof(ipc_msg) <= RTE_MP_MAX_PARAM_LEN, "IPC message fits");
 
-/* RAII guard for the registry lock (no exceptions, but early returns). */
-class guard {
-public:
-	explicit guard(pthread_mutex_t *m) : m_(m) { pthread_mutex_lock(m_); }
-	~guard() { pthread_mutex_unlock(m_); }
-	guard(const guard &) = delete;
-	guard &operator=(const guard &) = delete;
-private:
-	pthread_mutex_t *m_;
-};
-
-struct notifier {
-	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+struct notifier_state {
 	pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
 	reg regs[MAX_REG] = {};
 	deferred queue[QUEUE_SIZE] = {};
@@ -89,7 +77,7 @@ struct notifier {
 	rte_thread_t thread;
 };
 
-notifier n;
+notifier_state notifier;
 
 inline int
 make_handle(unsigned int idx, uint32_t gen)
@@ -103,7 +91,7 @@ find(int handle)
 	if (handle < 0)
 		return nullptr;
 	unsigned int idx = (unsigned int)handle & 0xff;
-	reg *r = &n.regs[idx];
+	reg *r = &notifier.regs[idx];
 	if (r->state == R_FREE || make_handle(idx, r->gen) != handle)
 		return nullptr;
 	return r;
@@ -113,7 +101,7 @@ void
 release(reg *r)
 {
 	if (r->pidfd >= 0) {
-		epoll_ctl(n.epfd, EPOLL_CTL_DEL, r->pidfd, nullptr);
+		epoll_ctl(notifier.epfd, EPOLL_CTL_DEL, r->pidfd, nullptr);
 		close(r->pidfd);
 	}
 	r->pidfd = -1;
@@ -147,36 +135,37 @@ child_status(pid_t pid, bool reap, rte_mps_exit_info *info)
 }
 
 void
-run_callback(int handle, rte_mps_exit_cb_t cb, void *arg, const rte_mps_exit_info *info)
+run_callback(mutex_guard &lk, int handle, rte_mps_exit_cb_t cb, void *arg,
+		const rte_mps_exit_info *info)
 {
-	n.running = handle;
-	n.running_thread = pthread_self();
-	pthread_mutex_unlock(&n.lock);
+	notifier.running = handle;
+	notifier.running_thread = pthread_self();
+	lk.unlock();
 	cb(info, arg);
-	pthread_mutex_lock(&n.lock);
-	n.running = -1;
-	pthread_cond_broadcast(&n.cond);
+	lk.lock();
+	notifier.running = -1;
+	pthread_cond_broadcast(&notifier.cond);
 }
 
 /* Dispatch one fired registration (lock held; may drop it). */
 void
-dispatch(int h, const rte_mps_exit_info *info)
+dispatch(mutex_guard &lk, int h, const rte_mps_exit_info *info)
 {
 	reg *r = find(h);
 
 	if (r == nullptr)
 		return;    /* unregistered while the lock was dropped */
 	if (r->flags & RTE_MPS_NOTIFY_DEFER) {
-		if (n.q_tail - n.q_head >= QUEUE_SIZE) {
+		if (notifier.q_tail - notifier.q_head >= QUEUE_SIZE) {
 			MPS_LOG(ERR, "deferred exit queue full, pid %d dropped\n", (int)info->pid);
 			if (r->state != R_MEMBERS)
 				release(r);
 			return;
 		}
-		n.queue[n.q_tail % QUEUE_SIZE] = { h, *info };
-		n.q_tail++;
+		notifier.queue[notifier.q_tail % QUEUE_SIZE] = { h, *info };
+		notifier.q_tail++;
 		uint64_t one = 1;
-		if (write(n.deferfd, &one, sizeof(one)) < 0)
+		if (write(notifier.deferfd, &one, sizeof(one)) < 0)
 			MPS_LOG(DEBUG, "eventfd write failed\n");
 		return;
 	}
@@ -184,16 +173,16 @@ dispatch(int h, const rte_mps_exit_info *info)
 	void *arg = r->arg;
 	if (r->state != R_MEMBERS)
 		release(r);
-	run_callback(h, cb, arg, info);
+	run_callback(lk, h, cb, arg, info);
 }
 
 void member_exited(const rte_mps_exit_info *info, void *arg);
 
 /* Called with the lock held when the pidfd of regs[idx] becomes readable. */
 void
-handle_exit(unsigned int idx)
+handle_exit(mutex_guard &lk, unsigned int idx)
 {
-	pid_t pid = n.regs[idx].pid;
+	pid_t pid = notifier.regs[idx].pid;
 	rte_mps_exit_info info = {};
 	int fired[MAX_REG];
 	unsigned int nb = 0;
@@ -206,12 +195,12 @@ handle_exit(unsigned int idx)
 
 	/* Every registration for this pid fires now; status is read once. */
 	for (unsigned int i = 0; i < MAX_REG; i++) {
-		reg *o = &n.regs[i];
+		reg *o = &notifier.regs[i];
 		if (o->state != R_WATCHING || o->pid != pid)
 			continue;
 		reap |= (o->flags & RTE_MPS_NOTIFY_REAP) != 0;
 		child |= o->child;
-		epoll_ctl(n.epfd, EPOLL_CTL_DEL, o->pidfd, nullptr);
+		epoll_ctl(notifier.epfd, EPOLL_CTL_DEL, o->pidfd, nullptr);
 		close(o->pidfd);
 		o->pidfd = -1;
 		o->state = R_QUEUED;
@@ -230,11 +219,11 @@ handle_exit(unsigned int idx)
 			continue;
 		if (o->internal) {
 			release(o);
-			pthread_mutex_unlock(&n.lock);
+			lk.unlock();
 			member_exited(&info, nullptr);
-			pthread_mutex_lock(&n.lock);
+			lk.lock();
 		} else {
-			dispatch(fired[k], &info);
+			dispatch(lk, fired[k], &info);
 		}
 	}
 }
@@ -245,20 +234,20 @@ thread_main(void *)
 	struct epoll_event ev[16];
 
 	for (;;) {
-		int k = epoll_wait(n.epfd, ev, 16, -1);
+		int k = epoll_wait(notifier.epfd, ev, 16, -1);
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;
 			MPS_LOG(ERR, "epoll_wait failed: %s\n", strerror(errno));
 			return 0;
 		}
-		guard lk(&n.lock);
+		mutex_guard lk(notify_mutex);
 		for (int i = 0; i < k; i++) {
 			if (ev[i].data.u64 == WAKE_EVENT) {
-				if (!n.started)
+				if (!notifier.started)
 					return 0;
 				uint64_t v;
-				if (read(n.wakefd, &v, sizeof(v)) < 0)
+				if (read(notifier.wakefd, &v, sizeof(v)) < 0)
 					continue;
 				continue;
 			}
@@ -266,7 +255,7 @@ thread_main(void *)
 			reg *r = find(h);
 			if (r == nullptr || r->state != R_WATCHING)
 				continue;
-			handle_exit((unsigned int)h & 0xff);
+			handle_exit(lk, (unsigned int)h & 0xff);
 		}
 	}
 	return 0;
@@ -285,9 +274,9 @@ add_reg(pid_t pid, unsigned int flags, rte_mps_exit_cb_t cb, void *arg, bool int
 	}
 	bool child = pid > 0 && proc_ppid(pid) == getpid();
 
-	guard lk(&n.lock);
+	mutex_guard lk(notify_mutex);
 	for (unsigned int i = 0; i < MAX_REG; i++) {
-		reg *r = &n.regs[i];
+		reg *r = &notifier.regs[i];
 		if (r->state != R_FREE)
 			continue;
 		r->gen++;
@@ -306,7 +295,7 @@ add_reg(pid_t pid, unsigned int flags, rte_mps_exit_cb_t cb, void *arg, bool int
 		struct epoll_event ev = {};
 		ev.events = EPOLLIN;
 		ev.data.u64 = (uint64_t)h;
-		if (epoll_ctl(n.epfd, EPOLL_CTL_ADD, pidfd, &ev) < 0) {
+		if (epoll_ctl(notifier.epfd, EPOLL_CTL_ADD, pidfd, &ev) < 0) {
 			int err = errno;
 			close(pidfd);
 			return fail(err, "epoll_ctl on pidfd of %d: %s", (int)pid, strerror(err));
@@ -328,10 +317,11 @@ member_exited(const rte_mps_exit_info *info, void *)
 	 * watchers back for it, tell them first and reclaim after.
 	 */
 	bool later = false;
-	if (g.sh != nullptr) {
-		if (lcore_reclaim_trylock()) {
+	if (self.sh != nullptr) {
+		mutex_guard reclaim(lcore_reclaim_mutex, std::try_to_lock);
+		if (reclaim.owns_lock()) {
 			int k = rte_mps_lcore_reclaim();
-			lcore_reclaim_unlock();
+			reclaim.unlock();
 			MPS_LOG(INFO, "member pid %d exited; %d lcore ids reclaimed\n",
 					(int)info->pid, k < 0 ? 0 : k);
 		} else {
@@ -339,14 +329,14 @@ member_exited(const rte_mps_exit_info *info, void *)
 		}
 	}
 	{
-		guard lk(&n.lock);
+		mutex_guard lk(notify_mutex);
 		int hs[MAX_REG];
 		unsigned int nb = 0;
 		for (unsigned int i = 0; i < MAX_REG; i++)
-			if (n.regs[i].state == R_MEMBERS)
-				hs[nb++] = make_handle(i, n.regs[i].gen);
+			if (notifier.regs[i].state == R_MEMBERS)
+				hs[nb++] = make_handle(i, notifier.regs[i].gen);
 		for (unsigned int k = 0; k < nb; k++)
-			dispatch(hs[k], info);
+			dispatch(lk, hs[k], info);
 	}
 	if (later) {
 		int k = rte_mps_lcore_reclaim();
@@ -365,9 +355,9 @@ ipc_handler(const struct rte_mp_msg *msg, const void *)
 		return 0;
 	}
 	memcpy(&m, msg->param, sizeof(m));
-	if (m.pid <= 0 || !rte_mps_proc_alive(m.pid, m.start_time)) {
+	if (m.pid <= 0 || !proc_alive(m.pid, m.start_time)) {
 		MPS_LOG(INFO, "member pid %d announced but already gone\n", (int)m.pid);
-		if (g.sh != nullptr)
+		if (self.sh != nullptr)
 			rte_mps_lcore_reclaim();
 		return 0;
 	}
@@ -380,12 +370,12 @@ ipc_handler(const struct rte_mp_msg *msg, const void *)
 int
 notify_start()
 {
-	if (n.started)
+	if (notifier.started)
 		return 0;
-	n.epfd = epoll_create1(EPOLL_CLOEXEC);
-	n.wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	n.deferfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (n.epfd < 0 || n.wakefd < 0 || n.deferfd < 0) {
+	notifier.epfd = epoll_create1(EPOLL_CLOEXEC);
+	notifier.wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	notifier.deferfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (notifier.epfd < 0 || notifier.wakefd < 0 || notifier.deferfd < 0) {
 		int err = errno;
 		notify_stop();
 		return fail(err, "cannot create epoll or eventfd: %s", strerror(err));
@@ -393,37 +383,37 @@ notify_start()
 	struct epoll_event ev = {};
 	ev.events = EPOLLIN;
 	ev.data.u64 = WAKE_EVENT;
-	epoll_ctl(n.epfd, EPOLL_CTL_ADD, n.wakefd, &ev);
-	n.started = true;
-	int ret = rte_thread_create_control(&n.thread, "mps-notify", thread_main, nullptr);
+	epoll_ctl(notifier.epfd, EPOLL_CTL_ADD, notifier.wakefd, &ev);
+	notifier.started = true;
+	int ret = rte_thread_create_control(&notifier.thread, "mps-notify", thread_main, nullptr);
 	if (ret != 0) {
-		n.started = false;
+		notifier.started = false;
 		notify_stop();
 		return fail(ret, "cannot create the notification thread: %s", strerror(ret));
 	}
-	unpin_thread(n.thread);
+	unpin_thread(notifier.thread);
 	return 0;
 }
 
 void
 notify_stop()
 {
-	if (n.started) {
+	if (notifier.started) {
 		{
-			guard lk(&n.lock);
-			n.started = false;
+			mutex_guard lk(notify_mutex);
+			notifier.started = false;
 		}
 		uint64_t one = 1;
-		if (write(n.wakefd, &one, sizeof(one)) < 0)
+		if (write(notifier.wakefd, &one, sizeof(one)) < 0)
 			MPS_LOG(ERR, "cannot wake the notification thread\n");
-		rte_thread_join(n.thread, nullptr);
+		rte_thread_join(notifier.thread, nullptr);
 	}
-	guard lk(&n.lock);
+	mutex_guard lk(notify_mutex);
 	for (unsigned int i = 0; i < MAX_REG; i++)
-		if (n.regs[i].state != R_FREE)
-			release(&n.regs[i]);
-	n.q_head = n.q_tail = 0;
-	for (int *fd : { &n.epfd, &n.wakefd, &n.deferfd }) {
+		if (notifier.regs[i].state != R_FREE)
+			release(&notifier.regs[i]);
+	notifier.q_head = notifier.q_tail = 0;
+	for (int *fd : { &notifier.epfd, &notifier.wakefd, &notifier.deferfd }) {
 		if (*fd >= 0)
 			close(*fd);
 		*fd = -1;
@@ -434,27 +424,15 @@ void
 notify_forked_child()
 {
 	/* The thread did not survive fork(): forget it, keep the parent's fds. */
-	pthread_mutex_init(&n.lock, nullptr);
-	pthread_cond_init(&n.cond, nullptr);
-	n.started = false;
-	n.ipc = false;
-	n.running = -1;
+	pthread_mutex_init(&notify_mutex, nullptr);
+	pthread_cond_init(&notifier.cond, nullptr);
+	notifier.started = false;
+	notifier.ipc = false;
+	notifier.running = -1;
 	for (unsigned int i = 0; i < MAX_REG; i++)
-		n.regs[i].state = R_FREE;
-	n.q_head = n.q_tail = 0;
-	n.epfd = n.wakefd = n.deferfd = -1;
-}
-
-void
-notify_lock()
-{
-	pthread_mutex_lock(&n.lock);
-}
-
-void
-notify_unlock()
-{
-	pthread_mutex_unlock(&n.lock);
+		notifier.regs[i].state = R_FREE;
+	notifier.q_head = notifier.q_tail = 0;
+	notifier.epfd = notifier.wakefd = notifier.deferfd = -1;
 }
 
 int
@@ -487,16 +465,16 @@ notify_ipc_register()
 			return fail(rte_errno, "cannot register IPC action %s: %s", IPC_NAME,
 					rte_strerror(rte_errno));
 	}
-	n.ipc = true;
+	notifier.ipc = true;
 	return 0;
 }
 
 void
 notify_ipc_unregister()
 {
-	if (n.ipc)
+	if (notifier.ipc)
 		rte_mp_action_unregister(IPC_NAME);
-	n.ipc = false;
+	notifier.ipc = false;
 }
 
 int
@@ -527,9 +505,9 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_exit_notify_register, 22.11)
 int
 rte_mps_exit_notify_register(pid_t pid, unsigned int flags, rte_mps_exit_cb_t cb, void *arg)
 {
-	if (g.forked)
+	if (self.forked)
 		return fail(EPERM, "exit notification is not available in a forked worker");
-	if (g.sh == nullptr || !n.started)
+	if (self.sh == nullptr || !notifier.started)
 		return fail(EINVAL, "mpsupport is not initialised");
 	if (cb == nullptr)
 		return fail(EINVAL, "null callback");
@@ -548,9 +526,10 @@ rte_mps_exit_notify_unregister(int handle)
 {
 	if (handle < 0)
 		return fail(ENOENT, "unknown exit registration %d", handle);
-	guard lk(&n.lock);
-	while (n.running == handle && !pthread_equal(n.running_thread, pthread_self()))
-		pthread_cond_wait(&n.cond, &n.lock);
+	mutex_guard lk(notify_mutex);
+	while (notifier.running == handle &&
+			!pthread_equal(notifier.running_thread, pthread_self()))
+		pthread_cond_wait(&notifier.cond, &notify_mutex);
 	reg *r = find(handle);
 	if (r == nullptr || r->internal)
 		return fail(ENOENT, "unknown or already fired exit registration %d", handle);
@@ -564,15 +543,15 @@ rte_mps_exit_notify_poll(void)
 {
 	int count = 0;
 
-	if (n.deferfd < 0)
+	if (notifier.deferfd < 0)
 		return 0;
-	guard lk(&n.lock);
+	mutex_guard lk(notify_mutex);
 	uint64_t v;
-	if (read(n.deferfd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+	if (read(notifier.deferfd, &v, sizeof(v)) < 0 && errno != EAGAIN)
 		MPS_LOG(DEBUG, "eventfd read failed\n");
-	while (n.q_head != n.q_tail) {
-		deferred d = n.queue[n.q_head % QUEUE_SIZE];
-		n.q_head++;
+	while (notifier.q_head != notifier.q_tail) {
+		deferred d = notifier.queue[notifier.q_head % QUEUE_SIZE];
+		notifier.q_head++;
 		reg *r = find(d.handle);
 		if (r == nullptr)
 			continue;     /* unregistered meanwhile */
@@ -580,7 +559,7 @@ rte_mps_exit_notify_poll(void)
 		void *arg = r->arg;
 		if (r->state == R_QUEUED)
 			release(r);
-		run_callback(d.handle, cb, arg, &d.info);
+		run_callback(lk, d.handle, cb, arg, &d.info);
 		count++;
 	}
 	return count;
@@ -590,7 +569,7 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_exit_notify_fd, 22.11)
 int
 rte_mps_exit_notify_fd(void)
 {
-	if (n.deferfd < 0)
+	if (notifier.deferfd < 0)
 		return fail(EINVAL, "mpsupport is not initialised");
-	return n.deferfd;
+	return notifier.deferfd;
 }

@@ -12,7 +12,10 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <mutex>
 #include <vector>
+
+#include <rte_thread.h>
 
 #include <rte_common.h>
 #include <rte_log.h>
@@ -219,39 +222,80 @@ pidfd_send_signal(int pidfd, int sig, siginfo_t *info, unsigned int flags)
 	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, info, flags);
 }
 
-/* Process-local state. */
-struct local {
-	shared *sh;
+/* This process's attachment to the group (mps_init.cpp). */
+struct process_state {
+	shared *sh;          /* the registry memzone, nullptr before rte_mps_init() */
 	int slot;            /* own process slot, -1 if none */
 	uint32_t gen;        /* generation of own slot */
 	bool forked;         /* forked worker (rte_mps_fork child) */
 	int32_t pid;
 };
-extern local g;
+extern process_state self;
 
-/* Set rte_errno and the thread's message; return -err. */
+/*
+ * A mutex held for a scope. unlock() and lock() drop it around a call that
+ * must not run under it. Every lock of the library is taken this way, but
+ * for the fork handlers, which hold the locks across fork().
+ */
+class mutex_guard {
+public:
+	explicit mutex_guard(pthread_mutex_t &m) : m_(m) { lock(); }
+	mutex_guard(pthread_mutex_t &m, std::try_to_lock_t) : m_(m)
+	{
+		held_ = pthread_mutex_trylock(&m_) == 0;
+	}
+	~mutex_guard()
+	{
+		if (held_)
+			unlock();
+	}
+	mutex_guard(const mutex_guard &) = delete;
+	mutex_guard &operator=(const mutex_guard &) = delete;
+	void lock()
+	{
+		pthread_mutex_lock(&m_);
+		held_ = true;
+	}
+	void unlock()
+	{
+		held_ = false;
+		pthread_mutex_unlock(&m_);
+	}
+	bool owns_lock() const { return held_; }
+	/* In a forked child that reinitialised the lock: nothing to unlock. */
+	void forget() { held_ = false; }
+
+private:
+	pthread_mutex_t &m_;
+	bool held_ = false;
+};
+
+/* Common (mps_common.cpp): set rte_errno and the thread's message; return -err. */
 int fail(int err, const char *fmt, ...) __rte_format_printf(2, 3);
 void clear_error();
-
 uint64_t now_ns();
 void unpin_thread(rte_thread_t thread);
 
+/* Liveness (mps_proc.cpp), the only reader of /proc. */
+bool proc_alive(pid_t pid, uint64_t start_time);
+int proc_ppid(pid_t pid);
+bool proc_mapping_shared(const void *addr);
+const char *proc_type_name(uint32_t type);
+
 /* Registry (mps_registry.cpp). */
 bool slot_word_alive(const shared *sh, unsigned int slot, uint64_t w);
-bool lc_owner_alive(const shared *sh, uint64_t w);
 int slot_register(uint32_t type, int32_t parent_pid, int32_t worker,
 		const uint64_t *lcores);
 void slot_release_own();
 int reclaim_dead_slots();
 
 /* Lcores (mps_lcore.cpp). */
+extern pthread_mutex_t lcore_reclaim_mutex;
+bool lc_owner_alive(const shared *sh, uint64_t w);
 void lcore_release_slot(unsigned int slot, uint32_t gen, bool flush);
 void lcore_forget_thread();
 void lcore_snapshot_pools();
 int reclaim_lcores();
-void lcore_reclaim_lock();
-bool lcore_reclaim_trylock();
-void lcore_reclaim_unlock();
 void lcore_reclaim_forked_child();
 
 /* Exit notification (mps_notify.cpp). */
@@ -262,11 +306,43 @@ int notify_watch_member(pid_t pid);
 int notify_ipc_register();
 void notify_ipc_unregister();
 int announce_member(pid_t pid);
+extern pthread_mutex_t notify_mutex;
 
-/* Workers (mps_worker.cpp). */
-void worker_stop_tracker();
-void worker_forked_child();
-void worker_forget_rings();
+/* Worker table (mps_worker.cpp). */
+worker_slot *worker_slot_of(unsigned int w);
+bool worker_alive(unsigned int w);
+int check_main_process(const char *what);
+
+/* Recovery thread (mps_recovery.cpp). Its lock also guards the local side
+ * of the worker table: exit registrations, pidfds, pending and ready sets. */
+struct recovery_state {
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	pthread_cond_t wake;        /* the recovery thread */
+	pthread_cond_t ready_cond;  /* rte_mps_group_wait() */
+	bool cond_init = false;
+	bool running = false;
+	bool quit = false;
+	rte_thread_t thread;
+	uint64_t pending = 0;       /* exited or asked to stop, not yet handled */
+	uint64_t ready = 0;
+	unsigned int timeout_ms = 500;
+	int exit_handle[RTE_MPS_MAX_WORKERS];
+	int pidfd[RTE_MPS_MAX_WORKERS];
+};
+extern recovery_state recovery;
+int recovery_start();                                   /* lock held */
+void recovery_request(uint64_t mask);                   /* lock held */
+void recovery_unwatch(mutex_guard &lk, unsigned int w); /* lock held */
+void recovery_worker_exited(const rte_mps_exit_info *info, void *arg);
+void recovery_stop();
+void recovery_forked_child();
+
+/* Command channel (mps_cmd.cpp). */
+int cmd_channel_create(unsigned int w);
+void cmd_channel_free(unsigned int w);
+void cmd_channel_drain(unsigned int w);
+void cmd_channel_forget();
+void cmd_send_stop(unsigned int w);
 
 /* Resources (mps_res.cpp). */
 int res_reset_worker(unsigned int worker);
@@ -274,12 +350,11 @@ int res_reset_set(uint64_t mask);
 void res_settle_dead();
 bool res_pool_awaits_rebuild(const struct rte_mempool *mp, uint64_t resetting);
 void pool_ring_objs(const struct rte_mempool *mp, std::vector<void *> &out);
-void res_launch_lock();
-void res_launch_unlock();
+extern pthread_mutex_t res_launch_mutex;
 void res_launch_forked_child();
 int lcore_cache_flush_in_reset(unsigned int lcore, uint64_t mask);
 
-/* Locks reinitialised in a forked child (mps_fork.cpp). */
+/* Fork (mps_fork.cpp): locks held across fork(), reinitialised in the child. */
 void fork_prepare();
 void fork_parent();
 void fork_child();

@@ -22,18 +22,20 @@
 
 namespace mps {
 
-void worker_drain_cmd(unsigned int w);
-
 namespace {
 
 pthread_mutex_t res_lock = PTHREAD_MUTEX_INITIALIZER;
+
+} /* namespace */
 
 /*
  * Held by rte_mps_fork() from before fork() until the child is attached to
  * its worker, and by a reset: a reset never sees a worker whose child runs
  * but is not yet known, and so never rebuilds a pool under it.
  */
-pthread_mutex_t launch_lock = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t res_launch_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+namespace {
 
 /* Entries of a listed TX buffer that it holds, in flight or not. */
 uint16_t
@@ -47,68 +49,85 @@ txbuf_listed_len(const struct rte_eth_dev_tx_buffer *b)
 int
 res_add(unsigned int worker, uint32_t type, uint32_t lcore, const void *addr)
 {
-	if (g.forked)
+	if (self.forked)
 		return fail(EPERM, "resource lists are set up by the main process");
-	if (g.sh == nullptr)
+	if (self.sh == nullptr)
 		return fail(EINVAL, "mpsupport is not initialised");
-	if (worker >= RTE_MPS_MAX_WORKERS || load(&g.sh->workers[worker].state) == W_NONE)
+	if (worker >= RTE_MPS_MAX_WORKERS || load(&self.sh->workers[worker].state) == W_NONE)
 		return fail(ENOENT, "unknown worker %u", worker);
 	if (type != RES_LCORE && addr == nullptr)
 		return fail(EINVAL, "null resource for worker %u", worker);
 	if (type == RES_LCORE && lcore >= RTE_MAX_LCORE)
 		return fail(EINVAL, "lcore %u out of range (max %u)", lcore, RTE_MAX_LCORE);
 
-	pthread_mutex_lock(&res_lock);
-	worker_slot *ws = &g.sh->workers[worker];
+	mutex_guard lk(res_lock);
+	worker_slot *ws = &self.sh->workers[worker];
 	res_entry *free_e = nullptr;
 	for (res_entry &e : ws->res) {
-		if (e.type == type && e.lcore == lcore && e.addr == (uint64_t)(uintptr_t)addr) {
-			pthread_mutex_unlock(&res_lock);
+		if (e.type == type && e.lcore == lcore &&
+				e.addr == static_cast<uint64_t>(reinterpret_cast<uintptr_t>(addr)))
 			return 0;    /* already listed */
-		}
 		if (e.type == RES_NONE && free_e == nullptr)
 			free_e = &e;
 	}
-	if (free_e == nullptr) {
-		pthread_mutex_unlock(&res_lock);
+	if (free_e == nullptr)
 		return fail(ENOSPC, "worker %u already has %u resources", worker, RTE_MPS_MAX_RES);
-	}
 	free_e->lcore = lcore;
-	free_e->addr = (uint64_t)(uintptr_t)addr;
+	free_e->addr = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(addr));
 	store(&free_e->type, type);
-	pthread_mutex_unlock(&res_lock);
 	return 0;
 }
 
-/* Objects of mp in a registered resource, gathered in place. */
+enum class listed_walk {
+	read,    /* leave the lists as they are; rings are read in place */
+	take,    /* empty the lists; rings are dequeued */
+};
+
+/*
+ * The one walk over the objects of a resource list entry: a TX buffer's
+ * listed packets, an in-hand array's entries, a ring's contents.
+ * visit(obj) is called for each object; for a buffer or an array, an
+ * entry it returns true for is set to NULL.
+ */
+template <typename F>
 void
-gather_in(const res_entry &e, const struct rte_mempool *mp, std::vector<const void *> &out)
+walk_listed(res_entry &e, listed_walk how, F &&visit)
 {
-	auto mine = [mp, &out](const void *o) {
-		if (o != nullptr && static_cast<const rte_mbuf *>(o)->pool == mp)
-			out.push_back(o);
-	};
+	const bool take = how == listed_walk::take;
 
 	switch (load(&e.type)) {
 	case RES_TXBUF: {
-		auto *b = reinterpret_cast<const rte_eth_dev_tx_buffer *>((uintptr_t)e.addr);
+		auto *b = reinterpret_cast<rte_eth_dev_tx_buffer *>(static_cast<uintptr_t>(e.addr));
 		uint16_t len = txbuf_listed_len(b);
 		for (uint16_t i = 0; i < len; i++)
-			mine(b->pkts[i]);
+			if (b->pkts[i] != nullptr && visit(static_cast<void *>(b->pkts[i])))
+				b->pkts[i] = nullptr;
+		if (take)
+			store(&b->length, static_cast<uint16_t>(0));
 		break;
 	}
 	case RES_BURST: {
-		auto *b = reinterpret_cast<const rte_mps_burst *>((uintptr_t)e.addr);
+		auto *b = reinterpret_cast<rte_mps_burst *>(static_cast<uintptr_t>(e.addr));
 		uint32_t cnt = RTE_MIN(load(&b->count), b->size);
 		for (uint32_t i = 0; i < cnt; i++)
-			mine(b->objs[i]);
+			if (b->objs[i] != nullptr && (visit(b->objs[i]) || take))
+				b->objs[i] = nullptr;
+		if (take)
+			store(&b->count, 0u);
 		break;
 	}
 	case RES_RING: {
-		std::vector<void *> in_ring;
-		dpdk_ring_objs(reinterpret_cast<const rte_ring *>((uintptr_t)e.addr), in_ring);
-		for (const void *o : in_ring)
-			mine(o);
+		auto *r = reinterpret_cast<rte_ring *>(static_cast<uintptr_t>(e.addr));
+		std::vector<void *> objs;
+		void *burst[32];
+		unsigned int k;
+		if (!take)
+			dpdk_ring_objs(r, objs);
+		else
+			while ((k = rte_ring_dequeue_burst(r, burst, RTE_DIM(burst), nullptr)) > 0)
+				objs.insert(objs.end(), burst, burst + k);
+		for (void *o : objs)
+			visit(o);
 		break;
 	}
 	default:
@@ -138,18 +157,18 @@ collect_free(struct rte_mempool *mp, void *arg)
 bool
 worker_has_process(unsigned int w)
 {
-	const worker_slot &ws = g.sh->workers[w];
+	const worker_slot &ws = self.sh->workers[w];
 	int32_t pid = load(&ws.pid);
 
-	if (pid > 0 && rte_mps_proc_alive(pid, load(&ws.start_time)))
+	if (pid > 0 && proc_alive(pid, load(&ws.start_time)))
 		return true;
 	for (unsigned int i = 0; i < RTE_MPS_MAX_PROCS; i++) {
-		const proc_slot &ps = g.sh->procs[i];
+		const proc_slot &ps = self.sh->procs[i];
 		uint64_t sw = load(&ps.state);
 		if (slot_state(sw) == SLOT_FREE || load(&ps.type) != RTE_MPS_PROC_FORKED ||
 				load(&ps.worker) != (int32_t)w)
 			continue;
-		if (slot_word_alive(g.sh, i, sw))
+		if (slot_word_alive(self.sh, i, sw))
 			return true;
 	}
 	return false;
@@ -162,7 +181,7 @@ pool_listers(const struct rte_mempool *mp)
 	uint64_t set = 0;
 
 	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
-		const worker_slot &ws = g.sh->workers[w];
+		const worker_slot &ws = self.sh->workers[w];
 		if (load(&ws.state) == W_NONE)
 			continue;
 		for (const res_entry &e : ws.res)
@@ -180,7 +199,7 @@ dead_unreset(const worker_slot &ws)
 	int32_t pid = load(&ws.pid);
 
 	return (st == W_RUNNING || st == W_STOPPING) && pid > 0 &&
-		!rte_mps_proc_alive(pid, load(&ws.start_time));
+		!proc_alive(pid, load(&ws.start_time));
 }
 
 /*
@@ -228,7 +247,7 @@ pools_to_rebuild(uint64_t mask)
 	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
 		if (!(mask & (1ull << w)))
 			continue;
-		for (const res_entry &e : g.sh->workers[w].res)
+		for (const res_entry &e : self.sh->workers[w].res)
 			if (load(&e.type) == RES_POOL)
 				pools.push_back(reinterpret_cast<struct rte_mempool *>(
 						(uintptr_t)e.addr));
@@ -240,7 +259,7 @@ pools_to_rebuild(uint64_t mask)
 			for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
 				if (!(listers & (1ull << w)))
 					continue;
-				uint32_t st = load(&g.sh->workers[w].state);
+				uint32_t st = load(&self.sh->workers[w].state);
 				const char *why = nullptr;
 				if (worker_has_process(w))
 					why = "has a live process";
@@ -282,7 +301,7 @@ pool_ring_objs(const struct rte_mempool *mp, std::vector<void *> &out)
 bool
 res_pool_awaits_rebuild(const struct rte_mempool *mp, uint64_t resetting)
 {
-	if (g.sh == nullptr)
+	if (self.sh == nullptr)
 		return false;
 	uint64_t listers = pool_listers(mp) & ~resetting;
 	bool dead = false;
@@ -291,21 +310,9 @@ res_pool_awaits_rebuild(const struct rte_mempool *mp, uint64_t resetting)
 			continue;
 		if (worker_has_process(w))
 			return false;
-		dead = dead || dead_unreset(g.sh->workers[w]);
+		dead = dead || dead_unreset(self.sh->workers[w]);
 	}
 	return dead;
-}
-
-void
-res_launch_lock()
-{
-	pthread_mutex_lock(&launch_lock);
-}
-
-void
-res_launch_unlock()
-{
-	pthread_mutex_unlock(&launch_lock);
 }
 
 void
@@ -313,7 +320,7 @@ res_launch_forked_child()
 {
 	pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
 
-	launch_lock = fresh;
+	res_launch_mutex = fresh;
 }
 
 /*
@@ -330,9 +337,9 @@ res_settle_dead()
 	std::vector<void *> free_now;
 	bool walked = false;
 
-	if (g.sh == nullptr || g.forked || rte_eal_process_type() != RTE_PROC_PRIMARY)
+	if (self.sh == nullptr || self.forked || rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return;
-	for (worker_slot &ws : g.sh->workers) {
+	for (worker_slot &ws : self.sh->workers) {
 		if (!dead_unreset(ws))
 			continue;
 		if (!walked) {
@@ -341,26 +348,11 @@ res_settle_dead()
 			walked = true;
 		}
 		auto is_free = [&free_now](void *o) {
-			return o != nullptr &&
-				std::binary_search(free_now.begin(), free_now.end(), o);
+			return std::binary_search(free_now.begin(), free_now.end(), o);
 		};
-		for (res_entry &e : ws.res) {
-			uint32_t type = load(&e.type);
-			if (type == RES_TXBUF) {
-				auto *b = reinterpret_cast<rte_eth_dev_tx_buffer *>(
-						(uintptr_t)e.addr);
-				uint16_t len = txbuf_listed_len(b);
-				for (uint16_t i = 0; i < len; i++)
-					if (is_free(b->pkts[i]))
-						b->pkts[i] = nullptr;
-			} else if (type == RES_BURST) {
-				auto *b = reinterpret_cast<rte_mps_burst *>((uintptr_t)e.addr);
-				uint32_t cnt = RTE_MIN(load(&b->count), b->size);
-				for (uint32_t i = 0; i < cnt; i++)
-					if (is_free(b->objs[i]))
-						b->objs[i] = nullptr;
-			}
-		}
+		for (res_entry &e : ws.res)
+			if (load(&e.type) != RES_RING)    /* a ring holds no freed object */
+				walk_listed(e, listed_walk::read, is_free);
 	}
 }
 
@@ -382,49 +374,17 @@ res_reset_set(uint64_t mask)
 	int total = 0;
 
 	/* No worker is forked meanwhile: the pools' users are all known. */
-	res_launch_lock();
+	mutex_guard launch(res_launch_mutex);
 	/* No dead lcore's cache is flushed until the free set is known. */
-	lcore_reclaim_lock();
+	mutex_guard reclaim(lcore_reclaim_mutex);
 	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
 		if (!(mask & (1ull << w)))
 			continue;
-		for (res_entry &e : g.sh->workers[w].res) {
-			switch (load(&e.type)) {
-			case RES_TXBUF: {
-				auto *b = reinterpret_cast<rte_eth_dev_tx_buffer *>(
-						(uintptr_t)e.addr);
-				uint16_t len = txbuf_listed_len(b);
-				for (uint16_t i = 0; i < len; i++)
-					if (b->pkts[i] != nullptr)
-						objs.push_back(b->pkts[i]);
-				store(&b->length, (uint16_t)0);
-				break;
-			}
-			case RES_BURST: {
-				auto *b = reinterpret_cast<rte_mps_burst *>((uintptr_t)e.addr);
-				uint32_t cnt = RTE_MIN(load(&b->count), b->size);
-				for (uint32_t i = 0; i < cnt; i++) {
-					if (b->objs[i] != nullptr)
-						objs.push_back(static_cast<rte_mbuf *>(b->objs[i]));
-					b->objs[i] = nullptr;
-				}
-				store(&b->count, 0u);
-				break;
-			}
-			case RES_RING: {
-				auto *r = reinterpret_cast<rte_ring *>((uintptr_t)e.addr);
-				void *burst[32];
-				unsigned int k;
-				while ((k = rte_ring_dequeue_burst(r, burst, RTE_DIM(burst),
-						nullptr)) > 0)
-					for (unsigned int i = 0; i < k; i++)
-						objs.push_back(static_cast<rte_mbuf *>(burst[i]));
-				break;
-			}
-			default:
-				break;
-			}
-		}
+		for (res_entry &e : self.sh->workers[w].res)
+			walk_listed(e, listed_walk::take, [&objs](void *o) {
+				objs.push_back(static_cast<rte_mbuf *>(o));
+				return false;
+			});
 	}
 	/* Objects of a pool about to be rebuilt are given back by the rebuild. */
 	std::vector<struct rte_mempool *> pools = pools_to_rebuild(mask);
@@ -467,7 +427,7 @@ res_reset_set(uint64_t mask)
 	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
 		if (!(mask & (1ull << w)))
 			continue;
-		for (res_entry &e : g.sh->workers[w].res) {
+		for (res_entry &e : self.sh->workers[w].res) {
 			if (load(&e.type) == RES_LCORE) {
 				/* rebuilt pools are empty; the others are flushed
 				 * unless another dead worker's reset will rebuild them */
@@ -475,10 +435,8 @@ res_reset_set(uint64_t mask)
 				total += k > 0 ? k : 0;
 			}
 		}
-		worker_drain_cmd(w);
+		cmd_channel_drain(w);
 	}
-	lcore_reclaim_unlock();
-	res_launch_unlock();
 	return total;
 }
 
@@ -546,16 +504,16 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_res_reset, 22.11)
 int
 rte_mps_res_reset(unsigned int worker)
 {
-	if (g.forked)
+	if (self.forked)
 		return fail(EPERM, "rte_mps_res_reset() is not available in a forked worker");
-	if (g.sh == nullptr)
+	if (self.sh == nullptr)
 		return fail(EINVAL, "mpsupport is not initialised");
-	if (worker >= RTE_MPS_MAX_WORKERS || load(&g.sh->workers[worker].state) == W_NONE)
+	if (worker >= RTE_MPS_MAX_WORKERS || load(&self.sh->workers[worker].state) == W_NONE)
 		return fail(ENOENT, "unknown worker %u", worker);
-	worker_slot *ws = &g.sh->workers[worker];
+	worker_slot *ws = &self.sh->workers[worker];
 	uint32_t st = load(&ws->state);
 	if ((st == W_RUNNING || st == W_STOPPING) && ws->pid > 0 &&
-			rte_mps_proc_alive(ws->pid, ws->start_time))
+			proc_alive(ws->pid, ws->start_time))
 		return fail(EBUSY, "worker %u is running (pid %d)", worker, ws->pid);
 	return res_reset_worker(worker);
 }
@@ -575,14 +533,18 @@ rte_mps_mempool_audit(struct rte_mempool *mp, struct rte_mps_audit *audit)
 	/* The available count is the common store plus the caches. */
 	unsigned int avail = rte_mempool_avail_count(mp);
 	a.in_pool = avail > a.in_caches ? avail - a.in_caches : 0;
-	if (g.sh != nullptr) {
+	if (self.sh != nullptr) {
 		/* An object listed in two places is counted once. */
-		std::vector<const void *> listed;
-		for (const worker_slot &ws : g.sh->workers) {
+		std::vector<void *> listed;
+		for (worker_slot &ws : self.sh->workers) {
 			if (load(&ws.state) == W_NONE)
 				continue;
-			for (const res_entry &e : ws.res)
-				gather_in(e, mp, listed);
+			for (res_entry &e : ws.res)
+				walk_listed(e, listed_walk::read, [mp, &listed](void *o) {
+					if (static_cast<const rte_mbuf *>(o)->pool == mp)
+						listed.push_back(o);
+					return false;
+				});
 		}
 		std::sort(listed.begin(), listed.end());
 		a.in_lists = (uint32_t)(std::unique(listed.begin(), listed.end()) - listed.begin());

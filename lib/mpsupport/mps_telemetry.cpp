@@ -17,17 +17,6 @@ namespace mps {
 
 namespace {
 
-const char *
-proc_type_name(uint32_t type)
-{
-	switch (type) {
-	case RTE_MPS_PROC_PRIMARY: return "primary";
-	case RTE_MPS_PROC_SECONDARY: return "secondary";
-	case RTE_MPS_PROC_FORKED: return "forked";
-	default: return "unknown";
-	}
-}
-
 /* "0-2,5" style list of the set bits. */
 void
 format_set(const uint64_t *set, char *buf, size_t len)
@@ -53,7 +42,7 @@ format_set(const uint64_t *set, char *buf, size_t len)
 int
 handle_info(const char *, const char *, struct rte_tel_data *d)
 {
-	const shared *sh = load(&g.sh);
+	const shared *sh = load(&self.sh);
 
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_int(d, "initialised", sh != nullptr);
@@ -64,7 +53,7 @@ handle_info(const char *, const char *, struct rte_tel_data *d)
 	rte_tel_data_add_dict_uint(d, "layout_version", sh->version);
 	rte_tel_data_add_dict_int(d, "primary_pid", load(&sh->primary_pid));
 	rte_tel_data_add_dict_int(d, "pid", getpid());
-	rte_tel_data_add_dict_int(d, "slot", load(&g.slot));
+	rte_tel_data_add_dict_int(d, "slot", load(&self.slot));
 	rte_tel_data_add_dict_uint(d, "max_procs", RTE_MPS_MAX_PROCS);
 	rte_tel_data_add_dict_uint(d, "max_workers", RTE_MPS_MAX_WORKERS);
 	return 0;
@@ -76,7 +65,7 @@ handle_procs(const char *, const char *, struct rte_tel_data *d)
 	char key[32], val[RTE_TEL_MAX_STRING_LEN], set[128];
 
 	/* The telemetry thread races with rte_mps_init() and rte_mps_fini(). */
-	const shared *sh = load(&g.sh);
+	const shared *sh = load(&self.sh);
 
 	rte_tel_data_start_dict(d);
 	if (sh == nullptr)
@@ -91,7 +80,7 @@ handle_procs(const char *, const char *, struct rte_tel_data *d)
 		int n = snprintf(val, sizeof(val), "%s slot=%u start=%" PRIu64 " lcores=%s%s",
 				proc_type_name(ps->type), i, ps->start_time,
 				set[0] ? set : "-",
-				rte_mps_proc_alive(ps->pid, ps->start_time) ? "" : " dead");
+				proc_alive(ps->pid, ps->start_time) ? "" : " dead");
 		/* A long lcore list does not fit: say that it was cut. */
 		if (n >= (int)sizeof(val))
 			memcpy(val + sizeof(val) - 4, "...", 4);
@@ -107,7 +96,7 @@ handle_lcores(const char *, const char *, struct rte_tel_data *d)
 	unsigned int nfree = 0, neal = 0, nfloat = 0;
 
 	/* The telemetry thread races with rte_mps_init() and rte_mps_fini(). */
-	const shared *sh = load(&g.sh);
+	const shared *sh = load(&self.sh);
 
 	rte_tel_data_start_dict(d);
 	if (sh == nullptr)
@@ -148,7 +137,7 @@ handle_workers(const char *, const char *, struct rte_tel_data *d)
 	char key[32], val[RTE_TEL_MAX_STRING_LEN];
 
 	/* The telemetry thread races with rte_mps_init() and rte_mps_fini(). */
-	const shared *sh = load(&g.sh);
+	const shared *sh = load(&self.sh);
 
 	rte_tel_data_start_dict(d);
 	if (sh == nullptr)

@@ -2,8 +2,10 @@
  * Copyright(c) 2026 The dpdk-mp-pack contributors
  */
 
-#include <stdio.h>
+#include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -39,11 +41,75 @@ format_set(const uint64_t *set, char *buf, size_t len)
 	}
 }
 
-int
-handle_info(const char *, const char *, struct rte_tel_data *d)
+/* One process's record, typed fields (shared by procs and info,<pid>). */
+void
+add_proc(struct rte_tel_data *d, const proc_slot *ps, unsigned int slot)
 {
+	char set[RTE_TEL_MAX_STRING_LEN];
+
+	format_set(ps->lcores, set, sizeof(set));
+	rte_tel_data_add_dict_int(d, "pid", ps->pid);
+	rte_tel_data_add_dict_int(d, "parent_pid", ps->parent_pid);
+	rte_tel_data_add_dict_string(d, "type", proc_type_name(ps->type));
+	rte_tel_data_add_dict_uint(d, "slot", slot);
+	rte_tel_data_add_dict_uint(d, "start_time", ps->start_time);
+	rte_tel_data_add_dict_int(d, "worker", ps->worker);
+	rte_tel_data_add_dict_string(d, "lcores", set);
+	rte_tel_data_add_dict_int(d, "alive", proc_alive(ps->pid, ps->start_time));
+}
+
+/* Calls f(slot index, proc_slot) for each live slot. */
+template <typename F>
+void
+for_each_proc(const shared *sh, F &&f)
+{
+	for (unsigned int i = 0; i < RTE_MPS_MAX_PROCS; i++) {
+		const proc_slot *ps = &sh->procs[i];
+		if (slot_state(load(&ps->state)) == SLOT_LIVE)
+			f(i, ps);
+	}
+}
+
+/* A dict entry holding a new dict; nullptr if out of memory. */
+struct rte_tel_data *
+add_sub_dict(struct rte_tel_data *d, const char *key)
+{
+	struct rte_tel_data *sub = rte_tel_data_alloc();
+
+	if (sub == nullptr)
+		return nullptr;
+	rte_tel_data_start_dict(sub);
+	if (rte_tel_data_add_dict_container(d, key, sub, 0) != 0) {
+		rte_tel_data_free(sub);
+		return nullptr;
+	}
+	return sub;
+}
+
+/* With no parameter, this process's view of the registry; with a pid, that
+ * process's record. */
+int
+handle_info(const char *, const char *params, struct rte_tel_data *d)
+{
+	/* The telemetry thread races with rte_mps_init() and rte_mps_fini(). */
 	const shared *sh = load(&self.sh);
 
+	if (params != nullptr && params[0] != '\0') {
+		char *end;
+		long pid = strtol(params, &end, 10);
+		bool found = false;
+
+		if (*end != '\0' || pid <= 0 || sh == nullptr)
+			return -EINVAL;
+		rte_tel_data_start_dict(d);
+		for_each_proc(sh, [&](unsigned int i, const proc_slot *ps) {
+			if (!found && ps->pid == pid) {
+				add_proc(d, ps, i);
+				found = true;
+			}
+		});
+		return found ? 0 : -EINVAL;
+	}
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_int(d, "initialised", sh != nullptr);
 	rte_tel_data_add_dict_string(d, "dpdk_version", rte_version());
@@ -60,42 +126,42 @@ handle_info(const char *, const char *, struct rte_tel_data *d)
 }
 
 int
+handle_list(const char *, const char *, struct rte_tel_data *d)
+{
+	const shared *sh = load(&self.sh);
+
+	rte_tel_data_start_array(d, RTE_TEL_INT_VAL);
+	if (sh != nullptr)
+		for_each_proc(sh, [d](unsigned int, const proc_slot *ps) {
+			rte_tel_data_add_array_int(d, ps->pid);
+		});
+	return 0;
+}
+
+int
 handle_procs(const char *, const char *, struct rte_tel_data *d)
 {
-	char key[32], val[RTE_TEL_MAX_STRING_LEN], set[128];
-
-	/* The telemetry thread races with rte_mps_init() and rte_mps_fini(). */
 	const shared *sh = load(&self.sh);
 
 	rte_tel_data_start_dict(d);
 	if (sh == nullptr)
 		return 0;
-	for (unsigned int i = 0; i < RTE_MPS_MAX_PROCS; i++) {
-		const proc_slot *ps = &sh->procs[i];
-		uint64_t w = load(&ps->state);
-		if (slot_state(w) != SLOT_LIVE)
-			continue;
-		format_set(ps->lcores, set, sizeof(set));
+	for_each_proc(sh, [d](unsigned int i, const proc_slot *ps) {
+		char key[32];
+
 		snprintf(key, sizeof(key), "%d", ps->pid);
-		int n = snprintf(val, sizeof(val), "%s slot=%u start=%" PRIu64 " lcores=%s%s",
-				proc_type_name(ps->type), i, ps->start_time,
-				set[0] ? set : "-",
-				proc_alive(ps->pid, ps->start_time) ? "" : " dead");
-		/* A long lcore list does not fit: say that it was cut. */
-		if (n >= (int)sizeof(val))
-			memcpy(val + sizeof(val) - 4, "...", 4);
-		rte_tel_data_add_dict_string(d, key, val);
-	}
+		struct rte_tel_data *sub = add_sub_dict(d, key);
+		if (sub != nullptr)
+			add_proc(sub, ps, i);
+	});
 	return 0;
 }
 
 int
 handle_lcores(const char *, const char *, struct rte_tel_data *d)
 {
-	char key[32], val[64];
+	char key[32];
 	unsigned int nfree = 0, neal = 0, nfloat = 0;
-
-	/* The telemetry thread races with rte_mps_init() and rte_mps_fini(). */
 	const shared *sh = load(&self.sh);
 
 	rte_tel_data_start_dict(d);
@@ -121,8 +187,11 @@ handle_lcores(const char *, const char *, struct rte_tel_data *d)
 			break;
 		}
 		snprintf(key, sizeof(key), "%u", l);
-		snprintf(val, sizeof(val), "%s pid=%d", kind, sh->procs[lc_slot(w)].pid);
-		rte_tel_data_add_dict_string(d, key, val);
+		struct rte_tel_data *sub = add_sub_dict(d, key);
+		if (sub == nullptr)
+			continue;
+		rte_tel_data_add_dict_string(sub, "kind", kind);
+		rte_tel_data_add_dict_int(sub, "pid", sh->procs[lc_slot(w)].pid);
 	}
 	rte_tel_data_add_dict_uint(d, "free", nfree);
 	rte_tel_data_add_dict_uint(d, "eal", neal);
@@ -134,9 +203,7 @@ int
 handle_workers(const char *, const char *, struct rte_tel_data *d)
 {
 	static const char *const names[] = { "none", "idle", "running", "stopping", "ready" };
-	char key[32], val[RTE_TEL_MAX_STRING_LEN];
-
-	/* The telemetry thread races with rte_mps_init() and rte_mps_fini(). */
+	char key[32];
 	const shared *sh = load(&self.sh);
 
 	rte_tel_data_start_dict(d);
@@ -148,9 +215,13 @@ handle_workers(const char *, const char *, struct rte_tel_data *d)
 		if (st == W_NONE || st >= RTE_DIM(names))
 			continue;
 		snprintf(key, sizeof(key), "%u", w);
-		snprintf(val, sizeof(val), "%s pid=%d deps=0x%" PRIx64 " restarts=%u",
-				names[st], ws->pid, ws->deps, ws->restarts);
-		rte_tel_data_add_dict_string(d, key, val);
+		struct rte_tel_data *sub = add_sub_dict(d, key);
+		if (sub == nullptr)
+			continue;
+		rte_tel_data_add_dict_string(sub, "state", names[st]);
+		rte_tel_data_add_dict_int(sub, "pid", ws->pid);
+		rte_tel_data_add_dict_uint(sub, "deps", ws->deps);
+		rte_tel_data_add_dict_uint(sub, "restarts", ws->restarts);
 	}
 	return 0;
 }
@@ -162,7 +233,10 @@ handle_workers(const char *, const char *, struct rte_tel_data *d)
 RTE_INIT(mps_telemetry_init)
 {
 	rte_telemetry_register_cmd("/mpsupport/info", mps::handle_info,
-			"Registry state of this process. Takes no parameters");
+			"Registry state of this process, or with a pid that process. "
+			"Parameters: none, or int pid");
+	rte_telemetry_register_cmd("/mpsupport/list", mps::handle_list,
+			"Pids of the registered processes. Takes no parameters");
 	rte_telemetry_register_cmd("/mpsupport/procs", mps::handle_procs,
 			"Registered processes by pid. Takes no parameters");
 	rte_telemetry_register_cmd("/mpsupport/lcores", mps::handle_lcores,

@@ -59,7 +59,8 @@ def query(sock_path, cmds):
         size = info["max_output_len"]
         for cmd in cmds:
             sock.send(cmd.encode())
-            replies.update(json.loads(sock.recv(size).decode()))
+            # the reply is keyed by the command without its parameter
+            replies[cmd] = next(iter(json.loads(sock.recv(size).decode()).values()))
     return replies
 
 
@@ -74,22 +75,29 @@ def check(replies, pid, float_id):
     if not 0 <= slot < info.get("max_procs", 0):
         fail("/mpsupport/info slot: %s" % info)
     procs = replies["/mpsupport/procs"]
-    entry = procs.get(str(pid), "")
-    if not entry.startswith("primary slot=%d " % slot) or "lcores=0" not in entry:
+    entry = procs.get(str(pid), {})
+    want = {"pid": pid, "parent_pid": 0, "type": "primary", "slot": slot,
+            "worker": -1, "lcores": "0", "alive": 1}
+    if any(entry.get(k) != v for k, v in want.items()) or entry.get("start_time", 0) <= 0:
         fail("/mpsupport/procs: %s" % procs)
+    if replies["/mpsupport/list"] != [pid]:
+        fail("/mpsupport/list: %s" % replies["/mpsupport/list"])
+    if replies["/mpsupport/info,%d" % pid] != entry:
+        fail("/mpsupport/info,%d: %s" % (pid, replies["/mpsupport/info,%d" % pid]))
+    if replies.get("/mpsupport/info,1") is not None:
+        fail("/mpsupport/info,1 (not a member): %s" % replies["/mpsupport/info,1"])
     lcores = replies["/mpsupport/lcores"]
-    if lcores.get("0") != "eal pid=%d" % pid:
+    if lcores.get("0") != {"kind": "eal", "pid": pid}:
         fail("/mpsupport/lcores, lcore 0: %s" % lcores)
-    if lcores.get(str(float_id)) != "floating pid=%d" % pid:
+    if lcores.get(str(float_id)) != {"kind": "floating", "pid": pid}:
         fail("/mpsupport/lcores, lcore %d: %s" % (float_id, lcores))
     if lcores.get("eal") != 1 or lcores.get("floating") != 1:
         fail("/mpsupport/lcores counts: %s" % lcores)
     workers = replies["/mpsupport/workers"]
-    if not workers.get("0", "").startswith("running pid=%d deps=0x2" % pid):
+    if workers.get("0") != {"state": "running", "pid": pid, "deps": 2, "restarts": 0}:
         fail("/mpsupport/workers, worker 0: %s" % workers)
-    if not workers.get("1", "").startswith("idle pid=0 deps=0x1"):
+    if workers.get("1") != {"state": "idle", "pid": 0, "deps": 1, "restarts": 0}:
         fail("/mpsupport/workers, worker 1: %s" % workers)
-
 
 def main():
     if len(sys.argv) != 2:
@@ -112,7 +120,8 @@ def main():
         float_id, pid = int(match.group(1)), int(match.group(2))
         if pid != proc.pid or float_id < 1:
             fail("unexpected start-up output: %r" % out)
-        cmds = ["/mpsupport/info", "/mpsupport/procs", "/mpsupport/lcores",
+        cmds = ["/mpsupport/info", "/mpsupport/list", "/mpsupport/info,%d" % pid,
+                "/mpsupport/info,1", "/mpsupport/procs", "/mpsupport/lcores",
                 "/mpsupport/workers"]
 
         # DPDK's client, reading commands from a pipe.
@@ -120,14 +129,14 @@ def main():
         res = subprocess.run(["/usr/bin/python3", tool, "-f", prefix],
                              input="/\n" + "\n".join(cmds) + "\n", text=True,
                              capture_output=True, timeout=30, check=False)
-        replies = {}
-        for line in res.stdout.splitlines():
-            line = line.strip()
-            if line.startswith("{"):
-                replies.update(json.loads(line))
+        lines = [json.loads(ln) for ln in res.stdout.splitlines() if ln.strip().startswith("{")]
+        if len(lines) != len(cmds) + 1:
+            fail("dpdk-telemetry.py gave %r (stderr %r)" % (res.stdout, res.stderr))
+        replies = {"/": lines[0].get("/")}
+        replies.update((c, next(iter(r.values()))) for c, r in zip(cmds, lines[1:]))
         if any(c not in replies for c in cmds):
             fail("dpdk-telemetry.py gave %r (stderr %r)" % (res.stdout, res.stderr))
-        if not set(cmds) <= set(replies.get("/", [])):
+        if not {c.split(",")[0] for c in cmds} <= set(replies.get("/", [])):
             fail("commands not listed by '/': %s" % replies.get("/"))
         check(replies, pid, float_id)
 
@@ -136,7 +145,7 @@ def main():
         if not socks:
             fail("no telemetry socket in " + runtime)
         check(query(socks[0], cmds), pid, float_id)
-        print("telemetry: /mpsupport/info, procs, lcores, workers checked "
+        print("telemetry: /mpsupport/info, info,<pid>, list, procs, lcores, workers checked "
               "with dpdk-telemetry.py and a direct client")
     finally:
         proc.send_signal(signal.SIGINT)

@@ -19,7 +19,7 @@
 #   DPDK_CHROOT_MIRROR Debian mirror (default: the one apt uses here)
 
 set -eu
-. "$(dirname "$0")/pack-env.sh"
+. "$(dirname "$0")/dev-env.sh"
 
 CACHE=${DPDK_CHROOT_CACHE:-$HOME/.cache/dpdk-mp-pack/chroot}
 # What the pack needs inside: DPDK, both compilers, the unit test

@@ -30,7 +30,7 @@
 #   DPDK_TREE_JOBS   ninja jobs (default 2)
 
 set -eu
-. "$(dirname "$0")/pack-env.sh"
+. "$(dirname "$0")/dev-env.sh"
 
 CACHE=${DPDK_TREE_CACHE:-$HOME/.cache/dpdk-mp-pack}
 TREE_SRC=${DPDK_TREE_SRC:-}

@@ -16,7 +16,7 @@
 #   DPDK_VERSIONS_TESTS  "smoke" (default) or "full": every mp-tests file
 
 set -eu
-. "$(dirname "$0")/pack-env.sh"
+. "$(dirname "$0")/dev-env.sh"
 
 CACHE=${DPDK_VERSIONS_CACHE:-$HOME/.cache/dpdk-mp-pack/versions}
 TESTS=${DPDK_VERSIONS_TESTS:-smoke}

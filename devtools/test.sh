@@ -9,7 +9,7 @@
 # Usage: devtools/test.sh [meson test options, e.g. --suite fast-tests]
 
 set -u
-. "$(dirname "$0")/pack-env.sh"
+. "$(dirname "$0")/dev-env.sh"
 
 install_packages
 reserve_hugepages

@@ -13,7 +13,8 @@
   meson-fix SAMPLE     check-meson.py --fix turns SAMPLE into SAMPLE's .fixed
   symbols SAMPLEDIR    check-symbol-maps.sh on a sample library directory
   matrix               test-meson-builds.sh: syntax, --help, -l, dry run
-  readme               README.md's Contributing section names every check
+  readme               README.md: the Contributing section names every check,
+                       the two set-up commands, .ci/run, every script named
   help SCRIPT          SCRIPT --help exits 0 with a usage text
 
 A sample named good* must pass; any other must fail (non-zero exit) and
@@ -23,6 +24,7 @@ Exit status: 0 pass, 1 fail, 77 skip (Meson's code).
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -318,10 +320,29 @@ def test_readme():
                            'check-symbol-maps.sh', 'test-meson-builds.sh') if s not in body]
     for s in missing:
         print('FAIL: the Contributing section does not name devtools/%s' % s)
-    if missing:
-        return 1
-    print('PASS')
-    return 0
+    status = 1 if missing else 0
+    # Set-up: exactly two commands, the demo (a user's) and every test (a
+    # contributor's), and the CI runs the second and nothing else.
+    setup = text.split('\n## Set up and run', 1)
+    setup = setup[1].split('\n## ', 1)[0].split('\nAfter either', 1)[0] if len(setup) > 1 else ''
+    blocks = re.findall(r'```sh\n(.*?)```', setup, re.S)
+    cmds = [c.strip() for b in blocks for c in b.splitlines() if c.strip()]
+    if cmds != ['usertools/quickstart.sh', 'devtools/test.sh']:
+        print('FAIL: "Set up and run" shows %s, not usertools/quickstart.sh then '
+              'devtools/test.sh' % cmds)
+        status = 1
+    with open(os.path.join(SRC, '.ci', 'run'), encoding='utf-8') as f:
+        ci = [ln.strip() for ln in f if ln.strip() and not ln.startswith('#')]
+    if ci != ['exec "$(dirname "$0")/../devtools/test.sh"']:
+        print('FAIL: .ci/run does more than run devtools/test.sh: %s' % ci)
+        status = 1
+    # Every script the README names exists, where it says.
+    for path in sorted(set(re.findall(r'(?<![\w/])((?:user|dev)tools/[\w./-]+\w)', text))):
+        if not os.path.exists(os.path.join(SRC, path)):
+            print('FAIL: README.md names %s, which does not exist' % path)
+            status = 1
+    print('PASS' if status == 0 else 'FAIL')
+    return status
 
 
 def test_help(script):

@@ -18,12 +18,12 @@ export MP_PACK_BUILD_DIR="$BUILD_DIR" MP_PACK_SOURCE_DIR="$PACK_DIR"
 
 rc=0
 say "demo 1: dpdk-simple_mp, a primary and a secondary sharing rings and a mempool"
-/usr/bin/python3 "$PACK_DIR/devtools/demo-simple-mp.py" || rc=1
+/usr/bin/python3 "$PACK_DIR/usertools/demo-simple-mp.py" || rc=1
 
 for demo in demo-client-server.sh demo-l2fwd-fork.sh; do
-    [ -x "$PACK_DIR/devtools/$demo" ] || continue
+    [ -x "$PACK_DIR/usertools/$demo" ] || continue
     say "demo: $demo"
-    "$PACK_DIR/devtools/$demo" || rc=1
+    "$PACK_DIR/usertools/$demo" || rc=1
 done
 clean_stale_prefixes
 

@@ -2,21 +2,23 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The dpdk-mp-pack contributors
 #
-# Shared set-up for devtools/quickstart.sh and devtools/test.sh: install what
-# is missing, reserve hugepages, configure and build. Source it; do not run it.
+# The environment the pack runs in, shared by usertools/quickstart.sh and
+# (through devtools/dev-env.sh) the contributor's scripts: install what is
+# missing, reserve hugepages, remove what dead process groups left behind,
+# configure and build. Source it; do not run it.
 
 PACK_DIR=$(cd "$(dirname "$0")/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$PACK_DIR/build}
 HP_NR=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
 HP_WANT=${HP_WANT:-1024}
 
-# Debian packages the pack builds, tests and documents with.
-PACK_PACKAGES="g++ clang meson ninja-build pkg-config
-    libdpdk-dev dpdk dpdk-dev dpdk-doc libbsd-dev libpcap-dev
-    googletest libgtest-dev libcmocka-dev libbenchmark-dev
-    python3 python3-pytest python3-pexpect python3-pyelftools
-    python3-sphinx python3-sphinx-rtd-theme
-    codespell clang-format dpkg-dev procps psmisc iproute2 debootstrap"
+# Debian packages the pack builds (its tests included) and runs its demo
+# with; devtools/dev-env.sh adds those of the tests, checks and guides.
+PACK_PACKAGES="g++ meson ninja-build pkg-config
+    libdpdk-dev dpdk dpdk-dev libbsd-dev libpcap-dev
+    googletest libgtest-dev
+    python3 python3-pexpect
+    procps psmisc iproute2"
 
 say() {
     printf '%s\n' "== $*"

@@ -15,6 +15,11 @@ install_packages
 reserve_hugepages
 clean_stale_prefixes
 
+# Meson's test log, read by one script (devtools/testlog.py --help).
+testlog() {
+    /usr/bin/python3 "$PACK_DIR/devtools/testlog.py" "$@"
+}
+
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 
@@ -27,14 +32,7 @@ say "running the test suites"
 meson test -C "$BUILD_DIR" --num-processes 2 --print-errorlogs "$@"
 rc=$?
 collect() { # collect <testlog.json> <label prefix>
-    /usr/bin/python3 - "$1" "$2" >>"$results" <<'PYEOF'
-import json, sys
-for line in open(sys.argv[1]):
-    t = json.loads(line)
-    r = t['result']
-    kind = {'OK': 'pass', 'EXPECTEDFAIL': 'pass', 'SKIP': 'skip'}.get(r, 'fail')
-    print(kind, sys.argv[2] + t['name'], r)
-PYEOF
+    testlog results "$1" "$2" >>"$results"
 }
 collect "$BUILD_DIR/meson-logs/testlog.json" ""
 cp "$BUILD_DIR/meson-logs/testlog.json" "$BUILD_DIR/meson-logs/testlog-first.json"
@@ -53,13 +51,7 @@ if [ -n "$retry" ] && [ "$#" -eq 0 ]; then
     # shellcheck disable=SC2086
     meson test -C "$BUILD_DIR" --num-processes 1 --print-errorlogs $retry
     again=$(mktemp)
-    /usr/bin/python3 - "$BUILD_DIR/meson-logs/testlog.json" >"$again" <<'PYEOF'
-import json, sys
-for line in open(sys.argv[1]):
-    t = json.loads(line)
-    if t['result'] in ('OK', 'EXPECTEDFAIL'):
-        print(t['name'])
-PYEOF
+    testlog passed "$BUILD_DIR/meson-logs/testlog.json" >"$again"
     while read -r name; do
         [ -n "$name" ] || continue
         grep -vF "fail $name " "$results" >"$results.new"
@@ -105,20 +97,7 @@ clean_stale_prefixes
 # $BUILD_DIR/meson-logs/testlog.txt).
 if [ "$#" -eq 0 ] && [ -f "$BUILD_DIR/meson-logs/testlog-first.json" ]; then
     say "figures from perf-tests and stress-tests"
-    /usr/bin/python3 - "$BUILD_DIR/meson-logs/testlog-first.json" <<'PYEOF'
-import json, re, sys
-figure = re.compile(r'Mpps|[0-9] ?[nmu]s\b|µs|ratio|unaccounted|recoveries|'
-                    r'side by side|interleaved')
-for line in open(sys.argv[1]):
-    t = json.loads(line)
-    if not re.search(r':(perf|stress)-tests / ', t['name']):
-        continue
-    print('-- ' + t['name'])
-    for ln in (t.get('stdout') or '').splitlines():
-        if figure.search(ln) and re.search(r'\d', ln) and 'PASSED' not in ln \
-                and 'XFAIL' not in ln:
-            print('   ' + ln.strip())
-PYEOF
+    testlog figures "$BUILD_DIR/meson-logs/testlog-first.json"
 fi
 
 passed=$(grep -c '^pass' "$results")

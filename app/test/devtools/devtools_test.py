@@ -12,6 +12,8 @@
   meson SAMPLE         check-meson.py on a sample meson.build
   meson-fix SAMPLE     check-meson.py --fix turns SAMPLE into SAMPLE's .fixed
   symbols SAMPLEDIR    check-symbol-maps.sh on a sample library directory
+  testlog              testlog.py on samples/testlog/testlog.json: each
+                       subcommand prints exactly its .out file
   matrix               test-meson-builds.sh: syntax, --help, -l, dry run
   readme               README.md: the Contributing section names every check,
                        the two set-up commands, .ci/run, every script named
@@ -272,6 +274,25 @@ def test_symbols(sample):
     return expect(sample, rc, out)
 
 
+def test_testlog():
+    """What devtools/test.sh reads from Meson's test log, line for line."""
+    d = os.path.join(SAMPLES, 'testlog')
+    log = os.path.join(d, 'testlog.json')
+    status = 0
+    for cmd, extra in (('results', ['cmocka:']), ('passed', []), ('figures', [])):
+        r = subprocess.run([sys.executable, os.path.join(DEVTOOLS, 'testlog.py'), cmd, log]
+                           + extra, capture_output=True, text=True, timeout=TIMEOUT)
+        with open(os.path.join(d, cmd + '.out'), encoding='utf-8') as f:
+            want = f.read()
+        if r.returncode != 0 or r.stdout != want:
+            print('FAIL: testlog.py %s: exit status %d, output:\n%s%s\nexpected:\n%s'
+                  % (cmd, r.returncode, r.stdout, r.stderr, want))
+            status = 1
+        else:
+            print('PASS: testlog.py %s' % cmd)
+    return status
+
+
 def test_matrix():
     script = os.path.join(DEVTOOLS, 'test-meson-builds.sh')
     status = 0
@@ -375,6 +396,7 @@ def main():
         'meson': lambda: test_meson(sample()),
         'meson-fix': lambda: test_meson_fix(sample()),
         'symbols': lambda: test_symbols(sample()),
+        'testlog': test_testlog,
         'matrix': test_matrix,
         'readme': test_readme,
         'help': lambda: test_help(rest[0]),

@@ -545,9 +545,8 @@ def main():
                     print('ERROR:%s: %s: ... and %d more' % (check.upper(), path,
                                                           c - MAX_PER_CHECK))
     for tool in sorted(checker.missing_tools):
-        print('warning: %s not found, its check was skipped '
-              '(apt-get install %s)' % (tool, 'clang-format-14' if tool == 'clang-format'
-                                         else tool), file=sys.stderr)
+        print('warning: %s not found: its check was skipped; install the Debian package %s'
+              % (tool, tool), file=sys.stderr)
     if not args.quiet or bad:
         print('\n%d/%d valid patch%s' % (total - bad, total, '' if total == 1 else 'es'))
     return 1 if bad else 0

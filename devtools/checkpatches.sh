@@ -24,6 +24,13 @@ usage() {
 	  -q        print only the problems
 	  patch     patch files; "-" or no argument reads stdin
 
+	Tools: it installs nothing. python3 (Debian package python3) runs the
+	checks and git (package git) reads -n/-r/-a: without them it says which
+	package to install and exits with status 2. codespell and clang-format
+	are optional, as codespell is for DPDK's checkpatches.sh: without one,
+	its check is skipped and a warning names the package to install (the
+	patches are then checked without it; devtools/test.sh installs both).
+
 	Exceptions (e.g. a guide that names the retired words to explain their
 	replacement) are listed in devtools/checkpatches-exceptions.txt; words
 	codespell should accept, in devtools/codespell-ignore.txt.
@@ -33,9 +40,19 @@ usage() {
 
 [ "${1:-}" = --help ] && { usage ; exit 0 ; }
 
+need() { # need <command> <Debian package>
+	command -v "$1" >/dev/null 2>&1 && return 0
+	echo "$(basename "$0"): $1 not found: install the Debian package $2" >&2
+	exit 2
+}
+
 devtools=$(cd "$(dirname "$0")" && pwd)
-engine="/usr/bin/python3 $devtools/checkpatches.py"
-[ -x /usr/bin/python3 ] || engine="python3 $devtools/checkpatches.py"
+if [ -x /usr/bin/python3 ] ; then
+	engine="/usr/bin/python3 $devtools/checkpatches.py"
+else
+	need python3 python3
+	engine="python3 $devtools/checkpatches.py"
+fi
 
 count=
 range=
@@ -53,15 +70,8 @@ while getopts hqn:r:a arg ; do
 done
 shift $((OPTIND - 1))
 
-# The tools of two checks; install them when we can, else the engine warns.
-if ! command -v codespell >/dev/null 2>&1 || ! command -v clang-format >/dev/null 2>&1 ; then
-	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 ; then
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q codespell clang-format \
-			>/dev/null 2>&1 || true
-	fi
-fi
-
 if [ -n "$count" ] || [ -n "$range" ] || $all ; then
+	need git git
 	top=$(git rev-parse --show-toplevel 2>/dev/null) || {
 		echo "$(basename "$0"): not in a git repository" >&2
 		exit 2

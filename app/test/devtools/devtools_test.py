@@ -14,6 +14,8 @@
   symbols SAMPLEDIR    check-symbol-maps.sh on a sample library directory
   testlog              testlog.py on samples/testlog/testlog.json: each
                        subcommand prints exactly its .out file
+  tools                checkpatches.sh without codespell, clang-format, git:
+                       installs nothing, names the packages to install
   matrix               test-meson-builds.sh: syntax, --help, -l, dry run
   readme               README.md: the Contributing section names every check,
                        the two set-up commands, .ci/run, every script named
@@ -293,6 +295,47 @@ def test_testlog():
     return status
 
 
+def test_tools():
+    """checkpatches.sh installs nothing: a missing optional tool skips its check
+    with a warning naming the package, a missing git stops it with status 2."""
+    status = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        bindir = os.path.join(tmp, 'bin')
+        os.makedirs(bindir)
+        marker = os.path.join(tmp, 'installed')
+        # Only what the script needs besides the tools under test; an installer
+        # that leaves a mark if anything calls it.
+        for tool in ('basename', 'dirname', 'id'):
+            os.symlink(shutil.which(tool), os.path.join(bindir, tool))
+        for tool in ('apt-get', 'apt', 'sudo', 'pip3', 'pip'):
+            with open(os.path.join(bindir, tool), 'w', encoding='utf-8') as f:
+                f.write('#!/bin/sh\necho "$0 $*" >>%s\nexit 0\n' % marker)
+            os.chmod(os.path.join(bindir, tool), 0o755)
+        env = dict(os.environ, PATH=bindir)
+        script = os.path.join(DEVTOOLS, 'checkpatches.sh')
+        rc, out = run([script, os.path.join(SAMPLES, 'patches', 'good.patch')],
+                      cwd=SAMPLES, env=env)
+        for tool in ('codespell', 'clang-format'):
+            want = '%s not found: its check was skipped; install the Debian package %s' \
+                % (tool, tool)
+            if want not in out:
+                print('FAIL: no warning "%s"' % want)
+                status = 1
+        if rc != 0:
+            print('FAIL: a skipped optional check made the good sample fail')
+            status = 1
+        rc, out = run([script, '-n', '1'], cwd=SRC, env=env)
+        if rc != 2 or 'git not found: install the Debian package git' not in out:
+            print('FAIL: without git, -n 1 did not stop naming the package')
+            status = 1
+        if os.path.exists(marker):
+            with open(marker, encoding='utf-8') as f:
+                print('FAIL: checkpatches.sh ran an installer: %s' % f.read())
+            status = 1
+    print('PASS' if status == 0 else 'FAIL')
+    return status
+
+
 def test_matrix():
     script = os.path.join(DEVTOOLS, 'test-meson-builds.sh')
     status = 0
@@ -397,6 +440,7 @@ def main():
         'meson-fix': lambda: test_meson_fix(sample()),
         'symbols': lambda: test_symbols(sample()),
         'testlog': test_testlog,
+        'tools': test_tools,
         'matrix': test_matrix,
         'readme': test_readme,
         'help': lambda: test_help(rest[0]),

@@ -11,6 +11,14 @@ or git diff output) and reports, for added lines only:
   length        lines longer than 100 columns (tabs count 8)
   lib-token     printf, stdout/stderr output, rte_exit, rte_panic, raw
                 __attribute__ and __sync builtins in lib/
+  atomic        __atomic_* builtins and __ATOMIC_* orders in lib/, app/ and
+                examples/: use rte_atomic_*_explicit and rte_memory_order_*
+  thread        pthread_create/join/detach/setname_np/setaffinity_np and
+                pthread_attr_setinheritsched/setschedpolicy in lib/, app/ and
+                examples/: use the rte_thread API
+  experimental  -DALLOW_EXPERIMENTAL_API, allow_experimental_apis or a
+                #define of ALLOW_EXPERIMENTAL_API in lib/ and app/: only
+                the applications of examples/ opt in
   format-string %ll[xud] instead of PRI[xud]64
   naming        the words DPDK replaced in 20.11 (see --help-naming)
   figure        an RST figure whose path does not end in ".*"
@@ -20,6 +28,8 @@ or git diff output) and reports, for added lines only:
 
 Exceptions live in devtools/checkpatches-exceptions.txt: one per line,
 "<check|*> <path glob> [<regex the offending line must match>]".
+On the whole tree (--worktree), an exception for one file (no wildcard)
+that matches nothing is an error too: it goes with the code that needed it.
 """
 
 import argparse
@@ -66,6 +76,21 @@ LIB_TOKENS = [
     (re.compile(r'\b__attribute__\b'), 'raw __attribute__: use the __rte_* macros of rte_common.h'),
     (re.compile(r'\b__sync_\w+'), '__sync builtin: use C11/C++ atomics or rte_atomic_*'),
 ]
+# DPDK's rules on what in-tree code uses instead of the compiler's and the
+# C library's own: (check, top directories, pattern, message).
+TREE_TOKENS = [
+    ('atomic', ('lib/', 'app/', 'examples/'),
+     re.compile(r'\b__atomic_\w+\s*\(|'
+                r'\b__ATOMIC_(RELAXED|CONSUME|ACQUIRE|RELEASE|ACQ_REL|SEQ_CST)\b'),
+     'compiler atomic builtin: use rte_atomic_*_explicit() with rte_memory_order_*'),
+    ('thread', ('lib/', 'app/', 'examples/'),
+     re.compile(r'\bpthread_(create|join|detach|set_?name_np|setaffinity_np|'
+                r'attr_setinheritsched|attr_setschedpolicy)\s*\('),
+     'pthread call: use the rte_thread API (rte_thread_create, rte_thread_join, ...)'),
+]
+EXPERIMENTAL_DIRS = ('lib/', 'app/')
+EXPERIMENTAL = re.compile(r'-DALLOW_EXPERIMENTAL_API\b|\ballow_experimental_apis\b|'
+                          r'#\s*define\s+ALLOW_EXPERIMENTAL_API\b')
 FORMAT_LL = re.compile(r'%[-+ #0]*[0-9*]*(?:\.[0-9*]+)?ll[xXud]')
 FIGURE = re.compile(r'^\s*\.\.\s+figure::\s*(\S+)')
 SPDX = 'SPDX-License-Identifier:'
@@ -163,11 +188,13 @@ def matches(path, globs):
 
 class Exceptions:
     def __init__(self, filename):
+        self.filename = filename
         self.rules = []
+        self.used = set()
         if not filename or not os.path.exists(filename):
             return
         with open(filename, encoding='utf-8') as f:
-            for line in f:
+            for n, line in enumerate(f, 1):
                 line = line.strip()
                 if not line or line.startswith('#'):
                     continue
@@ -175,15 +202,21 @@ class Exceptions:
                 if len(parts) < 2:
                     continue
                 regex = re.compile(parts[2]) if len(parts) > 2 else None
-                self.rules.append((parts[0], parts[1], regex))
+                self.rules.append((parts[0], parts[1], regex, n, line))
 
     def allowed(self, check, path, text=None):
-        for c, glob, regex in self.rules:
+        for c, glob, regex, n, _ in self.rules:
             if c not in ('*', check) or not fnmatch.fnmatch(path, glob):
                 continue
             if regex is None or (text is not None and regex.search(text)):
+                self.used.add(n)
                 return True
         return False
+
+    def unused(self):
+        """The exceptions for one file that nothing needed (a glob is a policy)."""
+        return [(n, line) for _, glob, _, n, line in self.rules
+                if n not in self.used and not re.search(r'[*?[]', glob)]
 
 
 def strip_comments(text):
@@ -193,6 +226,20 @@ def strip_comments(text):
         return ''
     text = re.sub(r'/\*.*?(\*/|$)', '', text)
     return re.sub(r'//.*$', '', text)
+
+
+def strip_meson_comment(text):
+    """Drop a Meson comment: what follows a # outside quotes."""
+    quote = None
+    for i, ch in enumerate(text):
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in '\'"':
+            quote = ch
+        elif ch == '#':
+            return text[:i]
+    return text
 
 
 _STRINGS = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'')
@@ -302,6 +349,8 @@ class Checker:
         is_c = path.endswith(C_EXT)
         in_lib = path.startswith('lib/') and is_c
         is_rst = path.endswith('.rst')
+        is_meson = os.path.basename(path) in ('meson.build', 'meson_options.txt',
+                                              'meson.options')
 
         if fd.new and not matches(path, SPDX_EXEMPT):
             head = [t for n, t in fd.added if n <= 3]
@@ -333,6 +382,17 @@ class Checker:
                 for regex, msg in LIB_TOKENS:
                     if regex.search(code):
                         self.report(problems, 'lib-token', path, n, msg, t)
+            if is_c:
+                for check, dirs, regex, msg in TREE_TOKENS:
+                    if path.startswith(dirs) and regex.search(code):
+                        self.report(problems, check, path, n, msg, t)
+            if path.startswith(EXPERIMENTAL_DIRS) and (is_c or is_meson):
+                m = EXPERIMENTAL.search(strip_meson_comment(t) if is_meson else code)
+                if m:
+                    self.report(problems, 'experimental', path, n,
+                                '"%s" in %s: only the applications of examples/ opt into '
+                                'the experimental API' % (m.group(0), path.split('/')[0] + '/'),
+                                t)
             for m in FORMAT_LL.finditer(t):
                 self.report(problems, 'format-string', path, n,
                             '"%s": use the PRI*64 macros of inttypes.h' % m.group(0), t)
@@ -544,6 +604,14 @@ def main():
                 if c > MAX_PER_CHECK:
                     print('ERROR:%s: %s: ... and %d more' % (check.upper(), path,
                                                           c - MAX_PER_CHECK))
+    if args.worktree:
+        # Only the whole tree shows that an exception is no longer needed.
+        stale = checker.exc.unused()
+        for n, line in stale:
+            print('ERROR:EXCEPTION: %s:%d: matches nothing in the tree, remove it: %s'
+                  % (os.path.relpath(checker.exc.filename, args.top), n, line))
+        if stale:
+            bad = max(bad, 1)
     for tool in sorted(checker.missing_tools):
         print('warning: %s not found: its check was skipped; install the Debian package %s'
               % (tool, tool), file=sys.stderr)

@@ -11,16 +11,20 @@ usage() {
 	Check the lines added by patches (git format-patch output) or commits:
 	SPDX tag on new files, trailing whitespace, lines over 100 columns,
 	forbidden tokens (in lib/: printf, stdout/stderr, rte_exit, rte_panic, raw
-	__attribute__, __sync builtins; everywhere: %ll[xud] instead of
-	PRI*64 and the words DPDK retired in 20.11; in RST: figures not ending in
-	".*"), clang-format drift on the added lines of C/C++ files,
-	codespell on the added text, and symbols added to a version.map
-	outside its EXPERIMENTAL block.
+	__attribute__, __sync builtins; in lib/, app/ and examples/: __atomic
+	builtins and __ATOMIC orders, pthread create/join/detach/setname/
+	setaffinity and scheduling attributes; in lib/ and app/: the
+	experimental API flag; everywhere: %ll[xud] instead of PRI*64 and the
+	words DPDK retired in 20.11; in RST: figures not ending in ".*"),
+	clang-format drift on the added lines of C/C++ files, codespell on the
+	added text, and symbols added to a version.map outside its
+	EXPERIMENTAL block.
 
 	  -n N      check the last N commits
 	  -r range  check the commits of a git range, e.g. origin/main..
 	  -a        check the whole tree (tracked files of the work tree) as if
-	            every line were new
+	            every line were new; an exception for one file that matches
+	            nothing is then an error
 	  -q        print only the problems
 	  patch     patch files; "-" or no argument reads stdin
 

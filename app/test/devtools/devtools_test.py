@@ -14,6 +14,8 @@
   symbols SAMPLEDIR    check-symbol-maps.sh on a sample library directory
   testlog              testlog.py on samples/testlog/testlog.json: each
                        subcommand prints exactly its .out file
+  exceptions           an exception silences its finding, and one that matches
+                       nothing fails the whole-tree check (--worktree)
   tools                checkpatches.sh without codespell, clang-format, git:
                        installs nothing, names the packages to install
   matrix               test-meson-builds.sh: syntax, --help, -l, dry run
@@ -295,6 +297,36 @@ def test_testlog():
     return status
 
 
+def test_exceptions():
+    """An exception hides what it names; on the whole tree, a stale one is an error."""
+    engine = os.path.join(DEVTOOLS, 'checkpatches.py')
+    sample = os.path.join(SAMPLES, 'patches', 'bad-atomic.patch')
+    status = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        exc = os.path.join(tmp, 'exceptions.txt')
+        with open(exc, 'w', encoding='utf-8') as f:
+            f.write('# a used one, then a stale one\n'
+                    'atomic\tlib/demo/*\t__atomic_fetch_add\n'
+                    'thread\tlib/gone/gone.cpp\n'
+                    'thread\tlib/gone/*\n')
+        base = [sys.executable, engine, '--top', SAMPLES, '--exceptions', exc, sample]
+        rc, out = run(base, cwd=SAMPLES)
+        if 'lib/demo/demo_count.cpp' in out or 'ERROR:ATOMIC: examples/demo' not in out:
+            print('FAIL: the exception did not hide exactly its finding')
+            status = 1
+        if 'ERROR:EXCEPTION' in out:
+            print('FAIL: a stale exception reported outside the whole-tree check')
+            status = 1
+        rc, out = run(base + ['--worktree'], cwd=SAMPLES)
+        want = 'ERROR:EXCEPTION: %s:3: matches nothing in the tree, remove it: thread' \
+            % os.path.relpath(exc, SAMPLES)
+        if rc != 1 or want not in out or 'matches nothing' in out.replace(want, ''):
+            print('FAIL: expected only "%s"' % want)
+            status = 1
+    print('PASS' if status == 0 else 'FAIL')
+    return status
+
+
 def test_tools():
     """checkpatches.sh installs nothing: a missing optional tool skips its check
     with a warning naming the package, a missing git stops it with status 2."""
@@ -441,6 +473,7 @@ def main():
         'symbols': lambda: test_symbols(sample()),
         'testlog': test_testlog,
         'tools': test_tools,
+        'exceptions': test_exceptions,
         'matrix': test_matrix,
         'readme': test_readme,
         'help': lambda: test_help(rest[0]),

@@ -49,7 +49,7 @@ TAB = 8
 C_EXT = ('.c', '.h', '.cpp', '.hpp', '.cc', '.hh', '.cxx')
 # Files whose content is data, not prose or code.
 NO_TEXT_RULES = ('*.svg', '*.png', '*.jpg', '*.pcap', '*.patch', '*.diff', '*.json')
-SPDX_EXEMPT = ('VERSION', 'README', 'README.*', '*/README', '*/README.*', 'LICENSE*',
+SPDX_EXEMPT = ('VERSION', 'MAINTAINERS', 'README', 'README.*', '*/README', '*/README.*', 'LICENSE*',
                '.gitignore', '*/.gitignore', '*/version.map', '*.png', '*.jpg', '*.pcap',
                '*.json', '*.patch', '*.diff')
 

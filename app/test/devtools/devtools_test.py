@@ -12,6 +12,7 @@
   meson SAMPLE         check-meson.py on a sample meson.build
   meson-fix SAMPLE     check-meson.py --fix turns SAMPLE into SAMPLE's .fixed
   symbols SAMPLEDIR    check-symbol-maps.sh on a sample library directory
+  maintainers SAMPLEDIR  check-maintainers.py on a sample tree with a MAINTAINERS
   testlog              testlog.py on samples/testlog/testlog.json: each
                        subcommand prints exactly its .out file
   exceptions           an exception silences its finding, and one that matches
@@ -132,6 +133,8 @@ def test_tree(check):
         rc, _ = run([os.path.join(DEVTOOLS, 'check-git-log.sh')], cwd=SRC)
     elif check == 'check-meson':
         rc, _ = run([os.path.join(DEVTOOLS, 'check-meson.py')], cwd=SRC)
+    elif check == 'check-maintainers':
+        rc, _ = run([sys.executable, os.path.join(DEVTOOLS, 'check-maintainers.py')], cwd=SRC)
     elif check == 'check-symbol-maps':
         cmd = [os.path.join(DEVTOOLS, 'check-symbol-maps.sh')]
         if BUILD:
@@ -368,6 +371,12 @@ def test_tools():
     return status
 
 
+def test_maintainers(sample):
+    rc, out = run([sys.executable, os.path.join(DEVTOOLS, 'check-maintainers.py'),
+                   '--top', sample])
+    return expect(sample, rc, out)
+
+
 def test_matrix():
     script = os.path.join(DEVTOOLS, 'test-meson-builds.sh')
     status = 0
@@ -413,7 +422,8 @@ def test_readme():
         return 1
     body = section[1].split('\n## ', 1)[0]
     missing = [s for s in ('checkpatches.sh', 'check-git-log.sh', 'check-meson.py',
-                           'check-symbol-maps.sh', 'test-meson-builds.sh') if s not in body]
+                           'check-symbol-maps.sh', 'test-meson-builds.sh',
+                           'check-maintainers.py') if s not in body]
     for s in missing:
         print('FAIL: the Contributing section does not name devtools/%s' % s)
     status = 1 if missing else 0
@@ -471,6 +481,7 @@ def main():
         'meson': lambda: test_meson(sample()),
         'meson-fix': lambda: test_meson_fix(sample()),
         'symbols': lambda: test_symbols(sample()),
+        'maintainers': lambda: test_maintainers(sample()),
         'testlog': test_testlog,
         'tools': test_tools,
         'exceptions': test_exceptions,

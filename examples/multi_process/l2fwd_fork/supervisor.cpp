@@ -1,0 +1,405 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mp-pack contributors
+ */
+
+/*
+ * The supervisor, in the main process: the lcore threads that fork the
+ * workers and wait for them, and the main thread's loop that learns of
+ * their exits, restarts them with back-off and stops them at the end.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <rte_cycles.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_mpsupport.h>
+
+#include "mp_common.h"
+#include "l2fwd_fork.h"
+
+namespace l2fwd_fork {
+
+namespace {
+
+/* Bound on the STOP handshake at shutdown; the tracker sends SIGKILL after it. */
+constexpr unsigned int shutdown_stop_timeout_ms = 1000;
+/* Bound on the whole shutdown of the workers. */
+constexpr uint64_t shutdown_timeout_ms = 3000;
+/* How long the main watches for a new worker's first forwarded packet. */
+constexpr uint64_t first_fwd_watch_s = 5;
+
+inline uint64_t
+bit(unsigned int i)
+{
+	return UINT64_C(1) << i;
+}
+
+/* Exit callback, run on the main thread by rte_mps_exit_notify_poll(). */
+void
+worker_exited(const struct rte_mps_exit_info *info, void *arg)
+{
+	auto w = static_cast<worker *>(arg);
+
+	w->exit_ns = info->detect_ns;
+	if (info->signal != 0)
+		printf("l2fwd_fork: worker %u (lcore %u) pid %d killed by signal %d "
+		       "(seen at %" PRIu64 " ns)\n", w->index, w->lcore_id,
+		       static_cast<int>(info->pid), static_cast<int>(info->signal),
+		       info->detect_ns);
+	else
+		printf("l2fwd_fork: worker %u (lcore %u) pid %d exited with code %d "
+		       "(seen at %" PRIu64 " ns)\n", w->index, w->lcore_id,
+		       static_cast<int>(info->pid), static_cast<int>(info->exit_code),
+		       info->detect_ns);
+}
+
+/* Fork one worker process; in the parent, wait until it is gone. */
+void
+fork_and_wait(worker &w)
+{
+	uint64_t launch_ns = now_ns();
+	siginfo_t info;
+	pid_t pid;
+
+	w.launch_ns.store(launch_ns, std::memory_order_release);
+	pid = rte_mps_fork(static_cast<int>(w.index));
+	if (pid == 0)
+		worker_process(w);
+	if (pid < 0) {
+		printf("l2fwd_fork: worker %u (lcore %u): fork failed: %s\n",
+		       w.index, w.lcore_id, rte_mps_strerror());
+		w.fork_failed.store(true, std::memory_order_release);
+		return;
+	}
+	w.pid.store(pid, std::memory_order_release);
+	printf("l2fwd_fork: worker %u (lcore %u) started, pid %d (launched at %" PRIu64
+	       " ns)\n", w.index, w.lcore_id, static_cast<int>(pid), launch_ns);
+
+	/*
+	 * The library reaps the child once it has read how it ended and queues
+	 * the news for the main thread; this thread only waits for the exit.
+	 */
+	if (rte_mps_exit_notify_register(pid, RTE_MPS_NOTIFY_DEFER |
+			RTE_MPS_NOTIFY_ONESHOT | RTE_MPS_NOTIFY_REAP,
+			worker_exited, &w) < 0) {
+		while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR)
+			;
+		return;
+	}
+	while (waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) < 0 &&
+	       errno == EINTR)
+		;
+}
+
+/*
+ * Lcore function of the main process, launched once per worker lcore: each
+ * time the main thread says go, fork one worker process, then stay parked
+ * until it exits. The tracker in librte_mpsupport watches the child with a
+ * pidfd and tells the main thread, which does the recovery; this thread is
+ * woken by a semaphore rather than relaunched, so that a restart costs one
+ * wake-up.
+ */
+/* Launch a worker process from an EAL lcore thread. 8< */
+int
+worker_launch(void *arg)
+{
+	auto w = static_cast<worker *>(arg);
+
+	for (;;) {
+		while (sem_wait(&w->go) < 0 && errno == EINTR)
+			;
+		if (w->quit.load(std::memory_order_acquire))
+			return 0;
+		fork_and_wait(*w);
+	}
+}
+/* >8 End of launch a worker process from an EAL lcore thread. */
+
+void
+start_worker(worker &w)
+{
+	w.pid.store(0, std::memory_order_release);
+	w.fwd_reported = false;
+	w.restart_at_ns = 0;
+	w.running.store(true, std::memory_order_relaxed);
+	sem_post(&w.go);
+}
+
+/*
+ * A group of workers stopped by the tracker (one exited, its pair was
+ * stopped, their resources were given back): decide when to start them
+ * again, with back-off for crash loops.
+ */
+/* Recover from a worker exit. 8< */
+void
+handle_ready(uint64_t ready, uint64_t now)
+{
+	uint64_t group = 0;
+	uint64_t seen = 0;
+	bool young = false;
+	bool failed = false;
+
+	for (unsigned int i = 0; i < workers.count; i++) {
+		worker &w = workers.w[i];
+
+		if ((ready & bit(i)) == 0)
+			continue;
+		group |= bit(i);
+		seen = RTE_MAX(seen, w.exit_ns);
+		w.running.store(false, std::memory_order_relaxed);
+		/* the pair of a worker that failed fails with it */
+		if (w.failed.load(std::memory_order_relaxed))
+			failed = true;
+		if (now - w.launch_ns.load(std::memory_order_acquire) < young_ms * ns_per_ms)
+			young = true;
+	}
+	if (opts.floating)
+		rte_mps_lcore_reclaim();
+	if (seen != 0 && seen <= now)
+		record_recovery(group, seen, now);
+
+	for (unsigned int i = 0; i < workers.count; i++) {
+		worker &w = workers.w[i];
+		unsigned int recent = 0;
+		uint64_t delay_ms = 0;
+
+		if ((group & bit(i)) == 0 || w.failed.load(std::memory_order_relaxed))
+			continue;
+		if (young) {
+			w.young_ns[w.n_young++ % restart_limit] = now;
+			w.quick++;
+		} else {
+			w.quick = 0;
+		}
+		for (unsigned int k = 0; k < RTE_MIN(w.n_young, restart_limit); k++)
+			if (now - w.young_ns[k] < restart_window_s * ns_per_s)
+				recent++;
+		if (recent >= restart_limit) {
+			failed = true;
+			continue;
+		}
+		if (w.quick > 1)
+			delay_ms = RTE_MIN(backoff_base_ms << (w.quick - 2), backoff_max_ms);
+		w.restart_at_ns = now + delay_ms * ns_per_ms;
+		if (delay_ms)
+			printf("l2fwd_fork: worker %u restarts in %" PRIu64
+			       " ms (back-off)\n", i, delay_ms);
+	}
+
+	if (failed) {
+		/* the whole group stays down, the other pairs keep running */
+		for (unsigned int i = 0; i < workers.count; i++) {
+			worker &w = workers.w[i];
+
+			if ((group & bit(i)) == 0 || w.failed.load(std::memory_order_relaxed))
+				continue;
+			w.failed.store(true, std::memory_order_relaxed);
+			w.restart_at_ns = 0;
+			printf("l2fwd_fork: worker %u (lcore %u) failed: %u restarts "
+			       "within %u s, not restarted\n", i, w.lcore_id,
+			       restart_limit, restart_window_s);
+		}
+	}
+	fflush(stdout);
+}
+/* >8 End of recover from a worker exit. */
+
+void
+start_due_workers(uint64_t now)
+{
+	for (unsigned int i = 0; i < workers.count; i++) {
+		worker &w = workers.w[i];
+
+		if (w.failed.load(std::memory_order_relaxed) ||
+		    w.running.load(std::memory_order_relaxed) ||
+		    w.restart_at_ns == 0 || w.restart_at_ns > now)
+			continue;
+		w.restarts.fetch_add(1, std::memory_order_relaxed);
+		start_worker(w);
+	}
+}
+
+/* A worker that could not even be forked fails, and its pair is stopped. */
+void
+check_fork_failures()
+{
+	for (unsigned int i = 0; i < workers.count; i++) {
+		worker &w = workers.w[i];
+
+		if (!w.fork_failed.exchange(false, std::memory_order_acq_rel))
+			continue;
+		printf("l2fwd_fork: worker %u (lcore %u) failed: cannot fork\n",
+		       i, w.lcore_id);
+		w.failed.store(true, std::memory_order_relaxed);
+		w.running.store(false, std::memory_order_relaxed);
+		if ((w.pair_mask & ~bit(i)) != 0)
+			rte_mps_group_stop(w.pair_mask & ~bit(i));
+	}
+}
+
+/* Report the first packet forwarded by each new worker instance. */
+bool
+check_first_forward()
+{
+	bool pending = false;
+
+	for (unsigned int i = 0; i < workers.count; i++) {
+		worker &w = workers.w[i];
+		const worker_report &report = shared->worker[w.lcore_id];
+		int32_t pid = w.pid.load(std::memory_order_acquire);
+		uint64_t launch = w.launch_ns.load(std::memory_order_acquire);
+		uint64_t first;
+
+		if (!w.running.load(std::memory_order_relaxed) || w.fwd_reported ||
+		    pid <= 0 || now_ns() - launch > first_fwd_watch_s * ns_per_s)
+			continue;
+		first = report.first_fwd_ns.load(std::memory_order_acquire);
+		if (report.pid.load(std::memory_order_acquire) != pid || first == 0) {
+			pending = true;
+			continue;
+		}
+		w.fwd_reported = true;
+		printf("l2fwd_fork: worker %u (lcore %u as lcore id %u) pid %d "
+		       "forwarding: first packet at %" PRIu64 " ns, %.3f ms after launch\n",
+		       i, w.lcore_id, report.lcore_id.load(std::memory_order_relaxed),
+		       static_cast<int>(pid), first,
+		       static_cast<double>(first - launch) / static_cast<double>(ns_per_ms));
+	}
+	fflush(stdout);
+	return pending;
+}
+
+/* Stop every running worker, SIGKILL those that do not answer, reset them. */
+void
+stop_running_workers()
+{
+	uint64_t running = 0, stopped = 0;
+	uint64_t deadline = now_ns() + shutdown_timeout_ms * ns_per_ms;
+
+	for (unsigned int i = 0; i < workers.count; i++) {
+		workers.w[i].restart_at_ns = 0;
+		if (workers.w[i].running.load(std::memory_order_relaxed)) {
+			running |= bit(i);
+			workers.w[i].exit_ns = 0;
+		}
+	}
+	rte_mps_tracker_set_timeout(shutdown_stop_timeout_ms);
+	if (running != 0 && rte_mps_group_stop(running) < 0)
+		printf("l2fwd_fork: cannot stop workers: %s\n", rte_mps_strerror());
+	while ((stopped & running) != running && now_ns() < deadline) {
+		uint64_t ready = 0;
+
+		if (rte_mps_group_wait(&ready, 100) > 0)
+			stopped |= ready;
+		rte_mps_exit_notify_poll();
+	}
+	if ((stopped & running) != running)
+		printf("l2fwd_fork: workers 0x%" PRIx64 " did not stop in %" PRIu64 " ms\n",
+		       running & ~stopped, shutdown_timeout_ms);
+	/* A group can be ready before each exit has been reported: take them all. */
+	for (unsigned int i = 0; i < workers.count && now_ns() < deadline; i++) {
+		while ((running & bit(i)) != 0 && workers.w[i].exit_ns == 0 &&
+		       now_ns() < deadline) {
+			rte_mps_exit_notify_poll();
+			rte_delay_us_sleep(1000);
+		}
+	}
+	for (unsigned int i = 0; i < workers.count; i++)
+		workers.w[i].running.store(false, std::memory_order_relaxed);
+	if (opts.floating)
+		rte_mps_lcore_reclaim();
+}
+
+} /* namespace */
+
+/* Start the lcore threads, then the first instance of every worker. */
+void
+launch_workers()
+{
+	for (unsigned int i = 0; i < workers.count; i++) {
+		worker &w = workers.w[i];
+
+		if (sem_init(&w.go, 0, 0) < 0 ||
+		    rte_eal_remote_launch(worker_launch, &w, w.lcore_id) < 0)
+			fail("cannot launch worker %u on lcore %u", i, w.lcore_id);
+	}
+	for (unsigned int i = 0; i < workers.count; i++)
+		start_worker(workers.w[i]);
+}
+
+/* Main loop: statistics, recovery, and the signals. */
+void
+supervise()
+{
+	uint64_t next_stats = opts.timer_period_s ?
+		now_ns() + opts.timer_period_s * ns_per_s : UINT64_MAX;
+	bool pending = true;
+
+	while (!req.quit.load(std::memory_order_relaxed)) {
+		uint64_t ready = 0;
+		uint64_t now = now_ns();
+		uint64_t wake = next_stats;
+		int timeout_ms;
+		int n;
+
+		for (unsigned int i = 0; i < workers.count; i++)
+			if (workers.w[i].restart_at_ns != 0)
+				wake = RTE_MIN(wake, workers.w[i].restart_at_ns);
+		/* a short wait only while a new worker has not forwarded yet */
+		timeout_ms = pending ? 1 : 50;
+		if (wake <= now)
+			timeout_ms = 0;
+		else if (wake - now < static_cast<uint64_t>(timeout_ms) * ns_per_ms)
+			timeout_ms = static_cast<int>((wake - now + ns_per_ms - 1) / ns_per_ms);
+
+		/* returns at once when a group of stopped workers is ready */
+		n = rte_mps_group_wait(&ready, timeout_ms);
+		now = now_ns();
+		rte_mps_exit_notify_poll();
+		if (n > 0)
+			handle_ready(ready, now);
+		check_fork_failures();
+		start_due_workers(now);
+		pending = check_first_forward();
+
+		if (now >= next_stats) {
+			print_stats();
+			next_stats = now + opts.timer_period_s * ns_per_s;
+		}
+		if (req.report.exchange(false)) {
+			print_stats();
+			run_audit("running");
+		}
+	}
+}
+
+/* Stop every worker and let the lcore threads return. */
+void
+stop_all_workers()
+{
+	stop_running_workers();
+	for (unsigned int i = 0; i < workers.count; i++) {
+		workers.w[i].quit.store(true, std::memory_order_release);
+		sem_post(&workers.w[i].go);
+	}
+	rte_eal_mp_wait_lcore();
+}
+
+const char *
+worker_state(const worker &w)
+{
+	if (w.failed.load(std::memory_order_relaxed))
+		return "failed";
+	if (w.running.load(std::memory_order_relaxed))
+		return "running";
+	if (req.quit.load(std::memory_order_relaxed))
+		return "stopped";
+	return "restarting";
+}
+
+} /* namespace l2fwd_fork */

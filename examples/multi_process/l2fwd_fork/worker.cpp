@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mp-pack contributors
+ */
+
+/*
+ * The worker process: what runs after fork(), the forwarding fast path.
+ *
+ * Forked workers follow the fork contract of rte_mpsupport.h: they only use
+ * objects created before the fork, never reserve memory, never use IPC,
+ * stdio or rte_log, and leave with _exit().
+ */
+
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_mpsupport.h>
+#include <rte_prefetch.h>
+
+#include "l2fwd_fork.h"
+
+namespace l2fwd_fork {
+
+namespace {
+
+/* Packets whose headers are prefetched ahead of the one rewritten. */
+constexpr uint16_t prefetch_ahead = 4;
+constexpr uint64_t burst_tx_drain_us = 100;
+
+/* Relaxed add on a counter that only one process writes. */
+inline void
+counter_add(std::atomic<uint64_t> &c, uint64_t n)
+{
+	c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
+
+inline void
+rewrite_mac(struct rte_mbuf *m, uint16_t dst)
+{
+	/* destination 02:00:00:00:00:<dst>, source the output port's MAC */
+	memcpy(rte_pktmbuf_mtod(m, void *), &ports.tx_addrs[dst],
+	       sizeof(ports.tx_addrs[dst]));
+}
+
+inline uint16_t
+flush_tx(const worker &w, port_counters *counters)
+{
+	uint16_t total = 0;
+
+	for (unsigned int i = 0; i < w.n_rx_port; i++) {
+		uint16_t dst = ports.dst[w.rx_port[i]];
+		uint16_t sent = rte_mps_tx_buffer_flush(dst, 0, ports.tx_buffer[dst]);
+
+		if (sent) {
+			counter_add(counters[dst].tx, sent);
+			total += sent;
+		}
+	}
+	return total;
+}
+
+/*
+ * Send a received burst. A full burst with nothing buffered before it goes
+ * out at once from the in-hand array, which lists it until the port has
+ * taken it, as a TX buffer in flight does. Anything else joins the TX
+ * buffer, as rte_mps_tx_buffer() does one packet at a time: the packets
+ * are in the buffer before its count says so, and only then cleared from
+ * the in-hand array (a worker killed in between leaves them listed twice,
+ * which the reset handles); the buffer is sent each time it fills.
+ * Returns the number of packets sent.
+ */
+inline uint16_t
+tx_buffer_burst(uint16_t port, struct rte_eth_dev_tx_buffer *buf,
+		struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t sent = 0;
+
+	if (buf->length == 0 && n == buf->size) {
+		/* a full burst goes out from the in-hand array, which lists it */
+		sent = rte_eth_tx_burst(port, 0, pkts, n);
+		if (unlikely(sent != n))
+			buf->error_callback(&pkts[sent], static_cast<uint16_t>(n - sent),
+					    buf->error_userdata);
+		rte_compiler_barrier();
+		memset(pkts, 0, n * sizeof(pkts[0]));
+		return sent;
+	}
+	while (n != 0) {
+		uint16_t len = buf->length;
+		uint16_t k = RTE_MIN(n, static_cast<uint16_t>(buf->size - len));
+
+		memcpy(&buf->pkts[len], pkts, k * sizeof(pkts[0]));
+		rte_atomic_store_explicit(&buf->length, static_cast<uint16_t>(len + k),
+				rte_memory_order_release);
+		/* a release store keeps earlier stores before it, not later ones */
+		rte_compiler_barrier();
+		memset(pkts, 0, k * sizeof(pkts[0]));
+		pkts += k;
+		n -= k;
+		if (len + k == buf->size)
+			sent += rte_mps_tx_buffer_flush(port, 0, buf);
+	}
+	return sent;
+}
+
+/* Worker process: forwarding loop. 8< */
+void
+worker_loop(const worker &w, worker_report &report)
+{
+	const uint64_t drain_tsc = (rte_get_tsc_hz() + US_PER_S - 1) /
+				   US_PER_S * burst_tx_drain_us;
+	auto pkts = reinterpret_cast<struct rte_mbuf **>(report.burst->objs);
+	port_counters *counters = shared->port;
+	uint64_t prev_tsc = rte_rdtsc();
+	bool forwarded = false;
+
+	for (;;) {
+		uint64_t cur_tsc = rte_rdtsc();
+		uint16_t sent = 0;
+
+		/*
+		 * Every TX drain period: send what is buffered, then look for a
+		 * command. STOP from the main: with everything handed on,
+		 * acknowledge and leave.
+		 */
+		if (unlikely(cur_tsc - prev_tsc > drain_tsc)) {
+			sent += flush_tx(w, counters);
+			prev_tsc = cur_tsc;
+			if (unlikely(rte_mps_cmd_poll(w.index) ==
+				     static_cast<int>(RTE_MPS_CMD_STOP))) {
+				rte_mps_cmd_ack(w.index, RTE_MPS_CMD_STOP);
+				return;
+			}
+		}
+
+		for (unsigned int i = 0; i < w.n_rx_port; i++) {
+			uint16_t port = w.rx_port[i];
+			uint16_t dst = ports.dst[port];
+			uint16_t nb_rx = rte_eth_rx_burst(port, 0, pkts, max_pkt_burst);
+			uint16_t n;
+
+			if (nb_rx == 0)
+				continue;
+			counter_add(counters[port].rx, nb_rx);
+			for (uint16_t j = 0; j < RTE_MIN(nb_rx, prefetch_ahead); j++)
+				rte_prefetch0(rte_pktmbuf_mtod(pkts[j], void *));
+			for (uint16_t j = 0; j < nb_rx; j++) {
+				if (j + prefetch_ahead < nb_rx)
+					rte_prefetch0(rte_pktmbuf_mtod(pkts[j + prefetch_ahead],
+								       void *));
+				rewrite_mac(pkts[j], dst);
+			}
+			n = tx_buffer_burst(dst, ports.tx_buffer[dst], pkts, nb_rx);
+			if (n) {
+				counter_add(counters[dst].tx, n);
+				sent += n;
+			}
+		}
+
+		if (unlikely(!forwarded && sent != 0)) {
+			report.first_fwd_ns.store(now_ns(), std::memory_order_release);
+			forwarded = true;
+		}
+	}
+}
+/* >8 End of worker process: forwarding loop. */
+
+} /* namespace */
+
+/* TX error callback: free the packets the port did not take, count them. */
+void
+count_tx_drops(struct rte_mbuf **pkts, uint16_t unsent, void *counter)
+{
+	for (uint16_t i = 0; i < unsent; i++)
+		rte_pktmbuf_free(pkts[i]);
+	counter_add(*static_cast<std::atomic<uint64_t> *>(counter), unsent);
+}
+
+/* Worker process: entry after fork(). Never returns. */
+void
+worker_process(const worker &w)
+{
+	worker_report &report = shared->worker[w.lcore_id];
+	int code = 0;
+
+	/* back to the default priority (see supervisor_nice) */
+	setpriority(PRIO_PROCESS, 0, 0);
+
+	/* Ctrl-C reaches the whole process group: only the main reacts. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGUSR1, SIG_IGN);
+
+	/* Floating worker: leave the CPU and take an lcore id of its own. 8< */
+	if (opts.floating) {
+		cpu_set_t all;
+		long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+
+		CPU_ZERO(&all);
+		for (long c = 0; c < ncpu && c < CPU_SETSIZE; c++)
+			CPU_SET(c, &all);
+		sched_setaffinity(0, sizeof(all), &all);
+
+		/* rte_lcore_id() becomes an id no other process uses */
+		if (rte_mps_lcore_claim() < 0)
+			rte_mps_child_exit(2);
+	}
+	/* >8 End of floating worker: leave the CPU and take an lcore id of its own. */
+
+	/* the reset gave the mbufs back but left the pointers */
+	memset(report.burst->objs, 0, report.burst->size * sizeof(report.burst->objs[0]));
+	rte_atomic_store_explicit(&report.burst->count, report.burst->size,
+				  rte_memory_order_release);
+
+	report.first_fwd_ns.store(0, std::memory_order_relaxed);
+	report.lcore_id.store(rte_lcore_id(), std::memory_order_relaxed);
+	report.start_ns.store(now_ns(), std::memory_order_relaxed);
+	report.pid.store(getpid(), std::memory_order_release);
+
+	worker_loop(w, report);
+
+	if (opts.floating && rte_mps_lcore_release(1) < 0)
+		code = 3;
+	rte_mps_child_exit(code);
+}
+
+} /* namespace l2fwd_fork */

@@ -5,7 +5,11 @@
 /*
  * Diagnostics of dpdk-l2fwd_fork: the statistics table, the audit of the
  * mbuf pools, the pool check, the lcore ids leaked by dead processes and
- * the recovery times.
+ * the recovery times. Each is printed in one line for people and published
+ * under /l2fwd_fork/ in telemetry, with typed fields, for tools and tests.
+ *
+ * Telemetry handlers run on DPDK's telemetry thread: they read the shared
+ * counters atomically and the results of the main thread under a lock.
  */
 
 #include <inttypes.h>
@@ -13,17 +17,54 @@
 #include <sys/types.h>
 
 #include <algorithm>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include <rte_mempool.h>
 #include <rte_mpsupport.h>
+#include <rte_telemetry.h>
 
 #include "l2fwd_fork.h"
 
 namespace l2fwd_fork {
 
 namespace {
+
+/* What the main thread found, kept for telemetry. */
+struct audit_result {
+	uint64_t runs = 0;              /* audits done so far */
+	std::string when = "none";
+	bool failed = false;
+	struct rte_mps_audit totals = {};
+	std::vector<unsigned int> leaked_lcore_ids;
+};
+
+struct pool_check_result {
+	uint64_t runs = 0;
+	std::string when = "none";
+	uint64_t distinct = 0;
+	uint64_t size = 0;
+	uint64_t duplicates = 0;
+};
+
+struct recovery_times {
+	uint64_t count = 0;             /* groups stopped, reset and made ready */
+	uint64_t last_group = 0;        /* mask of the workers of the last one */
+	uint64_t last_seen_ns = 0;      /* last exit seen in that group */
+	uint64_t last_ready_ns = 0;     /* group ready again */
+	uint64_t last_reset_ns = 0;     /* the difference */
+	uint64_t max_reset_ns = 0;
+	uint64_t total_reset_ns = 0;
+};
+
+struct diagnostics {
+	std::mutex lock;
+	audit_result audit;
+	pool_check_result pool_check;
+	recovery_times recovery;
+};
+diagnostics diag;
 
 inline uint64_t
 read_counter(const std::atomic<uint64_t> &c)
@@ -55,7 +96,212 @@ leaked_lcore_ids(bool print)
 	return leaked;
 }
 
+void
+add_lcore_id_list(struct rte_tel_data *d, const char *name,
+		  const std::vector<unsigned int> &ids)
+{
+	struct rte_tel_data *list = rte_tel_data_alloc();
+
+	if (list == nullptr)
+		return;
+	rte_tel_data_start_array(list, RTE_TEL_INT_VAL);
+	for (unsigned int id : ids)
+		rte_tel_data_add_array_int(list, static_cast<int>(id));
+	if (rte_tel_data_add_dict_container(d, name, list, 0) < 0)
+		rte_tel_data_free(list);
+}
+
+/* /l2fwd_fork/stats: the counters of each port, and their totals. */
+int
+handle_stats(const char *, const char *, struct rte_tel_data *d)
+{
+	uint64_t total_rx = 0, total_tx = 0, total_dropped = 0;
+	char key[16];
+
+	rte_tel_data_start_dict(d);
+	for (uint16_t port = 0; port < RTE_MAX_ETHPORTS; port++) {
+		const port_counters &c = shared->port[port];
+		struct rte_tel_data *p;
+		uint64_t rx, tx, dropped;
+
+		if (!port_enabled(port))
+			continue;
+		rx = read_counter(c.rx);
+		tx = read_counter(c.tx);
+		dropped = read_counter(c.dropped);
+		total_rx += rx;
+		total_tx += tx;
+		total_dropped += dropped;
+		p = rte_tel_data_alloc();
+		if (p == nullptr)
+			return -ENOMEM;
+		rte_tel_data_start_dict(p);
+		rte_tel_data_add_dict_uint(p, "rx", rx);
+		rte_tel_data_add_dict_uint(p, "tx", tx);
+		rte_tel_data_add_dict_uint(p, "dropped", dropped);
+		rte_tel_data_add_dict_uint(p, "dst_port", ports.dst[port]);
+		snprintf(key, sizeof(key), "%u", port);
+		if (rte_tel_data_add_dict_container(d, key, p, 0) < 0)
+			rte_tel_data_free(p);
+	}
+	rte_tel_data_add_dict_uint(d, "total_rx", total_rx);
+	rte_tel_data_add_dict_uint(d, "total_tx", total_tx);
+	rte_tel_data_add_dict_uint(d, "total_dropped", total_dropped);
+	return 0;
+}
+
+/*
+ * /l2fwd_fork/workers: each worker's state, current pid and what its
+ * current instance published, and how its last instance ended.
+ */
+int
+handle_workers(const char *, const char *, struct rte_tel_data *d)
+{
+	char key[16];
+
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_uint(d, "count", workers.count);
+	rte_tel_data_add_dict_int(d, "floating", opts.floating);
+	for (unsigned int i = 0; i < workers.count; i++) {
+		const worker &w = workers.w[i];
+		const worker_report &report = shared->worker[w.lcore_id];
+		int32_t pid = w.pid.load(std::memory_order_acquire);
+		uint64_t first = 0;
+		uint32_t lcore_id = 0;
+		struct rte_tel_data *e;
+
+		/* what the worker published, if it is the current instance's */
+		if (pid > 0 && report.pid.load(std::memory_order_acquire) == pid) {
+			first = report.first_fwd_ns.load(std::memory_order_acquire);
+			lcore_id = report.lcore_id.load(std::memory_order_relaxed);
+			if (report.pid.load(std::memory_order_acquire) != pid)
+				first = lcore_id = 0;
+		}
+		e = rte_tel_data_alloc();
+		if (e == nullptr)
+			return -ENOMEM;
+		rte_tel_data_start_dict(e);
+		rte_tel_data_add_dict_string(e, "state", worker_state(w));
+		rte_tel_data_add_dict_uint(e, "lcore", w.lcore_id);
+		rte_tel_data_add_dict_uint(e, "group", w.group);
+		rte_tel_data_add_dict_int(e, "pid", pid);
+		rte_tel_data_add_dict_uint(e, "restarts",
+					   w.restarts.load(std::memory_order_relaxed));
+		rte_tel_data_add_dict_uint(e, "launch_ns",
+					   w.launch_ns.load(std::memory_order_acquire));
+		rte_tel_data_add_dict_uint(e, "lcore_id", lcore_id);
+		rte_tel_data_add_dict_uint(e, "first_fwd_ns", first);
+		rte_tel_data_add_dict_int(e, "exit_pid",
+					  w.last_exit.pid.load(std::memory_order_acquire));
+		rte_tel_data_add_dict_int(e, "exit_signal",
+					  w.last_exit.signal.load(std::memory_order_relaxed));
+		rte_tel_data_add_dict_int(e, "exit_code",
+					  w.last_exit.code.load(std::memory_order_relaxed));
+		rte_tel_data_add_dict_uint(e, "exit_seen_ns",
+					   w.last_exit.seen_ns.load(std::memory_order_relaxed));
+		snprintf(key, sizeof(key), "%u", i);
+		if (rte_tel_data_add_dict_container(d, key, e, 0) < 0)
+			rte_tel_data_free(e);
+	}
+	return 0;
+}
+
+/* /l2fwd_fork/audit: the last audit of the pools (SIGUSR1, SIGUSR2, exit). */
+int
+handle_audit(const char *, const char *, struct rte_tel_data *d)
+{
+	std::lock_guard<std::mutex> guard(diag.lock);
+	const audit_result &a = diag.audit;
+
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_uint(d, "runs", a.runs);
+	rte_tel_data_add_dict_string(d, "when", a.when.c_str());
+	rte_tel_data_add_dict_int(d, "failed", a.failed);
+	rte_tel_data_add_dict_uint(d, "size", a.totals.size);
+	rte_tel_data_add_dict_uint(d, "in_pool", a.totals.in_pool);
+	rte_tel_data_add_dict_uint(d, "in_caches", a.totals.in_caches);
+	rte_tel_data_add_dict_uint(d, "in_lists", a.totals.in_lists);
+	rte_tel_data_add_dict_uint(d, "unaccounted", a.totals.unaccounted);
+	rte_tel_data_add_dict_uint(d, "leaked_lcores", a.leaked_lcore_ids.size());
+	add_lcore_id_list(d, "leaked_lcore_ids", a.leaked_lcore_ids);
+	return 0;
+}
+
+/* /l2fwd_fork/pool_check: distinct and duplicate mbufs, workers stopped. */
+int
+handle_pool_check(const char *, const char *, struct rte_tel_data *d)
+{
+	std::lock_guard<std::mutex> guard(diag.lock);
+	const pool_check_result &c = diag.pool_check;
+
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_uint(d, "runs", c.runs);
+	rte_tel_data_add_dict_string(d, "when", c.when.c_str());
+	rte_tel_data_add_dict_uint(d, "distinct", c.distinct);
+	rte_tel_data_add_dict_uint(d, "size", c.size);
+	rte_tel_data_add_dict_uint(d, "duplicates", c.duplicates);
+	return 0;
+}
+
+/* /l2fwd_fork/leaked_lcores: lcore ids held by dead processes, now. */
+int
+handle_leaked_lcores(const char *, const char *, struct rte_tel_data *d)
+{
+	std::vector<unsigned int> ids = leaked_lcore_ids(false);
+
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_uint(d, "count", ids.size());
+	add_lcore_id_list(d, "ids", ids);
+	return 0;
+}
+
+/* /l2fwd_fork/recovery: how many recoveries, and how long the resets took. */
+int
+handle_recovery(const char *, const char *, struct rte_tel_data *d)
+{
+	std::lock_guard<std::mutex> guard(diag.lock);
+	const recovery_times &r = diag.recovery;
+
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_uint(d, "recoveries", r.count);
+	rte_tel_data_add_dict_uint(d, "last_group", r.last_group);
+	rte_tel_data_add_dict_uint(d, "last_seen_ns", r.last_seen_ns);
+	rte_tel_data_add_dict_uint(d, "last_ready_ns", r.last_ready_ns);
+	rte_tel_data_add_dict_uint(d, "last_reset_ns", r.last_reset_ns);
+	rte_tel_data_add_dict_uint(d, "max_reset_ns", r.max_reset_ns);
+	rte_tel_data_add_dict_uint(d, "total_reset_ns", r.total_reset_ns);
+	return 0;
+}
+
 } /* namespace */
+
+/* In the main process, before the first fork: workers never use telemetry. */
+void
+register_telemetry()
+{
+	static const struct {
+		const char *cmd;
+		telemetry_cb fn;
+		const char *help;
+	} cmds[] = {
+		{ "/l2fwd_fork/stats", handle_stats,
+		  "Packets received, sent and dropped per port. Takes no parameters" },
+		{ "/l2fwd_fork/workers", handle_workers,
+		  "State, pid, restarts and last exit of each worker. Takes no parameters" },
+		{ "/l2fwd_fork/audit", handle_audit,
+		  "Last audit of the mbuf pools and leaked lcore ids. Takes no parameters" },
+		{ "/l2fwd_fork/pool_check", handle_pool_check,
+		  "Last count of distinct and duplicate mbufs. Takes no parameters" },
+		{ "/l2fwd_fork/leaked_lcores", handle_leaked_lcores,
+		  "Lcore ids held by processes that are gone. Takes no parameters" },
+		{ "/l2fwd_fork/recovery", handle_recovery,
+		  "Recoveries done and the time their resets took. Takes no parameters" },
+	};
+
+	for (const auto &c : cmds)
+		if (rte_telemetry_register_cmd(c.cmd, c.fn, c.help) < 0)
+			printf("l2fwd_fork: cannot register telemetry command %s\n", c.cmd);
+}
 
 void
 print_stats()
@@ -127,6 +373,13 @@ run_audit(const char *when)
 		       leaked.size());
 	}
 	fflush(stdout);
+
+	std::lock_guard<std::mutex> guard(diag.lock);
+	diag.audit.runs++;
+	diag.audit.when = when;
+	diag.audit.failed = failed;
+	diag.audit.totals = a;
+	diag.audit.leaked_lcore_ids = std::move(leaked);
 }
 
 /*
@@ -136,7 +389,7 @@ run_audit(const char *when)
  * distinct objects go back; duplicates are not put back twice.
  */
 void
-run_pool_check()
+run_pool_check(const char *when)
 {
 	size_t distinct = 0, dups = 0;
 	unsigned int size = 0;
@@ -165,6 +418,13 @@ run_pool_check()
 	printf("l2fwd_fork: pool check: %zu distinct mbufs of %u, %zu duplicates\n",
 	       distinct, size, dups);
 	fflush(stdout);
+
+	std::lock_guard<std::mutex> guard(diag.lock);
+	diag.pool_check.runs++;
+	diag.pool_check.when = when;
+	diag.pool_check.distinct = distinct;
+	diag.pool_check.size = size;
+	diag.pool_check.duplicates = dups;
 }
 
 /* A group of workers was stopped and reset, ready_ns - seen_ns after its last exit. */
@@ -176,6 +436,15 @@ record_recovery(uint64_t group, uint64_t seen_ns, uint64_t ready_ns)
 	printf("l2fwd_fork: workers 0x%" PRIx64 " stopped and reset %.3f ms "
 	       "after the last exit was seen (ready at %" PRIu64 " ns)\n", group,
 	       static_cast<double>(reset_ns) / static_cast<double>(ns_per_ms), ready_ns);
+
+	std::lock_guard<std::mutex> guard(diag.lock);
+	diag.recovery.count++;
+	diag.recovery.last_group = group;
+	diag.recovery.last_seen_ns = seen_ns;
+	diag.recovery.last_ready_ns = ready_ns;
+	diag.recovery.last_reset_ns = reset_ns;
+	diag.recovery.max_reset_ns = RTE_MAX(diag.recovery.max_reset_ns, reset_ns);
+	diag.recovery.total_reset_ns += reset_ns;
 }
 
 } /* namespace l2fwd_fork */

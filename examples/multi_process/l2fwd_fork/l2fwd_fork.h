@@ -88,6 +88,14 @@ struct shared_state {
 static_assert(std::is_standard_layout<shared_state>::value,
 	      "shared memory holds plain layouts only");
 
+/* How the last instance of a worker ended, as the exit notification said. */
+struct worker_exit {
+	std::atomic<int32_t> pid{0};
+	std::atomic<int32_t> signal{0};
+	std::atomic<int32_t> code{0};
+	std::atomic<uint64_t> seen_ns{0};
+};
+
 /* Main-process view of one worker lcore. */
 struct worker {
 	/* set before the first fork, read by the worker process too */
@@ -102,14 +110,16 @@ struct worker {
 	sem_t go;
 	std::atomic<bool> quit{false};
 
-	/* written by the lcore thread, read by the main thread */
+	/* written by the lcore thread, read by the main and telemetry threads */
 	std::atomic<int32_t> pid{0};
 	std::atomic<uint64_t> launch_ns{0};
 	std::atomic<bool> fork_failed{false};
 
+	/* written by the main thread, read by the telemetry thread */
 	std::atomic<bool> running{false};
 	std::atomic<bool> failed{false};
 	std::atomic<unsigned int> restarts{0};
+	worker_exit last_exit;
 
 	/* main thread only */
 	uint64_t exit_ns = 0;           /* when the last exit of its process was seen */
@@ -160,6 +170,7 @@ struct worker_table {
 struct requests {
 	std::atomic<bool> quit{false};
 	std::atomic<bool> report{false};
+	std::atomic<bool> quiesce{false};
 };
 static_assert(std::atomic<bool>::is_always_lock_free,
 	      "flags set by a signal handler must be lock-free");
@@ -201,12 +212,14 @@ void count_tx_drops(struct rte_mbuf **pkts, uint16_t unsent, void *counter);
 void launch_workers();
 void supervise();
 void stop_all_workers();
+void quiesce_workers();
 const char *worker_state(const worker &w);
 
 /* diagnostics.cpp */
+void register_telemetry();
 void print_stats();
 void run_audit(const char *when);
-void run_pool_check();
+void run_pool_check(const char *when);
 void record_recovery(uint64_t group, uint64_t seen_ns, uint64_t ready_ns);
 
 } /* namespace l2fwd_fork */

@@ -14,7 +14,7 @@
  * any reason, librte_mpsupport tells the main at once, stops the pair worker
  * over its command ring, rebuilds the pair's pool (or gives back the mbufs
  * both held), and the main starts the two again. Statistics, audits and
- * recovery times are printed by diagnostics.cpp.
+ * recovery times are printed and published in telemetry (diagnostics.cpp).
  */
 
 #include <signal.h>
@@ -43,7 +43,7 @@ constexpr int supervisor_nice = -10;
 /* Bound on the STOP handshake in a recovery; the tracker sends SIGKILL after it. */
 constexpr unsigned int stop_timeout_ms = 50;
 
-/* SIGINT, SIGTERM: stop and exit. SIGUSR1: report. */
+/* SIGINT, SIGTERM: stop and exit. SIGUSR1: report. SIGUSR2: stop the workers. */
 void
 signal_handler(int signum)
 {
@@ -51,6 +51,8 @@ signal_handler(int signum)
 
 	if (signum == SIGUSR1)
 		req.report.store(true);
+	else if (signum == SIGUSR2)
+		req.quiesce.store(true);
 	else
 		req.quit.store(true);
 }
@@ -92,10 +94,12 @@ main(int argc, char **argv)
 	setup_pools();
 	setup_shared_state();
 	init_ports();
+	register_telemetry();
 
 	signal(SIGINT, signal_handler);
 	signal(SIGTERM, signal_handler);
 	signal(SIGUSR1, signal_handler);
+	signal(SIGUSR2, signal_handler);
 
 	launch_workers();
 	printf("l2fwd_fork: %u workers launched%s; Ctrl-C to stop\n", workers.count,
@@ -109,7 +113,7 @@ main(int argc, char **argv)
 	print_stats();
 	stop_ports();
 	run_audit("exit");
-	run_pool_check();
+	run_pool_check("exit");
 	close_ports();
 	rte_mps_fini();
 	rte_eal_cleanup();

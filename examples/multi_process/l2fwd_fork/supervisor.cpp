@@ -33,6 +33,12 @@ constexpr uint64_t shutdown_timeout_ms = 3000;
 /* How long the main watches for a new worker's first forwarded packet. */
 constexpr uint64_t first_fwd_watch_s = 5;
 
+/* Written by the main thread, read by the telemetry thread too. */
+struct supervisor_state {
+	std::atomic<bool> quiesced{false}; /* workers stopped for good, the main stays */
+};
+supervisor_state sup;
+
 inline uint64_t
 bit(unsigned int i)
 {
@@ -46,6 +52,10 @@ worker_exited(const struct rte_mps_exit_info *info, void *arg)
 	auto w = static_cast<worker *>(arg);
 
 	w->exit_ns = info->detect_ns;
+	w->last_exit.signal.store(info->signal, std::memory_order_relaxed);
+	w->last_exit.code.store(info->exit_code, std::memory_order_relaxed);
+	w->last_exit.seen_ns.store(info->detect_ns, std::memory_order_relaxed);
+	w->last_exit.pid.store(info->pid, std::memory_order_release);
 	if (info->signal != 0)
 		printf("l2fwd_fork: worker %u (lcore %u) pid %d killed by signal %d "
 		       "(seen at %" PRIu64 " ns)\n", w->index, w->lcore_id,
@@ -215,7 +225,8 @@ start_due_workers(uint64_t now)
 	for (unsigned int i = 0; i < workers.count; i++) {
 		worker &w = workers.w[i];
 
-		if (w.failed.load(std::memory_order_relaxed) ||
+		if (sup.quiesced.load(std::memory_order_relaxed) ||
+		    w.failed.load(std::memory_order_relaxed) ||
 		    w.running.load(std::memory_order_relaxed) ||
 		    w.restart_at_ns == 0 || w.restart_at_ns > now)
 			continue;
@@ -375,7 +386,26 @@ supervise()
 			print_stats();
 			run_audit("running");
 		}
+		if (req.quiesce.exchange(false) &&
+		    !sup.quiesced.load(std::memory_order_relaxed))
+			quiesce_workers();
 	}
+}
+
+/*
+ * Stop the workers for good and check that the pools are whole, with the
+ * main process (and its telemetry) still up.
+ */
+void
+quiesce_workers()
+{
+	sup.quiesced.store(true, std::memory_order_relaxed);
+	printf("l2fwd_fork: stopping workers, main process stays up\n");
+	stop_running_workers();
+	drain_ports();
+	print_stats();
+	run_audit("stopped");
+	run_pool_check("stopped");
 }
 
 /* Stop every worker and let the lcore threads return. */
@@ -397,7 +427,8 @@ worker_state(const worker &w)
 		return "failed";
 	if (w.running.load(std::memory_order_relaxed))
 		return "running";
-	if (req.quit.load(std::memory_order_relaxed))
+	if (req.quit.load(std::memory_order_relaxed) ||
+	    sup.quiesced.load(std::memory_order_relaxed))
 		return "stopped";
 	return "restarting";
 }

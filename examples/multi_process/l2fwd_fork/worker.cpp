@@ -196,6 +196,7 @@ worker_process(const worker &w)
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGUSR1, SIG_IGN);
+	signal(SIGUSR2, SIG_IGN);
 
 	/* Floating worker: leave the CPU and take an lcore id of its own. 8< */
 	if (opts.floating) {

@@ -1,6 +1,12 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The dpdk-mp-pack contributors
-"""Helpers shared by the dpdk-l2fwd_fork end-to-end tests, stress run and benchmark."""
+"""Helpers shared by the dpdk-l2fwd_fork end-to-end tests, stress run and benchmark.
+
+The app's one-line messages (worker started, killed, failed) are read from its output as
+they come; its diagnostics (audits, pool checks, leaked lcore ids, recovery times, first
+packet forwarded by each instance, port counters) are read from its telemetry commands
+under /l2fwd_fork/.
+"""
 
 import os
 import re
@@ -20,14 +26,12 @@ LCORES_2PAIRS = '0@0,1@1,2@0,3@1,4@0'
 EAL_MEM = ['-m', '256']
 
 RE_STARTED = re.compile(r'worker (\d+) \(lcore (\d+)\) started, pid (\d+)')
-RE_FORWARDING = re.compile(r'worker (\d+) \(lcore (\d+) as lcore id (\d+)\) pid (\d+) '
-                           r'forwarding: first packet at (\d+) ns')
-RE_KILLED = re.compile(r'worker (\d+) \(lcore \d+\) pid (\d+) killed by signal (\d+)')
 RE_FAILED = re.compile(r'worker (\d+) \(lcore \d+\) failed: ')
 RE_LAUNCHED = re.compile(r'(\d+) workers launched')
 RE_AUDIT = re.compile(r'audit \((\w+)\): mbufs (\d+) in pool (\d+) in caches (\d+) '
                       r'in lists (\d+) unaccounted (\d+); lcore ids leaked (\d+)')
 RE_POOL_CHECK = re.compile(r'pool check: (\d+) distinct mbufs of (\d+), (\d+) duplicates')
+# the printed table, kept for people; tests compare it with telemetry
 RE_PORT_STATS = re.compile(r'Statistics for port (\d+) -+\s+Packets sent:\s+(\d+)\s+'
                            r'Packets received:\s+(\d+)\s+Packets dropped:\s+(\d+)')
 RE_MAC = re.compile(r'Port (\d+), MAC address: ([0-9A-Fa-f:]{17})')
@@ -45,38 +49,60 @@ class L2fwdFork:
         args = ['-p', '%x' % ((1 << nports) - 1), '-T', '0'] + list(app_args)
         if floating:
             args.append('-f')
+        self.group = group
         self.proc = group.start(APP, lcores=lcores, vdevs=vdevs or null_vdevs(nports),
                                 eal_extra=EAL_MEM, app_args=args, timeout=timeout)
+        self.tel = None
+        self.polled = 0.0
         self.pids = {}       # worker index -> current pid
-        self.forwarding = {}  # pid -> (worker, lcore id, first packet ns)
-        self.killed = {}     # pid -> signal
+        self.forwarding = {}  # pid -> (worker, lcore id, first packet ns), from telemetry
+        self.killed = {}     # pid -> signal, from telemetry
         self.failed = set()
         self.started = []    # (worker, pid) in order
         self.nworkers = None
         self.wait_until(lambda: self.nworkers is not None, timeout, 'workers launched')
 
+    def query(self, cmd):
+        """Reply of one telemetry command of the main process."""
+        if self.tel is None:
+            self.tel = self.group.telemetry()
+        return self.tel.query(cmd)
+
+    def poll_workers(self):
+        """Read /l2fwd_fork/workers: first packets forwarded and last exits."""
+        workers = self.query('/l2fwd_fork/workers')
+        self.polled = time.monotonic()
+        for key, w in workers.items():
+            if not isinstance(w, dict):
+                continue
+            if w['pid'] > 0 and w['first_fwd_ns'] != 0:
+                self.forwarding[w['pid']] = (int(key), w['lcore_id'], w['first_fwd_ns'])
+            if w['exit_pid'] > 0 and w['exit_signal'] != 0:
+                self.killed[w['exit_pid']] = w['exit_signal']
+        return workers
+
     def _pump(self, timeout):
-        """Read one event line; return False on time-out."""
+        """Read one event line, then the workers' telemetry; False on time-out."""
         try:
-            i = self.proc.expect([RE_STARTED, RE_FORWARDING, RE_KILLED, RE_FAILED,
-                                  RE_LAUNCHED], timeout=timeout)
+            i = self.proc.expect([RE_STARTED, RE_FAILED, RE_LAUNCHED], timeout=timeout)
         except pexpect.TIMEOUT:
-            return False
-        m = self.proc.match
-        if i == 0:
-            w, pid = int(m.group(1)), int(m.group(3))
-            self.pids[w] = pid
-            self.started.append((w, pid))
-        elif i == 1:
-            self.forwarding[int(m.group(4))] = (int(m.group(1)), int(m.group(3)),
-                                                int(m.group(5)))
-        elif i == 2:
-            self.killed[int(m.group(2))] = int(m.group(3))
-        elif i == 3:
-            self.failed.add(int(m.group(1)))
-        else:
-            self.nworkers = int(m.group(1))
-        return True
+            i = None
+        if i is not None:
+            m = self.proc.match
+            if i == 0:
+                w, pid = int(m.group(1)), int(m.group(3))
+                self.pids[w] = pid
+                self.started.append((w, pid))
+            elif i == 1:
+                self.failed.add(int(m.group(1)))
+            else:
+                self.nworkers = int(m.group(1))
+        # between lines of a burst, telemetry is read at most every 50 ms: the crash
+        # loop test must kill each new instance before it is 100 ms old
+        if self.nworkers is not None and self.proc.alive() and \
+                (i is None or time.monotonic() - self.polled > 0.05):
+            self.poll_workers()
+        return i is not None
 
     def wait_until(self, cond, timeout, what):
         """Read events until cond() holds; fail after timeout seconds."""
@@ -86,7 +112,7 @@ class L2fwdFork:
             if left <= 0:
                 raise AssertionError('timed out after %ss waiting for %s; output:\n%s'
                                      % (timeout, what, self.proc.output()[-3000:]))
-            self._pump(min(left, 1.0))
+            self._pump(min(left, 0.1))
 
     def wait_all_forwarding(self, timeout=30):
         """Wait until every worker's current instance forwarded a packet."""
@@ -114,15 +140,57 @@ class L2fwdFork:
             return None
         return t
 
+    def wait_diag(self, cmd, cond, timeout, what):
+        """Query cmd until cond(reply) holds; return the reply."""
+        deadline = time.monotonic() + timeout
+        while True:
+            reply = self.query(cmd)
+            if cond(reply):
+                return reply
+            if time.monotonic() > deadline:
+                raise AssertionError('timed out after %ss waiting for %s: %s; output:\n%s'
+                                     % (timeout, what, reply, self.proc.output()[-3000:]))
+            time.sleep(0.05)
+
+    def stop_workers(self, timeout=20):
+        """SIGUSR2: the main stops every worker and checks its pools, and stays up.
+        Return what telemetry then says (audit, pool check, leaked lcore ids, port
+        counters, workers, recoveries)."""
+        audit = self.query('/l2fwd_fork/audit')
+        checks = self.query('/l2fwd_fork/pool_check')['runs']
+        audits = audit['runs']
+        if audit['when'] == 'stopped':
+            # stopped already: what was found then still holds
+            audits -= 1
+            checks -= 1
+        else:
+            self.proc.signal(signal.SIGUSR2)
+        diag = {
+            'audit': self.wait_diag('/l2fwd_fork/audit',
+                                    lambda a: a['runs'] > audits and a['when'] == 'stopped',
+                                    timeout, 'audit of the stopped workers'),
+            'pool_check': self.wait_diag('/l2fwd_fork/pool_check',
+                                         lambda c: c['runs'] > checks and
+                                         c['when'] == 'stopped',
+                                         timeout, 'pool check of the stopped workers'),
+        }
+        for name in ('leaked_lcores', 'stats', 'workers', 'recovery'):
+            diag[name] = self.query('/l2fwd_fork/' + name)
+        return diag
+
     def stop(self, timeout=30):
-        """SIGINT; return (exit code, full output)."""
+        """Stop the workers and read the diagnostics through telemetry, then SIGINT;
+        return (exit code, full output, diagnostics)."""
+        diag = self.stop_workers()
+        self.tel.close()
+        self.tel = None
         self.proc.signal(signal.SIGINT)
         code = self.proc.wait_exit(timeout)
-        return code, self.proc.output()
+        return code, self.proc.output(), diag
 
 
 def final_audit(output):
-    """The audit printed at exit as a dict, or None."""
+    """The audit printed at exit (for people) as a dict, or None."""
     found = [m for m in RE_AUDIT.finditer(output) if m.group(1) == 'exit']
     if not found:
         return None
@@ -131,8 +199,38 @@ def final_audit(output):
     return dict(zip(keys, (int(m.group(i)) for i in range(2, 8))))
 
 
-def assert_clean_exit(code, output):
+def check_diagnostics(diag):
+    """Problems in the telemetry of a main whose workers are all stopped."""
+    audit, check = diag['audit'], diag['pool_check']
+    problems = []
+    if audit['failed'] != 0:
+        problems.append('audit failed: %s' % audit)
+    if audit['leaked_lcores'] != 0 or audit['leaked_lcore_ids'] != []:
+        problems.append('lcore ids leaked: %s' % audit)
+    if diag['leaked_lcores']['count'] != 0 or diag['leaked_lcores']['ids'] != []:
+        problems.append('lcore ids leaked: %s' % diag['leaked_lcores'])
+    if audit['unaccounted'] != 0:
+        problems.append('mbufs unaccounted: %s' % audit)
+    if audit['in_pool'] + audit['in_caches'] + audit['in_lists'] != audit['size']:
+        problems.append('audit does not add up: %s' % audit)
+    if check['duplicates'] != 0:
+        problems.append('mbufs freed twice: %s' % check)
+    if check['distinct'] != check['size'] or check['size'] != audit['size']:
+        problems.append('mbufs missing from the pool: %s (audit %s)' % (check, audit))
+    for key, w in diag['workers'].items():
+        if isinstance(w, dict) and w['state'] not in ('stopped', 'failed'):
+            problems.append('worker %s not stopped: %s' % (key, w))
+    return problems
+
+
+def assert_clean_exit(code, output, diag=None):
+    """The main exited with 0. With diag (what stop() read in telemetry after
+    stopping the workers), that nothing was lost, freed twice or leaked then;
+    in every case, that the audit and pool check done at exit say the same."""
     assert code == 0, 'exit code %s; output:\n%s' % (code, output[-3000:])
+    if diag is not None:
+        problems = check_diagnostics(diag)
+        assert not problems, '; '.join(problems)
     audit = final_audit(output)
     assert audit is not None, 'no audit at exit:\n' + output[-3000:]
     assert audit['leaked'] == 0, 'lcore ids leaked: %s' % audit
@@ -150,7 +248,17 @@ def assert_clean_exit(code, output):
         problems.append('mbufs missing from the pool: %d distinct of %d' % (distinct, size))
     assert not problems, '; '.join(problems)
     audit['duplicates'] = dups
+    if diag is not None:
+        # telemetry gives the figures the tests look at
+        audit = dict(diag['audit'], leaked=diag['audit']['leaked_lcores'],
+                     duplicates=diag['pool_check']['duplicates'])
     return audit
+
+
+def telemetry_port_stats(stats):
+    """{port: (sent, received, dropped)} from /l2fwd_fork/stats."""
+    return {int(k): (v['tx'], v['rx'], v['dropped']) for k, v in stats.items()
+            if isinstance(v, dict)}
 
 
 def last_port_stats(output):

@@ -8,12 +8,15 @@ group's hugepage and runtime files, whether the test passed or not.
 """
 
 import glob
+import json
 import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import time
 import uuid
 
 import pexpect
@@ -181,6 +184,47 @@ class Proc:
             return None
 
 
+class Telemetry:
+    """A client of a primary's telemetry socket (DPDK's v2 protocol, JSON replies).
+
+    Connects to <runtime dir>/<prefix>/dpdk_telemetry.v2, retrying until the
+    socket accepts or `timeout` seconds have passed.
+    """
+
+    def __init__(self, prefix, timeout=20):
+        path = os.path.join(RUNTIME_DIR, prefix, 'dpdk_telemetry.v2')
+        deadline = time.monotonic() + timeout
+        while True:
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            self.sock.settimeout(5)
+            try:
+                self.sock.connect(path)
+                break
+            except OSError:
+                self.sock.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        info = json.loads(self.sock.recv(16384).decode())
+        self.max_output_len = info.get('max_output_len', 16384)
+
+    def query(self, cmd):
+        """Run one command (e.g. '/ethdev/stats,0'); return its reply's value."""
+        self.sock.send(cmd.encode())
+        reply = json.loads(self.sock.recv(self.max_output_len).decode())
+        return reply[cmd.split(',', 1)[0]]
+
+    def close(self):
+        self.sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
 class Group:
     """Processes sharing one --file-prefix: one primary and its secondaries."""
 
@@ -279,6 +323,10 @@ class Group:
             if p.poll() is None:
                 p.kill()
                 p.wait()
+
+    def telemetry(self, timeout=20):
+        """A Telemetry client of the group's primary."""
+        return Telemetry(self.prefix, timeout)
 
     def cleanup_files(self):
         for f in glob.glob(os.path.join(HUGEPAGE_DIR, self.prefix + '*')):

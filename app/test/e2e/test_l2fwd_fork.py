@@ -3,8 +3,9 @@
 """dpdk-l2fwd_fork end to end: forwarding, crash recovery, floating workers, bad input.
 
 Forwarding correctness uses finite input (net_pcap files written here); recovery uses
-net_null ports, which receive without end. Every check is on counts and audit lines,
-never on how long something took; every wait has a bound.
+net_null ports, which receive without end. Every check is on counts and audits, read
+from the app's telemetry (and compared with the lines it prints for people), never on
+how long something took; every wait has a bound.
 """
 
 import os
@@ -40,10 +41,12 @@ def test_forwarding_conserves_packets(mp, tmp_path):
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and (out_count(1) < counts[0] or out_count(0) < counts[1]):
         app._pump(0.2)
-    code, out = app.stop()
-    h.assert_clean_exit(code, out)
+    code, out, diag = app.stop()
+    h.assert_clean_exit(code, out, diag)
 
-    stats = h.last_port_stats(out)
+    stats = h.telemetry_port_stats(diag['stats'])
+    # the table printed at exit says the same
+    assert h.last_port_stats(out) == stats, (h.last_port_stats(out), stats)
     for port, n in counts.items():
         dst = port ^ 1
         sent, _, dropped = stats[dst]
@@ -128,8 +131,14 @@ def test_pairs_have_own_pools_and_recover_alone(mp):
         app.wait_new_instance(1, pids[1])
     after = app.wait_all_forwarding()
     assert after[2] == before[2] and after[3] == before[3], (before, after)
-    audit = h.assert_clean_exit(*app.stop())
+    code, out, diag = app.stop()
+    audit = h.assert_clean_exit(code, out, diag)
     assert audit['size'] == 2 * 8192, audit
+    # three recoveries of the first pair, none of the second
+    assert diag['recovery']['recoveries'] == 3 and diag['recovery']['last_group'] == 0x3, \
+        diag['recovery']
+    assert diag['workers']['2']['restarts'] == 0 and diag['workers']['3']['restarts'] == 0, \
+        diag['workers']
 
 
 def test_queue_holding_driver_not_rebuilt(mp):
@@ -161,9 +170,10 @@ def test_pcap_replay_not_rebuilt(mp, tmp_path):
     app.kill(before[1])
     app.wait_new_instance(0, before[0])
     app.wait_new_instance(1, before[1])
-    code, out = app.stop()
+    code, out, diag = app.stop()
     # the replayed mbufs stay with the driver until the port is closed
     assert code == 0, out[-3000:]
+    assert diag['audit']['leaked_lcores'] == 0 and diag['pool_check']['duplicates'] == 0, diag
 
 
 def test_floating_workers_take_unique_ids(mp):
@@ -202,13 +212,20 @@ def test_crash_loop_marks_pair_failed(mp):
     assert victim in killed
     # the other pair is untouched and still forwarding
     assert app.pids[2] == pids[2] and app.pids[3] == pids[3]
+    audits = app.query('/l2fwd_fork/audit')['runs']
     app.proc.signal(signal.SIGUSR1)
-    app.proc.expect(r'audit \(running\)', timeout=10)
-    first = h.last_port_stats(app.proc.output())
+    audit = app.wait_diag('/l2fwd_fork/audit', lambda a: a['runs'] > audits, 10,
+                          'audit after SIGUSR1')
+    assert audit['when'] == 'running' and audit['failed'] == 0, audit
+    assert audit['leaked_lcores'] == 0, audit
+    workers = app.query('/l2fwd_fork/workers')
+    assert workers['0']['state'] == workers['1']['state'] == 'failed', workers
+    assert workers['2']['state'] == workers['3']['state'] == 'running', workers
+    first = h.telemetry_port_stats(app.query('/l2fwd_fork/stats'))
     time.sleep(0.5)
-    code, out = app.stop()
-    h.assert_clean_exit(code, out)
-    final = h.last_port_stats(out)
+    code, out, diag = app.stop()
+    h.assert_clean_exit(code, out, diag)
+    final = h.telemetry_port_stats(diag['stats'])
     assert final[2][1] > first[2][1] > 0, 'pair 2/3 stopped forwarding: %s %s' % (first, final)
     assert final[3][1] > first[3][1] > 0, 'pair 2/3 stopped forwarding: %s %s' % (first, final)
 
@@ -282,15 +299,64 @@ def _wait_gone(pids, bound=5.0):
 def test_sigterm_stops_workers_then_cleans_up(mp):
     app = h.L2fwdFork(mp)
     pids = app.wait_all_forwarding()
+    # what telemetry says just before: every worker running, no lcore id leaked
+    workers = app.poll_workers()
+    assert {int(k): w['pid'] for k, w in workers.items() if isinstance(w, dict)} == pids
+    assert all(w['state'] == 'running' for w in workers.values() if isinstance(w, dict))
+    assert app.query('/l2fwd_fork/leaked_lcores')['count'] == 0
     app.proc.signal(signal.SIGTERM)
     code = app.proc.wait_exit(30)
     out = app.proc.output()
+    # the exit path with running workers: its audit is only printed, telemetry is gone
     h.assert_clean_exit(code, out)
     # the workers were stopped over their command rings, not killed
     for pid in pids.values():
         assert 'pid %d exited with code 0' % pid in out, out[-3000:]
     assert out.index('stopping workers') < out.index('audit (exit)')
     assert _wait_gone(list(pids.values())) == []
+
+
+def test_stop_workers_keeps_main_up(mp):
+    """SIGUSR2: the workers stop over their command rings, the pools are audited and
+    checked with the main still up, and telemetry shows it all."""
+    app = h.L2fwdFork(mp)
+    _kill_and_recover(app, [1])
+    pids = app.wait_all_forwarding()
+    audits = app.query('/l2fwd_fork/audit')['runs']
+    app.proc.signal(signal.SIGUSR2)
+    audit = app.wait_diag('/l2fwd_fork/audit',
+                          lambda a: a['runs'] > audits and a['when'] == 'stopped', 20,
+                          'audit of the stopped workers')
+    check = app.wait_diag('/l2fwd_fork/pool_check', lambda c: c['when'] == 'stopped', 20,
+                          'pool check of the stopped workers')
+    assert app.proc.alive()
+    workers = app.query('/l2fwd_fork/workers')
+    for w, pid in pids.items():
+        entry = workers[str(w)]
+        assert entry['state'] == 'stopped', workers
+        # stopped over the command ring: exit code 0, no signal
+        assert (entry['exit_pid'], entry['exit_signal'], entry['exit_code']) == (pid, 0, 0), \
+            workers
+        assert entry['restarts'] == 1, workers
+    assert _wait_gone(list(pids.values())) == []
+    recovery = app.query('/l2fwd_fork/recovery')
+    assert recovery['recoveries'] == 1 and recovery['last_group'] == 0x3, recovery
+    assert 0 < recovery['last_reset_ns'] <= recovery['max_reset_ns'], recovery
+    # nothing forwards any more
+    stats = app.query('/l2fwd_fork/stats')
+    time.sleep(0.3)
+    assert app.query('/l2fwd_fork/stats') == stats
+    assert stats['total_rx'] > 0, stats
+    diag = {'audit': audit, 'pool_check': check, 'workers': workers,
+            'leaked_lcores': app.query('/l2fwd_fork/leaked_lcores')}
+    assert h.check_diagnostics(diag) == []
+    # a second SIGUSR2 changes nothing; SIGINT ends the main as usual
+    app.proc.signal(signal.SIGUSR2)
+    time.sleep(0.2)
+    assert app.query('/l2fwd_fork/audit')['runs'] == audit['runs']
+    code, out, final = app.stop()
+    h.assert_clean_exit(code, out, final)
+    assert out.count('stopping workers') == 2
 
 
 def test_workers_die_with_the_main(mp):

@@ -17,7 +17,6 @@ Figures are printed; the tests fail only when something does not run.
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import time
@@ -48,44 +47,16 @@ def build_upstream():
     return binary
 
 
-class Telemetry:
-    def __init__(self, prefix, timeout=20):
-        path = os.path.join(mpharness.RUNTIME_DIR, prefix, 'dpdk_telemetry.v2')
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-                self.sock.settimeout(5)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        json.loads(self.sock.recv(16384).decode())
-
-    def query(self, cmd):
-        self.sock.send(cmd.encode())
-        return json.loads(self.sock.recv(65536).decode())
-
-    def opackets(self, ports):
-        return sum(self.query('/ethdev/stats,%d' % p)['/ethdev/stats']['opackets']
-                   for p in ports)
-
-    def close(self):
-        self.sock.close()
+def opackets(tel, ports):
+    return sum(tel.query('/ethdev/stats,%d' % p)['opackets'] for p in ports)
 
 
 def measure(proc, prefix, ports):
-    tel = Telemetry(prefix)
-    try:
+    with mpharness.Telemetry(prefix) as tel:
         time.sleep(WARMUP_S)
-        t0, p0 = time.monotonic(), tel.opackets(ports)
+        t0, p0 = time.monotonic(), opackets(tel, ports)
         time.sleep(SAMPLE_S)
-        t1, p1 = time.monotonic(), tel.opackets(ports)
-    finally:
-        tel.close()
+        t1, p1 = time.monotonic(), opackets(tel, ports)
     assert proc.alive(), proc.output()[-2000:]
     return (p1 - p0) / (t1 - t0) / 1e6
 
@@ -103,8 +74,7 @@ def run_fork():
         app = h.L2fwdFork(g, lcores='0@0,1@0,2@1')
         app.wait_all_forwarding(timeout=30)
         mpps = measure(app.proc, g.prefix, [0, 1])
-        code, out = app.stop()
-        h.assert_clean_exit(code, out)
+        h.assert_clean_exit(*app.stop())
         return mpps
 
 
@@ -150,15 +120,15 @@ def test_forwarding_rate_side_by_side():
         p = gb.start(upstream, lcores='0-1', vdevs=h.null_vdevs(2), eal_extra=h.EAL_MEM,
                      app_args=['-p', '3', '-q', '1', '-T', '0'], timeout=30)
         p.expect(r'Checking link status.*done', timeout=30)
-        ta, tb = Telemetry(ga.prefix), Telemetry(gb.prefix)
+        ta, tb = ga.telemetry(), gb.telemetry()
         pids_a = [app.proc.pid] + list(app.pids.values())
         try:
             time.sleep(WARMUP_S)
             for _ in range(PAIRS):
                 ca0, cb0 = cpu_seconds(pids_a), cpu_seconds([p.pid])
-                t0, a0, b0 = time.monotonic(), ta.opackets([0, 1]), tb.opackets([0, 1])
+                t0, a0, b0 = time.monotonic(), opackets(ta, [0, 1]), opackets(tb, [0, 1])
                 time.sleep(SAMPLE_S)
-                t1, a1, b1 = time.monotonic(), ta.opackets([0, 1]), tb.opackets([0, 1])
+                t1, a1, b1 = time.monotonic(), opackets(ta, [0, 1]), opackets(tb, [0, 1])
                 ca1, cb1 = cpu_seconds(pids_a), cpu_seconds([p.pid])
                 ours.append((a1 - a0) / (t1 - t0) / 1e6)
                 theirs.append((b1 - b0) / (t1 - t0) / 1e6)
@@ -168,8 +138,7 @@ def test_forwarding_rate_side_by_side():
         finally:
             ta.close()
             tb.close()
-        code, out = app.stop()
-        h.assert_clean_exit(code, out)
+        h.assert_clean_exit(*app.stop())
     print('\nside by side (both at once, same CPUs, %d windows of %.0f s, load average %s)'
           % (PAIRS, SAMPLE_S, loadavg()))
     print('l2fwd_fork Mpps: %s' % ' '.join('%.2f' % x for x in ours))

@@ -65,50 +65,6 @@ flush_tx(const worker &w, port_counters *counters)
 	return total;
 }
 
-/*
- * Send a received burst. A full burst with nothing buffered before it goes
- * out at once from the in-hand array, which lists it until the port has
- * taken it, as a TX buffer in flight does. Anything else joins the TX
- * buffer, as rte_mps_tx_buffer() does one packet at a time: the packets
- * are in the buffer before its count says so, and only then cleared from
- * the in-hand array (a worker killed in between leaves them listed twice,
- * which the reset handles); the buffer is sent each time it fills.
- * Returns the number of packets sent.
- */
-inline uint16_t
-tx_buffer_burst(uint16_t port, struct rte_eth_dev_tx_buffer *buf,
-		struct rte_mbuf **pkts, uint16_t n)
-{
-	uint16_t sent = 0;
-
-	if (buf->length == 0 && n == buf->size) {
-		/* a full burst goes out from the in-hand array, which lists it */
-		sent = rte_eth_tx_burst(port, 0, pkts, n);
-		if (unlikely(sent != n))
-			buf->error_callback(&pkts[sent], static_cast<uint16_t>(n - sent),
-					    buf->error_userdata);
-		rte_compiler_barrier();
-		memset(pkts, 0, n * sizeof(pkts[0]));
-		return sent;
-	}
-	while (n != 0) {
-		uint16_t len = buf->length;
-		uint16_t k = RTE_MIN(n, static_cast<uint16_t>(buf->size - len));
-
-		memcpy(&buf->pkts[len], pkts, k * sizeof(pkts[0]));
-		rte_atomic_store_explicit(&buf->length, static_cast<uint16_t>(len + k),
-				rte_memory_order_release);
-		/* a release store keeps earlier stores before it, not later ones */
-		rte_compiler_barrier();
-		memset(pkts, 0, k * sizeof(pkts[0]));
-		pkts += k;
-		n -= k;
-		if (len + k == buf->size)
-			sent += rte_mps_tx_buffer_flush(port, 0, buf);
-	}
-	return sent;
-}
-
 /* Worker process: forwarding loop. 8< */
 void
 worker_loop(const worker &w, worker_report &report)
@@ -156,7 +112,7 @@ worker_loop(const worker &w, worker_report &report)
 								       void *));
 				rewrite_mac(pkts[j], dst);
 			}
-			n = tx_buffer_burst(dst, ports.tx_buffer[dst], pkts, nb_rx);
+			n = rte_mps_tx_buffer_burst(dst, 0, ports.tx_buffer[dst], pkts, nb_rx);
 			if (n) {
 				counter_add(counters[dst].tx, n);
 				sent += n;

@@ -5,6 +5,7 @@
 #include "mp_common.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -12,24 +13,59 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <atomic>
+
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 
 namespace mpc {
 
-std::atomic<bool> quit_flag{false};
-
 namespace {
 
-const char *app = "app";
-bool eal_up = false;
+/* What the helpers know about the app that uses them. */
+struct app_state {
+	const char *name = "app";
+	const char *error_tag = "error: ";
+	bool eal_up = false;
+	std::atomic<bool> quit{false};
+};
+static_assert(std::atomic<bool>::is_always_lock_free, "signal handlers need it lock-free");
+
+app_state app;
 
 void
-on_signal(int sig)
+on_signal(int)
 {
-	(void)sig;
-	quit_flag.store(true, std::memory_order_relaxed);
+	request_quit();
+}
+
+void
+install_signal_handlers()
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, nullptr);
+	sigaction(SIGTERM, &sa, nullptr);
+}
+
+/* The EAL does not say why a secondary failed to attach; guess it for the user. */
+bool
+asked_for_secondary(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--proc-type=secondary") == 0)
+			return true;
+		if (strcmp(argv[i], "--proc-type") == 0 && i + 1 < argc &&
+		    strcmp(argv[i + 1], "secondary") == 0)
+			return true;
+	}
+	return false;
 }
 
 } /* namespace */
@@ -38,19 +74,37 @@ void
 set_app_name(const char *argv0)
 {
 	const char *slash = strrchr(argv0, '/');
-	app = slash ? slash + 1 : argv0;
+	app.name = slash ? slash + 1 : argv0;
 }
 
 const char *
 app_name()
 {
-	return app;
+	return app.name;
+}
+
+const char *
+proc_type_name()
+{
+	return rte_eal_process_type() == RTE_PROC_PRIMARY ? "primary" : "secondary";
 }
 
 void
 set_eal_up(bool up)
 {
-	eal_up = up;
+	app.eal_up = up;
+}
+
+void
+request_quit()
+{
+	app.quit.store(true, std::memory_order_relaxed);
+}
+
+bool
+quit_requested()
+{
+	return app.quit.load(std::memory_order_relaxed);
 }
 
 void
@@ -62,25 +116,44 @@ fail(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s: error: %s\n", app, msg);
+	fprintf(stderr, "%s: %s%s\n", app.name, app.error_tag, msg);
 	fflush(stderr);
-	if (eal_up)
+	if (app.eal_up)
 		rte_eal_cleanup();
 	exit(EXIT_FAILURE);
 }
 
 int
-eal_init(int argc, char **argv)
+eal_init(int argc, char **argv, const app_identity &identity)
 {
-	set_app_name(argv[0]);
+	set_app_name(identity.name != nullptr ? identity.name : argv[0]);
+	app.error_tag = identity.error_tag;
 	install_signal_handlers();
+	const bool want_secondary = asked_for_secondary(argc, argv);
 	int ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
-		fprintf(stderr, "%s: error: cannot initialise EAL: %s\n", app, rte_strerror(rte_errno));
-		exit(EXIT_FAILURE);
+		if (want_secondary)
+			fail("cannot start a secondary: no primary process is running with "
+			     "this --file-prefix");
+		fail("cannot initialise the EAL: %s", rte_strerror(rte_errno));
 	}
-	eal_up = true;
+	app.eal_up = true;
 	return ret;
+}
+
+void
+reject_bad_option(int opt, char *const argv[])
+{
+	if (opt == ':')
+		fail("option '%s' needs a value", argv[optind - 1]);
+	fail("unknown option '%s'", argv[optind - 1]);
+}
+
+void
+reject_extra_args(int argc, char *const argv[])
+{
+	if (optind < argc)
+		fail("unexpected argument '%s'", argv[optind]);
 }
 
 int
@@ -117,7 +190,7 @@ int
 ports_from_mask(uint64_t mask, std::vector<uint16_t> &ports, std::string &err)
 {
 	ports.clear();
-	for (unsigned p = 0; p < 64; p++) {
+	for (unsigned int p = 0; p < 64; p++) {
 		if ((mask & (UINT64_C(1) << p)) == 0)
 			continue;
 		if (p >= RTE_MAX_ETHPORTS || !rte_eth_dev_is_valid_port(p)) {
@@ -131,9 +204,23 @@ ports_from_mask(uint64_t mask, std::vector<uint16_t> &ports, std::string &err)
 				" ports available)";
 			return -ENODEV;
 		}
-		ports.push_back((uint16_t)p);
+		ports.push_back(static_cast<uint16_t>(p));
 	}
 	return 0;
+}
+
+std::vector<uint16_t>
+paired_ports(uint64_t mask)
+{
+	std::vector<uint16_t> ports;
+	std::string err;
+
+	if (ports_from_mask(mask, ports, err) != 0)
+		fail("%s", err.c_str());
+	if (ports.size() % 2 != 0)
+		fail("portmask 0x%" PRIx64 " selects %zu ports; an even number is needed",
+		     mask, ports.size());
+	return ports;
 }
 
 int
@@ -183,7 +270,7 @@ port_init(uint16_t port, struct rte_mempool *pool, uint16_t nb_rxq,
 
 	int socket = rte_eth_dev_socket_id(port);
 	if (socket < 0)
-		socket = (int)rte_socket_id();
+		socket = static_cast<int>(rte_socket_id());
 	for (uint16_t q = 0; q < nb_rxq; q++) {
 		ret = rte_eth_rx_queue_setup(port, q, nb_rxd, socket, nullptr, pool);
 		if (ret != 0)
@@ -205,112 +292,6 @@ port_init(uint16_t port, struct rte_mempool *pool, uint16_t nb_rxq,
 	if (ret != 0 && ret != -ENOTSUP)
 		return failed("rte_eth_promiscuous_enable", ret);
 	return 0;
-}
-
-void
-print_port_table(FILE *out, const std::vector<uint16_t> &ports)
-{
-	fprintf(out, "%-6s %14s %14s %12s %12s\n", "port", "rx", "tx", "rx-missed",
-		"tx-errors");
-	for (uint16_t p : ports) {
-		struct rte_eth_stats st;
-
-		if (rte_eth_stats_get(p, &st) != 0) {
-			fprintf(out, "%-6u %s\n", p, "(no counters)");
-			continue;
-		}
-		fprintf(out, "%-6u %14" PRIu64 " %14" PRIu64 " %12" PRIu64 " %12" PRIu64 "\n",
-			p, st.ipackets, st.opackets, st.imissed, st.oerrors);
-	}
-}
-
-void
-install_signal_handlers()
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, nullptr);
-	sigaction(SIGTERM, &sa, nullptr);
-}
-
-uint64_t
-proc_start_time(int pid)
-{
-	char path[64], buf[1024];
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	FILE *f = fopen(path, "r");
-	if (f == nullptr)
-		return 0;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	/* Fields after the command name, which may hold spaces and ')'. */
-	const char *p = strrchr(buf, ')');
-	if (p == nullptr)
-		return 0;
-	p += 2;
-	if (*p == 'Z' || *p == 'X')
-		return 0;
-	/* starttime is field 22; p points at field 3. */
-	for (int field = 3; field < 22 && p != nullptr; field++) {
-		p = strchr(p, ' ');
-		if (p != nullptr)
-			p++;
-	}
-	return p ? strtoull(p, nullptr, 10) : 0;
-}
-
-bool
-proc_is(int pid, uint64_t start_time)
-{
-	return pid > 0 && start_time != 0 && proc_start_time(pid) == start_time;
-}
-
-bool
-OwnerSlot::word_alive(uint64_t word)
-{
-	if (word == 0)
-		return false;
-	uint64_t start = proc_start_time(pid_of(word));
-	return start != 0 && (uint32_t)start == (uint32_t)word;
-}
-
-int
-OwnerSlot::claim(bool take_dead, int *other)
-{
-	int self = (int)getpid();
-	uint64_t mine = make(self, proc_start_time(self));
-	uint64_t cur = owner.load(std::memory_order_acquire);
-
-	for (;;) {
-		if (cur != 0) {
-			if (pid_of(cur) != self && word_alive(cur)) {
-				if (other != nullptr)
-					*other = pid_of(cur);
-				return -EBUSY;
-			}
-			if (!take_dead && pid_of(cur) != self) {
-				if (other != nullptr)
-					*other = pid_of(cur);
-				return -EAGAIN;
-			}
-		}
-		if (owner.compare_exchange_weak(cur, mine, std::memory_order_acq_rel))
-			return 0;
-	}
-}
-
-void
-OwnerSlot::release()
-{
-	uint64_t cur = owner.load(std::memory_order_acquire);
-
-	if (cur != 0 && pid_of(cur) == (int)getpid())
-		owner.compare_exchange_strong(cur, 0, std::memory_order_acq_rel);
 }
 
 } /* namespace mpc */

@@ -8,17 +8,22 @@
  *
  * Every example does the same chores around its packet loop; they live here
  * once so that each main.cpp shows only what is particular to its model.
+ * Ownership of numbered roles, which needs librte_mpsupport, is in
+ * mp_group.h.
  *
  * Start-up
- *   - mpc::eal_init(argc, argv): name the app after argv[0], catch SIGINT
- *     and SIGTERM, run rte_eal_init() (one error line and exit on failure);
+ *   - mpc::eal_init(argc, argv, identity): name the app, catch SIGINT and
+ *     SIGTERM, run rte_eal_init() (one error line and exit on failure);
  *     returns the number of EAL arguments to skip before the app's own.
+ *   - mpc::proc_type_name(): "primary" or "secondary", for messages.
  *
  * Errors
- *   - mpc::fail(fmt, ...): print "<app>: error: <message>" as one line on
- *     stderr, shut the EAL down (rte_eal_cleanup) and exit(EXIT_FAILURE).
- *     Use it for every bad argument or bad shared state after rte_eal_init().
- *   - mpc::set_app_name(argv[0]) once at start so messages name the binary.
+ *   - mpc::fail(fmt, ...): print "<app>: error: <message>" (with the tag
+ *     the app chose instead of "error: ") as one line on stderr, shut the
+ *     EAL down (rte_eal_cleanup) and exit(EXIT_FAILURE).
+ *     It is the one way an example reports an error it cannot go on from.
+ *   - mpc::reject_bad_option(opt, argv), mpc::reject_extra_args(argc, argv):
+ *     the errors every getopt() loop ends with.
  *
  * Parsing (return 0, or -EINVAL for anything that is not a whole number in
  * range; the caller names the bad value in its error)
@@ -28,46 +33,40 @@
  *   - mpc::ports_from_mask(mask, ports, err): the port ids of the mask, in
  *     order; fails (message in err) when a bit names a port that does not
  *     exist in this process.
+ *   - mpc::paired_ports(mask): the same for apps that forward between
+ *     pairs of ports; fails (mpc::fail) unless their number is even.
  *
  * Ports
  *   - mpc::port_init(port, pool, nb_rxq, nb_txq, err): configure with RSS
  *     over the IP fields when there are several RX queues and the device can
  *     hash, set up the queues with the device's preferred ring sizes, enable
  *     promiscuous mode (when supported) and start the port. Primary only.
- *   - mpc::paired_port(ports, i): the port that index i forwards to
+ *   - mpc::paired_index(i): the index of the port that index i forwards to
  *     (0<->1, 2<->3, ...). Needs an even number of ports.
  *
  * Statistics
- *   - mpc::PortCounters: rx/tx/drop counters of one port for one lcore,
+ *   - mpc::port_counters: rx/tx/drop counters of one port for one lcore,
  *     alone on its cache line so that no two writers share a line.
- *   - mpc::print_port_table(out, ports): the ethdev counters of each port
- *     (ipackets, opackets, imissed, oerrors), read with rte_eth_stats_get.
  *
  * Buffered TX
- *   - mpc::TxBuffer: collects mbufs for one (port, queue) and sends them with
- *     rte_eth_tx_burst when the buffer fills or on flush(); whatever the
+ *   - mpc::tx_buffer: collects mbufs for one (port, queue) and sends them
+ *     with rte_eth_tx_burst when the buffer fills or on flush(); whatever the
  *     device refuses after a few retries is freed and counted in dropped,
  *     so no mbuf is ever leaked.
  *
- * Ownership of a numbered role (a proc-id, a client id)
- *   - mpc::OwnerSlot: one 64-bit word in shared memory holding the pid and
- *     start time of the process playing the role. claim() takes it when it
- *     is free or its owner is dead (a recycled pid is told apart by its
- *     start time), and refuses with the live owner's pid otherwise.
- *
  * Signals
- *   - mpc::install_signal_handlers(): SIGINT and SIGTERM set a flag.
- *   - mpc::quit_requested(): true once one of them arrived; packet loops
- *     poll it and return so that main() can print statistics and clean up.
+ *   - SIGINT and SIGTERM (caught by eal_init()) set a flag, as does
+ *     mpc::request_quit(); mpc::quit_requested() tells whether it is set.
+ *     Packet loops poll it and return so that main() can print statistics
+ *     and clean up.
  */
 
 #ifndef MP_COMMON_H
 #define MP_COMMON_H
 
-#include <stdint.h>
 #include <stdio.h>
 
-#include <atomic>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -79,11 +78,19 @@
 
 namespace mpc {
 
+/** How an app signs the lines it prints. */
+struct app_identity {
+	/** First word of every message; nullptr for the basename of argv[0]. */
+	const char *name = nullptr;
+	/** Put between the name and the text of an error line. */
+	const char *error_tag = "error: ";
+};
+
 /**
  * Set the app up and initialise the EAL; exit with one error line if that fails.
  * @return the number of arguments rte_eal_init() consumed.
  */
-int eal_init(int argc, char **argv);
+int eal_init(int argc, char **argv, const app_identity &identity = app_identity());
 
 /** Set the program name used in error messages (basename of argv0). */
 void set_app_name(const char *argv0);
@@ -91,8 +98,11 @@ void set_app_name(const char *argv0);
 /** The program name set by set_app_name(). */
 const char *app_name();
 
+/** "primary" or "secondary": the EAL process type of the caller, for messages. */
+const char *proc_type_name();
+
 /**
- * Print one "<app>: error: ..." line on stderr, call rte_eal_cleanup() and
+ * Print one "<app>: <error tag>..." line on stderr, call rte_eal_cleanup() and
  * exit with EXIT_FAILURE. Safe to call before rte_eal_init() succeeded only
  * with eal_up set to false.
  */
@@ -100,6 +110,16 @@ const char *app_name();
 
 /** Tell fail() whether the EAL is initialised (and must be cleaned up). */
 void set_eal_up(bool up);
+
+/**
+ * Fail for what getopt() returned as opt: ':' for an option missing its
+ * value, anything else for an unknown option. Needs opterr = 0 and an
+ * optstring starting with ':'.
+ */
+[[noreturn]] void reject_bad_option(int opt, char *const argv[]);
+
+/** Fail if getopt() left arguments that are not options. */
+void reject_extra_args(int argc, char *const argv[]);
 
 /** Parse a hexadecimal, non-zero port mask. @return 0 or -EINVAL. */
 int parse_portmask(const char *arg, uint64_t *mask);
@@ -113,9 +133,12 @@ int parse_uint(const char *arg, unsigned long max, unsigned long *value);
  */
 int ports_from_mask(uint64_t mask, std::vector<uint16_t> &ports, std::string &err);
 
+/** The port ids set in mask, which must exist and be even in number; else fail(). */
+std::vector<uint16_t> paired_ports(uint64_t mask);
+
 /** Index of the port that ports[i] forwards to: i ^ 1. */
-static inline unsigned
-paired_index(unsigned i)
+static inline unsigned int
+paired_index(unsigned int i)
 {
 	return i ^ 1u;
 }
@@ -128,14 +151,11 @@ int port_init(uint16_t port, struct rte_mempool *pool, uint16_t nb_rxq,
 	      uint16_t nb_txq, std::string &err);
 
 /** Per-lcore, per-port packet counters, one cache line each. */
-struct alignas(RTE_CACHE_LINE_SIZE) PortCounters {
+struct alignas(RTE_CACHE_LINE_SIZE) port_counters {
 	uint64_t rx = 0;
 	uint64_t tx = 0;
 	uint64_t drop = 0;
 };
-
-/** Print the ethdev counters of each port as a table. */
-void print_port_table(FILE *out, const std::vector<uint16_t> &ports);
 
 /**
  * Buffered transmission on one (port, queue).
@@ -144,11 +164,11 @@ void print_port_table(FILE *out, const std::vector<uint16_t> &ports);
  * sends what is there. Packets the device still refuses after a few tries
  * are freed and counted in dropped(): the caller never has to clean up.
  */
-class TxBuffer {
+class tx_buffer {
 public:
-	static constexpr unsigned capacity = 64;
+	static constexpr unsigned int capacity = 64;
 	/* Attempts after a partial send before the rest is dropped. */
-	static constexpr unsigned retries = 64;
+	static constexpr unsigned int retries = 64;
 
 	void init(uint16_t port, uint16_t queue)
 	{
@@ -166,15 +186,16 @@ public:
 	}
 
 	/** Send whatever is buffered. @return packets handed to the device. */
-	inline unsigned flush()
+	inline unsigned int flush()
 	{
 		if (count_ == 0)
 			return 0;
-		unsigned done = rte_eth_tx_burst(port_, queue_, pkts_, (uint16_t)count_);
-		for (unsigned t = 0; unlikely(done < count_) && t < retries; t++) {
+		unsigned int done = rte_eth_tx_burst(port_, queue_, pkts_,
+						     static_cast<uint16_t>(count_));
+		for (unsigned int t = 0; unlikely(done < count_) && t < retries; t++) {
 			rte_pause();
 			done += rte_eth_tx_burst(port_, queue_, pkts_ + done,
-						 (uint16_t)(count_ - done));
+						 static_cast<uint16_t>(count_ - done));
 		}
 		if (done < count_) {
 			rte_pktmbuf_free_bulk(pkts_ + done, count_ - done);
@@ -186,68 +207,25 @@ public:
 	}
 
 	/** Packets currently buffered (not yet sent). */
-	unsigned pending() const { return count_; }
+	unsigned int pending() const { return count_; }
 	uint64_t sent() const { return sent_; }
 	uint64_t dropped() const { return dropped_; }
 	uint16_t port() const { return port_; }
 
 private:
 	struct rte_mbuf *pkts_[capacity];
-	unsigned count_ = 0;
+	unsigned int count_ = 0;
 	uint16_t port_ = 0;
 	uint16_t queue_ = 0;
 	uint64_t sent_ = 0;
 	uint64_t dropped_ = 0;
 };
 
-/** Start time of a process in clock ticks since boot (0 if it is gone). */
-uint64_t proc_start_time(int pid);
+/** Ask the packet loops to return, as SIGINT and SIGTERM do. */
+void request_quit();
 
-/** True when pid is running and started at start_time (not a recycled pid). */
-bool proc_is(int pid, uint64_t start_time);
-
-/**
- * Who plays a numbered role, in shared memory: (pid << 32) | low 32 bits of
- * its start time, or 0 when nobody does. One word, so that claiming it is a
- * single compare-and-swap even when the previous owner died mid-way.
- */
-struct alignas(RTE_CACHE_LINE_SIZE) OwnerSlot {
-	std::atomic<uint64_t> owner{0};
-
-	static uint64_t make(int pid, uint64_t start_time)
-	{
-		return ((uint64_t)(uint32_t)pid << 32) | (uint32_t)start_time;
-	}
-	static int pid_of(uint64_t word) { return (int)(word >> 32); }
-
-	/** True when the recorded owner is still running. */
-	static bool word_alive(uint64_t word);
-
-	/**
-	 * Take the role for the calling process.
-	 * @param take_dead
-	 *   Also take it over from a dead owner (else -EAGAIN in that case,
-	 *   for a role someone else must clean up first).
-	 * @return 0, -EBUSY (live owner; *other gets its pid) or -EAGAIN.
-	 */
-	int claim(bool take_dead, int *other);
-
-	/** Give the role up if the calling process holds it. */
-	void release();
-};
-
-/** Make SIGINT and SIGTERM set the quit flag instead of killing us. */
-void install_signal_handlers();
-
-/** The flag set by the signal handlers. */
-extern std::atomic<bool> quit_flag;
-
-/** True once SIGINT or SIGTERM arrived. */
-static inline bool
-quit_requested()
-{
-	return quit_flag.load(std::memory_order_relaxed);
-}
+/** True once SIGINT or SIGTERM arrived, or request_quit() was called. */
+bool quit_requested();
 
 } /* namespace mpc */
 

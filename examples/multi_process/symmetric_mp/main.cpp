@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <new>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,7 @@
 #include <rte_mpsupport.h>
 
 #include "mp_common.h"
+#include "mp_group.h"
 
 namespace {
 
@@ -42,27 +44,32 @@ constexpr const char *pool_name = "smp_mbuf_pool";
 constexpr const char *config_name = "smp_config";
 constexpr uint64_t config_magic = UINT64_C(0x31504d5f504d5953); /* "SYMP_MP1" */
 constexpr uint32_t config_version = 1;
-constexpr unsigned max_procs = 64;
-constexpr unsigned burst_size = 256;
-constexpr unsigned mbuf_cache = 512;
-constexpr unsigned tx_retries = 64;
+constexpr unsigned int max_procs = 64;
+constexpr unsigned int burst_size = 256;
+constexpr unsigned int mbuf_cache = 512;
+constexpr unsigned int tx_retries = 64;
 
-/* What the primary records for every process of the group (a memzone). */
-struct SmpConfig {
+/*
+ * What the primary records for every process of the group, in a memzone.
+ * Constructed there with placement new: never memset over its atomics.
+ */
+struct group_config {
 	uint64_t magic;
 	uint32_t version;
 	uint32_t num_procs;
 	uint64_t portmask;
 	std::atomic<uint32_t> ready;	/* ports configured and started */
 	uint32_t nb_ports;
-	mpc::OwnerSlot procs[max_procs];	/* who runs each proc-id */
+	mpc::owner_slot procs[max_procs];	/* who runs each proc-id */
 };
-static_assert(std::atomic<uint64_t>::is_always_lock_free, "shared atomics");
+static_assert(std::atomic<uint32_t>::is_always_lock_free, "group_config is shared memory");
+static_assert(std::is_standard_layout<group_config>::value, "group_config is shared memory");
 
-struct Args {
+/* The command line after "--". */
+struct app_options {
 	uint64_t portmask = 0;
-	unsigned num_procs = 0;
-	unsigned proc_id = 0;
+	unsigned int num_procs = 0;
+	unsigned int proc_id = 0;
 	bool have_proc_id = false;
 };
 
@@ -73,7 +80,7 @@ usage_fail(const char *why)
 		  why, mpc::app_name());
 }
 
-Args
+app_options
 parse_args(int argc, char **argv)
 {
 	enum { OPT_NUM_PROCS = 256, OPT_PROC_ID };
@@ -82,7 +89,7 @@ parse_args(int argc, char **argv)
 		{"proc-id", required_argument, nullptr, OPT_PROC_ID},
 		{nullptr, 0, nullptr, 0},
 	};
-	Args a;
+	app_options a;
 	unsigned long v;
 	int opt;
 
@@ -97,22 +104,19 @@ parse_args(int argc, char **argv)
 		case OPT_NUM_PROCS:
 			if (mpc::parse_uint(optarg, max_procs, &v) != 0 || v == 0)
 				mpc::fail("invalid --num-procs '%s' (1..%u)", optarg, max_procs);
-			a.num_procs = (unsigned)v;
+			a.num_procs = static_cast<unsigned int>(v);
 			break;
 		case OPT_PROC_ID:
 			if (mpc::parse_uint(optarg, max_procs - 1, &v) != 0)
 				mpc::fail("invalid --proc-id '%s' (0..%u)", optarg, max_procs - 1);
-			a.proc_id = (unsigned)v;
+			a.proc_id = static_cast<unsigned int>(v);
 			a.have_proc_id = true;
 			break;
-		case ':':
-			mpc::fail("option '%s' needs a value", argv[optind - 1]);
 		default:
-			mpc::fail("unknown option '%s'", argv[optind - 1]);
+			mpc::reject_bad_option(opt, argv);
 		}
 	}
-	if (optind < argc)
-		mpc::fail("unexpected argument '%s'", argv[optind]);
+	mpc::reject_extra_args(argc, argv);
 	if (a.portmask == 0)
 		usage_fail("missing -p PORTMASK");
 	if (a.num_procs == 0)
@@ -127,22 +131,22 @@ parse_args(int argc, char **argv)
 /* Port initialisation. 8< */
 /* Primary: create the pool, configure every port with one queue pair per process. */
 struct rte_mempool *
-primary_init(const Args &a, const std::vector<uint16_t> &ports, SmpConfig **cfg_out)
+primary_init(const app_options &a, const std::vector<uint16_t> &ports, group_config **cfg_out)
 {
-	const struct rte_memzone *mz = rte_memzone_reserve(config_name, sizeof(SmpConfig),
+	const struct rte_memzone *mz = rte_memzone_reserve(config_name, sizeof(group_config),
 							    rte_socket_id(), 0);
 	if (mz == nullptr)
 		mpc::fail("cannot reserve memzone %s: %s", config_name, rte_strerror(rte_errno));
-	auto *cfg = static_cast<SmpConfig *>(mz->addr);
-	memset(static_cast<void *>(cfg), 0, sizeof(*cfg));
+	auto *cfg = new (mz->addr) group_config();
 	cfg->magic = config_magic;
 	cfg->version = config_version;
 	cfg->num_procs = a.num_procs;
 	cfg->portmask = a.portmask;
-	cfg->nb_ports = (uint32_t)ports.size();
+	cfg->nb_ports = static_cast<uint32_t>(ports.size());
 
 	/* Enough mbufs for every RX and TX ring plus every lcore cache. */
-	unsigned nb_mbufs = (unsigned)ports.size() * a.num_procs * 2 * 1024 +
+	const unsigned int nb_ports = static_cast<unsigned int>(ports.size());
+	const unsigned int nb_mbufs = nb_ports * a.num_procs * 2 * 1024 +
 		a.num_procs * mbuf_cache * 2 + 8192;
 	struct rte_mempool *pool = rte_pktmbuf_pool_create(pool_name, nb_mbufs, mbuf_cache, 0,
 							   RTE_MBUF_DEFAULT_BUF_SIZE,
@@ -153,8 +157,8 @@ primary_init(const Args &a, const std::vector<uint16_t> &ports, SmpConfig **cfg_
 
 	for (uint16_t port : ports) {
 		std::string err;
-		if (mpc::port_init(port, pool, (uint16_t)a.num_procs, (uint16_t)a.num_procs,
-				   err) != 0)
+		if (mpc::port_init(port, pool, static_cast<uint16_t>(a.num_procs),
+				   static_cast<uint16_t>(a.num_procs), err) != 0)
 			mpc::fail("%s", err.c_str());
 	}
 	cfg->ready.store(1, std::memory_order_release);
@@ -165,13 +169,13 @@ primary_init(const Args &a, const std::vector<uint16_t> &ports, SmpConfig **cfg_
 
 /* Secondary: find what the primary made and check we agree with it. */
 struct rte_mempool *
-secondary_init(const Args &a, const std::vector<uint16_t> &ports, SmpConfig **cfg_out)
+secondary_init(const app_options &a, const std::vector<uint16_t> &ports, group_config **cfg_out)
 {
 	const struct rte_memzone *mz = rte_memzone_lookup(config_name);
 	if (mz == nullptr)
 		mpc::fail("no %s memzone: start the primary (proc-type primary) first", config_name);
-	auto *cfg = static_cast<SmpConfig *>(mz->addr);
-	if (mz->len < sizeof(SmpConfig) || cfg->magic != config_magic ||
+	auto *cfg = static_cast<group_config *>(mz->addr);
+	if (mz->len < sizeof(group_config) || cfg->magic != config_magic ||
 	    cfg->version != config_version)
 		mpc::fail("memzone %s has magic 0x%" PRIx64 " version %u, expected 0x%" PRIx64
 			  " version %u (primary from another build?)", config_name, cfg->magic,
@@ -201,30 +205,31 @@ secondary_init(const Args &a, const std::vector<uint16_t> &ports, SmpConfig **cf
 	return pool;
 }
 
-struct Stats {
-	mpc::PortCounters port[RTE_MAX_ETHPORTS];
+/* What this process forwarded, per port. */
+struct proc_stats {
+	mpc::port_counters port[RTE_MAX_ETHPORTS];
 };
 
 /* Forwarding loop. 8< */
 /* Poll queue q of every port, send to queue q of its pair, until a signal. */
 void
-forward_loop(const std::vector<uint16_t> &ports, uint16_t q, Stats &st)
+forward_loop(const std::vector<uint16_t> &ports, uint16_t q, proc_stats &st)
 {
 	struct rte_mbuf *pkts[burst_size];
-	const unsigned nb_ports = (unsigned)ports.size();
+	const unsigned int nb_ports = static_cast<unsigned int>(ports.size());
 
 	while (!mpc::quit_requested()) {
-		for (unsigned i = 0; i < nb_ports; i++) {
+		for (unsigned int i = 0; i < nb_ports; i++) {
 			const uint16_t nb_rx = rte_eth_rx_burst(ports[i], q, pkts, burst_size);
 			if (nb_rx == 0)
 				continue;
 			const uint16_t out = ports[mpc::paired_index(i)];
 			uint16_t nb_tx = rte_eth_tx_burst(out, q, pkts, nb_rx);
 			/* A full TX ring usually drains quickly: retry a little. */
-			for (unsigned t = 0; unlikely(nb_tx < nb_rx) && t < tx_retries; t++) {
+			for (unsigned int t = 0; unlikely(nb_tx < nb_rx) && t < tx_retries; t++) {
 				rte_pause();
 				nb_tx += rte_eth_tx_burst(out, q, pkts + nb_tx,
-							  (uint16_t)(nb_rx - nb_tx));
+							  static_cast<uint16_t>(nb_rx - nb_tx));
 			}
 			if (unlikely(nb_tx < nb_rx)) {
 				rte_pktmbuf_free_bulk(pkts + nb_tx, nb_rx - nb_tx);
@@ -238,10 +243,10 @@ forward_loop(const std::vector<uint16_t> &ports, uint16_t q, Stats &st)
 /* >8 End of the forwarding loop. */
 
 void
-print_stats(const Args &a, const std::vector<uint16_t> &ports, const Stats &st)
+print_stats(const app_options &a, const std::vector<uint16_t> &ports, const proc_stats &st)
 {
-	printf("\nProcess %u (pid %d, %s) statistics:\n", a.proc_id, (int)getpid(),
-	       rte_eal_process_type() == RTE_PROC_PRIMARY ? "primary" : "secondary");
+	printf("\nProcess %u (pid %d, %s) statistics:\n", a.proc_id, static_cast<int>(getpid()),
+	       mpc::proc_type_name());
 	for (uint16_t p : ports)
 		printf("  port %u: rx %" PRIu64 " tx %" PRIu64 " drop %" PRIu64 "\n", p,
 		       st.port[p].rx, st.port[p].tx, st.port[p].drop);
@@ -257,43 +262,37 @@ main(int argc, char **argv)
 	argc -= ret;
 	argv += ret;
 
-	const Args a = parse_args(argc, argv);
+	const app_options a = parse_args(argc, argv);
 	const bool primary = rte_eal_process_type() == RTE_PROC_PRIMARY;
-
-	std::vector<uint16_t> ports;
-	std::string err;
-	if (mpc::ports_from_mask(a.portmask, ports, err) != 0)
-		mpc::fail("%s", err.c_str());
-	if (ports.size() % 2 != 0)
-		mpc::fail("portmask 0x%" PRIx64 " selects %zu ports; an even number is needed",
-			  a.portmask, ports.size());
+	const std::vector<uint16_t> ports = mpc::paired_ports(a.portmask);
 
 	/* A secondary checks its arguments against the primary's first. */
-	SmpConfig *cfg = nullptr;
+	group_config *cfg = nullptr;
 	if (!primary)
 		secondary_init(a, ports, &cfg);
 
 	/* Join the group: refuses lcores that a live member already runs on. */
-	ret = rte_mps_init();
+	ret = mpc::group_join();
 	if (ret == -ENOTSUP)
 		printf("symmetric_mp: warning: librte_mpsupport unavailable, lcore overlap not checked\n");
-	else if (ret < 0)
-		mpc::fail("%s", rte_mps_strerror()[0] ? rte_mps_strerror() : rte_strerror(-ret));
 
 	if (primary)
 		primary_init(a, ports, &cfg);
 
-	int other = 0;
-	if (cfg->procs[a.proc_id].claim(true, &other) != 0)
-		mpc::fail("--proc-id %u is already run by pid %d", a.proc_id, other);
+	pid_t other = 0;
+	const int claimed = cfg->procs[a.proc_id].claim(true, &other);
+	if (claimed == -EBUSY)
+		mpc::fail("--proc-id %u is already run by pid %d", a.proc_id, static_cast<int>(other));
+	if (claimed != 0)
+		mpc::fail("cannot claim --proc-id %u: %s", a.proc_id, strerror(-claimed));
 
 	printf("symmetric_mp: process %u of %u (%s, pid %d) forwarding on lcore %u\n",
-	       a.proc_id, a.num_procs, primary ? "primary" : "secondary", (int)getpid(),
+	       a.proc_id, a.num_procs, mpc::proc_type_name(), static_cast<int>(getpid()),
 	       rte_lcore_id());
 	fflush(stdout);
 
-	static Stats st;
-	forward_loop(ports, (uint16_t)a.proc_id, st);
+	static proc_stats st;
+	forward_loop(ports, static_cast<uint16_t>(a.proc_id), st);
 
 	print_stats(a, ports, st);
 	cfg->procs[a.proc_id].release();
@@ -305,9 +304,9 @@ main(int argc, char **argv)
 	 * While others still forward, leave them the ports, as a primary that
 	 * dies would; the last process out stops and closes them.
 	 */
-	unsigned others = 0;
-	for (unsigned i = 0; i < a.num_procs; i++)
-		if (mpc::OwnerSlot::word_alive(cfg->procs[i].owner.load()))
+	unsigned int others = 0;
+	for (unsigned int i = 0; i < a.num_procs; i++)
+		if (cfg->procs[i].held())
 			others++;
 	if (primary && others > 0) {
 		printf("symmetric_mp: %u other process(es) still forwarding: ports left up for "

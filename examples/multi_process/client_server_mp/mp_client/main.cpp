@@ -35,16 +35,24 @@
 
 #include "cs_shared.h"
 #include "mp_common.h"
+#include "mp_group.h"
+
+namespace cs = client_server;
 
 namespace {
 
 /* As much as the ring can hold at once is the largest useful burst. */
-constexpr unsigned read_size = 512;
+constexpr unsigned int read_size = 512;
 
-cs::Info *info;
-unsigned client_id;
+/* What this client found in the server's memzone, and who it is. */
+struct client_state {
+	cs::server_info *info;
+	unsigned int id;
+};
 
-unsigned
+client_state client;
+
+unsigned int
 parse_args(int argc, char **argv)
 {
 	unsigned long v = 0;
@@ -60,17 +68,14 @@ parse_args(int argc, char **argv)
 				mpc::fail("invalid client id '%s'", optarg);
 			have_id = true;
 			break;
-		case ':':
-			mpc::fail("option '%s' needs a value", argv[optind - 1]);
 		default:
-			mpc::fail("unknown option '%s'", argv[optind - 1]);
+			mpc::reject_bad_option(opt, argv);
 		}
 	}
-	if (optind < argc)
-		mpc::fail("unexpected argument '%s'", argv[optind]);
+	mpc::reject_extra_args(argc, argv);
 	if (!have_id)
 		mpc::fail("usage: %s [EAL options] -- -n CLIENT_ID", mpc::app_name());
-	return (unsigned)v;
+	return static_cast<unsigned int>(v);
 }
 
 /* Take our id: refuse it if a live client has it, wait for the server to
@@ -78,34 +83,39 @@ parse_args(int argc, char **argv)
 void
 claim_id()
 {
-	int other = 0;
+	mpc::owner_slot &slot = client.info->owner[client.id];
+	pid_t other = 0;
 
 	for (int i = 0; i < 300; i++) {
-		int ret = info->owner[client_id].claim(false, &other);
+		int ret = slot.claim(false, &other);
 		if (ret == 0)
 			return;
 		if (ret == -EBUSY)
-			mpc::fail("client id %u is already running (pid %d)", client_id, other);
+			mpc::fail("client id %u is already running (pid %d)", client.id,
+				  static_cast<int>(other));
+		if (ret != -EAGAIN)
+			mpc::fail("client id %u: cannot claim it: %s", client.id, strerror(-ret));
 		rte_delay_ms(10);
 	}
 	mpc::fail("client id %u: the server has not released the exited pid %d within 3 s",
-		  client_id, other);
+		  client.id, static_cast<int>(other));
 }
 
-struct Tx {
-	mpc::TxBuffer buf[cs::max_ports];	/* by input port index */
-	unsigned nb_ports;
+/* One TX buffer per output port, and the counters they feed. */
+struct client_tx {
+	mpc::tx_buffer buf[cs::max_ports];	/* by input port index */
+	unsigned int nb_ports;
 
 	void flush_all()
 	{
-		for (unsigned i = 0; i < nb_ports; i++)
+		for (unsigned int i = 0; i < nb_ports; i++)
 			buf[i].flush();
 	}
 	/* Counters carry on from a previous instance of this id (base). */
-	void publish(cs::ClientStats &st, uint64_t rx, const cs::ClientStats &base)
+	void publish(cs::client_stats &st, uint64_t rx, const cs::client_stats &base)
 	{
 		uint64_t tx = base.tx, drop = base.drop;
-		for (unsigned i = 0; i < nb_ports; i++) {
+		for (unsigned int i = 0; i < nb_ports; i++) {
 			tx += buf[i].sent();
 			drop += buf[i].dropped();
 		}
@@ -121,18 +131,18 @@ struct Tx {
  * port, send a buffer when full and everything when the ring is empty.
  * Returns the number of packets taken.
  */
-inline unsigned
-poll_once(struct rte_ring *ring, Tx &tx)
+inline unsigned int
+poll_once(struct rte_ring *ring, client_tx &tx)
 {
 	void *objs[read_size];
 
-	const unsigned n = rte_ring_dequeue_burst(ring, objs, read_size, nullptr);
+	const unsigned int n = rte_ring_dequeue_burst(ring, objs, read_size, nullptr);
 	if (n == 0) {
 		tx.flush_all();
 		return 0;
 	}
-	for (unsigned k = 0; k < n; k++) {
-		const uintptr_t v = (uintptr_t)objs[k];
+	for (unsigned int k = 0; k < n; k++) {
+		const uintptr_t v = reinterpret_cast<uintptr_t>(objs[k]);
 		auto *m = reinterpret_cast<struct rte_mbuf *>(v & ~cs::port_tag_mask);
 		/* Freeing the mbuf after sending reads both lines of its header,
 		 * last written by the server's core: start fetching them now. */
@@ -155,7 +165,7 @@ main(int argc, char **argv)
 	argc -= ret;
 	argv += ret;
 
-	client_id = parse_args(argc, argv);
+	client.id = parse_args(argc, argv);
 	if (rte_eal_process_type() != RTE_PROC_SECONDARY)
 		mpc::fail("mp_client must run as a secondary process: start mp_server first "
 			  "(with the same --file-prefix)");
@@ -163,19 +173,21 @@ main(int argc, char **argv)
 	const struct rte_memzone *mz = rte_memzone_lookup(cs::info_name);
 	if (mz == nullptr)
 		mpc::fail("no %s memzone: the primary is not mp_server", cs::info_name);
-	info = static_cast<cs::Info *>(mz->addr);
-	if (mz->len < sizeof(cs::Info) ||
-	    __atomic_load_n(&info->magic, __ATOMIC_ACQUIRE) != cs::info_magic ||
+	cs::server_info *info = static_cast<cs::server_info *>(mz->addr);
+	client.info = info;
+	if (mz->len < sizeof(cs::server_info) ||
+	    info->magic.load(std::memory_order_acquire) != cs::info_magic ||
 	    info->version != cs::info_version)
 		mpc::fail("memzone %s has magic 0x%" PRIx64 " version %u, expected 0x%" PRIx64
-			  " version %u (server from another build?)", cs::info_name, info->magic,
-			  info->version, cs::info_magic, cs::info_version);
-	if (client_id >= info->num_clients)
-		mpc::fail("client id %u is not below the server's client count %u", client_id,
+			  " version %u (server from another build?)", cs::info_name,
+			  info->magic.load(std::memory_order_relaxed), info->version,
+			  cs::info_magic, cs::info_version);
+	if (client.id >= info->num_clients)
+		mpc::fail("client id %u is not below the server's client count %u", client.id,
 			  info->num_clients);
 
 	char name[RTE_RING_NAMESIZE];
-	cs::ring_name(name, sizeof(name), client_id);
+	cs::ring_name(name, sizeof(name), client.id);
 	struct rte_ring *ring = rte_ring_lookup(name);
 	if (ring == nullptr)
 		mpc::fail("cannot find ring %s", name);
@@ -185,30 +197,28 @@ main(int argc, char **argv)
 
 	/* Join the group: refuses lcores a live member runs on, and tells the
 	 * server (over IPC) to watch us. */
-	int mps = rte_mps_init();
-	if (mps < 0 && mps != -ENOTSUP)
-		mpc::fail("%s", rte_mps_strerror()[0] ? rte_mps_strerror() : rte_strerror(-mps));
+	const int mps = mpc::group_join();
 	/* Leave cleanly if the server goes away. */
 	if (mps == 0)
 		rte_mps_exit_notify_register(rte_mps_primary_pid(), 0,
 			[](const struct rte_mps_exit_info *, void *) {
-				mpc::quit_flag.store(true);
+				mpc::request_quit();
 			}, nullptr);
 
-	info->client_lcore[client_id] = rte_lcore_id();
+	info->client_lcore[client.id] = rte_lcore_id();
 	claim_id();
-	info->ctl[client_id].leave.store(cs::leave_none, std::memory_order_release);
+	info->ctl[client.id].leave.store(cs::leave_none, std::memory_order_release);
 
-	static Tx tx;
+	static client_tx tx;
 	tx.nb_ports = info->nb_ports;
-	for (unsigned i = 0; i < tx.nb_ports; i++)
-		tx.buf[i].init(info->paired[i], (uint16_t)client_id);
-	cs::ClientStats &st = info->client[client_id];
-	const cs::ClientStats base = st;
+	for (unsigned int i = 0; i < tx.nb_ports; i++)
+		tx.buf[i].init(info->paired[i], static_cast<uint16_t>(client.id));
+	cs::client_stats &st = info->client[client.id];
+	const cs::client_stats base = st;
 	uint64_t rx = base.rx;
 
-	printf("mp_client %u (pid %d) forwarding on lcore %u\n", client_id, (int)getpid(),
-	       rte_lcore_id());
+	printf("mp_client %u (pid %d) forwarding on lcore %u\n", client.id,
+	       static_cast<int>(getpid()), rte_lcore_id());
 	fflush(stdout);
 
 	while (!mpc::quit_requested() &&
@@ -218,12 +228,12 @@ main(int argc, char **argv)
 	}
 
 	/* Ask the server to stop feeding us, then empty the ring. */
-	info->ctl[client_id].leave.store(cs::leave_req, std::memory_order_release);
+	info->ctl[client.id].leave.store(cs::leave_req, std::memory_order_release);
 	const uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz();
-	while (info->ctl[client_id].leave.load(std::memory_order_acquire) != cs::leave_ack &&
+	while (info->ctl[client.id].leave.load(std::memory_order_acquire) != cs::leave_ack &&
 	       rte_get_timer_cycles() < deadline)
 		rx += poll_once(ring, tx);
-	unsigned n;
+	unsigned int n;
 	while ((n = poll_once(ring, tx)) != 0)
 		rx += n;
 	tx.flush_all();
@@ -233,9 +243,9 @@ main(int argc, char **argv)
 		rte_mempool_cache_flush(cache, pool);
 
 	printf("\nClient %u (pid %d) statistics: rx %" PRIu64 " tx %" PRIu64 " drop %" PRIu64
-	       "\n", client_id, (int)getpid(), st.rx, st.tx, st.drop);
+	       "\n", client.id, static_cast<int>(getpid()), st.rx, st.tx, st.drop);
 	fflush(stdout);
-	info->owner[client_id].release();
+	info->owner[client.id].release();
 	if (mps == 0)
 		rte_mps_fini();
 	rte_eal_cleanup();

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <new>
 #include <string>
 #include <vector>
 
@@ -40,33 +41,41 @@
 
 #include "cs_shared.h"
 #include "mp_common.h"
+#include "mp_group.h"
+
+namespace cs = client_server;
 
 namespace {
 
-constexpr unsigned burst_size = 64;
-constexpr unsigned mbuf_cache = 512;
+constexpr unsigned int burst_size = 64;
+constexpr unsigned int mbuf_cache = 512;
 
-cs::Info *info;
-struct rte_mempool *pool;
-struct rte_ring *rings[cs::max_clients];
-
-/* Server-side view of the clients, touched by the main lcore only. */
-unsigned active[cs::max_clients];	/* ids that get packets, in order */
-unsigned nb_active;
-uint64_t dead_pids[cs::max_clients];	/* exits reported, not yet handled */
-unsigned nb_dead;
-bool exit_notify_ok;
-uint64_t seen_owner[cs::max_clients];	/* owner words at the last refresh */
-
-struct Args {
-	uint64_t portmask = 0;
-	unsigned num_clients = 0;
+/* What the server owns, and its view of the clients (main lcore only). */
+struct server_state {
+	cs::server_info *info;
+	struct rte_mempool *pool;
+	struct rte_ring *rings[cs::max_clients];
+	unsigned int active[cs::max_clients];	/* ids that get packets, in order */
+	unsigned int nb_active;
+	pid_t dead_pids[cs::max_clients];	/* exits reported, not yet handled */
+	unsigned int nb_dead;
+	bool exit_notify_ok;
+	uint64_t seen_owner[cs::max_clients];	/* owner words at the last refresh */
+	unsigned int refresh_count;		/* for polling /proc without mpsupport */
 };
 
-Args
+server_state server;
+
+/* The command line after "--". */
+struct app_options {
+	uint64_t portmask = 0;
+	unsigned int num_clients = 0;
+};
+
+app_options
 parse_args(int argc, char **argv)
 {
-	Args a;
+	app_options a;
 	unsigned long v;
 	int opt;
 
@@ -82,16 +91,13 @@ parse_args(int argc, char **argv)
 			if (mpc::parse_uint(optarg, cs::max_clients, &v) != 0 || v == 0)
 				mpc::fail("invalid number of clients '%s' (1..%u)", optarg,
 					  cs::max_clients);
-			a.num_clients = (unsigned)v;
+			a.num_clients = static_cast<unsigned int>(v);
 			break;
-		case ':':
-			mpc::fail("option '%s' needs a value", argv[optind - 1]);
 		default:
-			mpc::fail("unknown option '%s'", argv[optind - 1]);
+			mpc::reject_bad_option(opt, argv);
 		}
 	}
-	if (optind < argc)
-		mpc::fail("unexpected argument '%s'", argv[optind]);
+	mpc::reject_extra_args(argc, argv);
 	if (a.portmask == 0 || a.num_clients == 0)
 		mpc::fail("usage: %s [EAL options] -- -p PORTMASK -n NUM_CLIENTS",
 			  mpc::app_name());
@@ -100,52 +106,53 @@ parse_args(int argc, char **argv)
 
 /* Pool, rings, ports and the info memzone. */
 void
-init(const Args &a, const std::vector<uint16_t> &ports)
+init(const app_options &a, const std::vector<uint16_t> &ports)
 {
-	const struct rte_memzone *mz = rte_memzone_reserve(cs::info_name, sizeof(cs::Info),
+	const struct rte_memzone *mz = rte_memzone_reserve(cs::info_name, sizeof(cs::server_info),
 							    rte_socket_id(), 0);
 	if (mz == nullptr)
 		mpc::fail("cannot reserve memzone %s: %s", cs::info_name,
 			  rte_strerror(rte_errno));
-	info = static_cast<cs::Info *>(mz->addr);
-	memset(static_cast<void *>(info), 0, sizeof(*info));
+	cs::server_info *info = new (mz->addr) cs::server_info();
+	server.info = info;
 
-	const unsigned nb_ports = (unsigned)ports.size();
+	const unsigned int nb_ports = static_cast<unsigned int>(ports.size());
 	/* RX and TX rings of the ports, the client rings, every lcore cache. */
-	const unsigned nb_mbufs = nb_ports * (1 + a.num_clients) * 1024 +
+	const unsigned int nb_mbufs = nb_ports * (1 + a.num_clients) * 1024 +
 		a.num_clients * cs::ring_size + (a.num_clients + 2) * mbuf_cache * 2 + 8192;
-	pool = rte_pktmbuf_pool_create(cs::pool_name, nb_mbufs, mbuf_cache, 0,
-				       RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
-	if (pool == nullptr)
+	server.pool = rte_pktmbuf_pool_create(cs::pool_name, nb_mbufs, mbuf_cache, 0,
+					      RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+	if (server.pool == nullptr)
 		mpc::fail("cannot create mbuf pool %s (%u mbufs): %s", cs::pool_name, nb_mbufs,
 			  rte_strerror(rte_errno));
 
-	for (unsigned c = 0; c < a.num_clients; c++) {
+	for (unsigned int c = 0; c < a.num_clients; c++) {
 		char name[RTE_RING_NAMESIZE];
 		cs::ring_name(name, sizeof(name), c);
-		rings[c] = rte_ring_create(name, cs::ring_size, rte_socket_id(),
-					   RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (rings[c] == nullptr)
+		server.rings[c] = rte_ring_create(name, cs::ring_size, rte_socket_id(),
+						  RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (server.rings[c] == nullptr)
 			mpc::fail("cannot create ring %s: %s", name, rte_strerror(rte_errno));
 	}
 
 	/* One RX queue read by the server, one TX queue per client. */
 	for (uint16_t port : ports) {
 		std::string err;
-		if (mpc::port_init(port, pool, 1, (uint16_t)a.num_clients, err) != 0)
+		if (mpc::port_init(port, server.pool, 1, static_cast<uint16_t>(a.num_clients),
+				   err) != 0)
 			mpc::fail("%s", err.c_str());
 	}
 
-	for (unsigned i = 0; i < nb_ports; i++) {
+	for (unsigned int i = 0; i < nb_ports; i++) {
 		info->port_ids[i] = ports[i];
 		info->paired[i] = ports[mpc::paired_index(i)];
 	}
 	info->nb_ports = nb_ports;
 	info->num_clients = a.num_clients;
-	info->server_pid = (uint32_t)getpid();
+	info->server_pid = static_cast<uint32_t>(getpid());
 	info->version = cs::info_version;
 	/* Written last: a client that sees the magic sees the rest. */
-	__atomic_store_n(&info->magic, cs::info_magic, __ATOMIC_RELEASE);
+	info->magic.store(cs::info_magic, std::memory_order_release);
 }
 
 /* Exit callback (deferred: runs on the main lcore from refresh_clients). */
@@ -153,28 +160,30 @@ void
 on_member_exit(const struct rte_mps_exit_info *ei, void *arg)
 {
 	RTE_SET_USED(arg);
-	if (nb_dead < cs::max_clients)
-		dead_pids[nb_dead++] = (uint64_t)ei->pid;
+	if (server.nb_dead < cs::max_clients)
+		server.dead_pids[server.nb_dead++] = ei->pid;
 }
 
 /* Free mbufs whose pointers carry a port tag. */
 void
-drop_tagged(void **objs, unsigned n)
+drop_tagged(void **objs, unsigned int n)
 {
-	for (unsigned k = 0; k < n; k++)
-		objs[k] = (void *)((uintptr_t)objs[k] & ~cs::port_tag_mask);
+	for (unsigned int k = 0; k < n; k++)
+		objs[k] = reinterpret_cast<void *>(reinterpret_cast<uintptr_t>(objs[k]) &
+						   ~cs::port_tag_mask);
 	rte_pktmbuf_free_bulk(reinterpret_cast<struct rte_mbuf **>(objs), n);
 }
 
 /* Free what a dead client left behind and make its id available. */
 void
-recycle_client(unsigned c)
+recycle_client(unsigned int c)
 {
+	cs::server_info *info = server.info;
 	void *objs[burst_size];
-	unsigned n, total = 0;
-	const uint64_t word = info->owner[c].owner.load(std::memory_order_acquire);
+	unsigned int n, total = 0;
+	const uint64_t word = info->owner[c].word();
 
-	while ((n = rte_ring_dequeue_burst(rings[c], objs, burst_size, nullptr)) != 0) {
+	while ((n = rte_ring_dequeue_burst(server.rings[c], objs, burst_size, nullptr)) != 0) {
 		drop_tagged(objs, n);
 		total += n;
 	}
@@ -183,18 +192,17 @@ recycle_client(unsigned c)
 	 * With mpsupport, reclaiming the dead member's lcore does that (on the
 	 * library's thread: flushing here as well would race with it).
 	 */
-	if (!exit_notify_ok) {
+	if (!server.exit_notify_ok) {
 		struct rte_mempool_cache *cache =
-			rte_mempool_default_cache(pool, info->client_lcore[c]);
+			rte_mempool_default_cache(server.pool, info->client_lcore[c]);
 		if (cache != nullptr)
-			rte_mempool_cache_flush(cache, pool);
+			rte_mempool_cache_flush(cache, server.pool);
 	}
 	info->server[c].drained += total;
 	info->ctl[c].leave.store(cs::leave_none, std::memory_order_relaxed);
-	uint64_t expected = word;
-	info->owner[c].owner.compare_exchange_strong(expected, 0, std::memory_order_acq_rel);
+	info->owner[c].release_word(word);
 	printf("mp_server: client %u (pid %d) exited; %u packets in its ring freed\n", c,
-	       mpc::OwnerSlot::pid_of(word), total);
+	       static_cast<int>(mpc::owner_slot::pid_of(word)), total);
 	fflush(stdout);
 }
 
@@ -205,51 +213,50 @@ recycle_client(unsigned c)
 void
 refresh_clients()
 {
-	const unsigned num_clients = info->num_clients;
+	cs::server_info *info = server.info;
+	const unsigned int num_clients = info->num_clients;
 
-	if (exit_notify_ok) {
+	if (server.exit_notify_ok) {
 		rte_mps_exit_notify_poll();
 		/*
 		 * An exit can be reported while the process is still a zombie
 		 * that /proc shows alive: keep such a pid and look again on the
 		 * next round, so that no exit is forgotten.
 		 */
-		unsigned keep = 0;
-		for (unsigned d = 0; d < nb_dead; d++) {
+		unsigned int keep = 0;
+		for (unsigned int d = 0; d < server.nb_dead; d++) {
 			bool pending = false;
-			for (unsigned c = 0; c < num_clients; c++) {
-				uint64_t w = info->owner[c].owner.load(std::memory_order_acquire);
-				if (w == 0 || (uint64_t)mpc::OwnerSlot::pid_of(w) != dead_pids[d])
+			for (unsigned int c = 0; c < num_clients; c++) {
+				const uint64_t w = info->owner[c].word();
+				if (w == 0 || mpc::owner_slot::pid_of(w) != server.dead_pids[d])
 					continue;
-				if (mpc::OwnerSlot::word_alive(w))
+				if (mpc::owner_slot::word_alive(w))
 					pending = true;
 				else
 					recycle_client(c);
 			}
 			if (pending)
-				dead_pids[keep++] = dead_pids[d];
+				server.dead_pids[keep++] = server.dead_pids[d];
 		}
-		nb_dead = keep;
-	} else {
+		server.nb_dead = keep;
+	} else if (++server.refresh_count % 100 == 0) {
 		/* Without the library, look at /proc ten times a second. */
-		static unsigned tick;
-		if (++tick % 100 == 0)
-			for (unsigned c = 0; c < num_clients; c++) {
-				uint64_t w = info->owner[c].owner.load(std::memory_order_acquire);
-				if (w != 0 && !mpc::OwnerSlot::word_alive(w))
-					recycle_client(c);
-			}
+		for (unsigned int c = 0; c < num_clients; c++) {
+			const uint64_t w = info->owner[c].word();
+			if (w != 0 && !mpc::owner_slot::word_alive(w))
+				recycle_client(c);
+		}
 	}
 
-	nb_active = 0;
-	for (unsigned c = 0; c < num_clients; c++) {
-		const uint64_t w = info->owner[c].owner.load(std::memory_order_acquire);
-		if (w != seen_owner[c] && w != 0) {
+	server.nb_active = 0;
+	for (unsigned int c = 0; c < num_clients; c++) {
+		const uint64_t w = info->owner[c].word();
+		if (w != server.seen_owner[c] && w != 0) {
 			printf("mp_server: client %u (pid %d) joined\n", c,
-			       mpc::OwnerSlot::pid_of(w));
+			       static_cast<int>(mpc::owner_slot::pid_of(w)));
 			fflush(stdout);
 		}
-		seen_owner[c] = w;
+		server.seen_owner[c] = w;
 		if (w == 0)
 			continue;
 		uint32_t leave = info->ctl[c].leave.load(std::memory_order_acquire);
@@ -259,7 +266,7 @@ refresh_clients()
 			continue;
 		}
 		if (leave == cs::leave_none)
-			active[nb_active++] = c;
+			server.active[server.nb_active++] = c;
 	}
 }
 
@@ -268,11 +275,12 @@ refresh_clients()
 void
 distribute_loop()
 {
+	cs::server_info *info = server.info;
 	struct rte_mbuf *pkts[burst_size];
 	void *stage[cs::max_clients][burst_size];
-	unsigned staged[cs::max_clients] = {};
-	unsigned rr = 0;
-	const unsigned nb_ports = info->nb_ports;
+	unsigned int staged[cs::max_clients] = {};
+	unsigned int rr = 0;
+	const unsigned int nb_ports = info->nb_ports;
 	const uint64_t refresh_period = rte_get_tsc_hz() / 1000;
 	uint64_t next_refresh = 0;
 
@@ -283,12 +291,12 @@ distribute_loop()
 			next_refresh = now + refresh_period;
 		}
 		/* With no client running, leave the packets in the ports. */
-		if (nb_active == 0) {
+		if (server.nb_active == 0) {
 			rte_pause();
 			continue;
 		}
 
-		for (unsigned i = 0; i < nb_ports; i++) {
+		for (unsigned int i = 0; i < nb_ports; i++) {
 			const uint16_t nb_rx = rte_eth_rx_burst(info->port_ids[i], 0, pkts,
 								burst_size);
 			if (nb_rx == 0)
@@ -296,18 +304,20 @@ distribute_loop()
 			info->port[i].rx += nb_rx;
 
 			/* Round-robin, packet by packet; the port index rides in the pointer. */
-			for (unsigned k = 0; k < nb_rx; k++) {
-				const unsigned c = active[rr];
-				rr = rr + 1 == nb_active ? 0 : rr + 1;
-				stage[c][staged[c]++] = (void *)((uintptr_t)pkts[k] | i);
+			for (unsigned int k = 0; k < nb_rx; k++) {
+				const unsigned int c = server.active[rr];
+				rr = rr + 1 == server.nb_active ? 0 : rr + 1;
+				const uintptr_t tagged = reinterpret_cast<uintptr_t>(pkts[k]) | i;
+				stage[c][staged[c]++] = reinterpret_cast<void *>(tagged);
 			}
-			for (unsigned a = 0; a < nb_active; a++) {
-				const unsigned c = active[a];
-				const unsigned n = staged[c];
+			for (unsigned int a = 0; a < server.nb_active; a++) {
+				const unsigned int c = server.active[a];
+				const unsigned int n = staged[c];
 				if (n == 0)
 					continue;
-				const unsigned done = rte_ring_enqueue_burst(rings[c], stage[c], n,
-									     nullptr);
+				struct rte_ring *ring = server.rings[c];
+				const unsigned int done = rte_ring_enqueue_burst(ring, stage[c], n,
+										 nullptr);
 				info->server[c].enqueued += done;
 				if (unlikely(done < n)) {
 					/* Ring full: drop and count, never leak. */
@@ -324,8 +334,10 @@ distribute_loop()
 void
 print_stats(FILE *out)
 {
+	const cs::server_info *info = server.info;
+
 	fprintf(out, "PORTS\n");
-	for (unsigned i = 0; i < info->nb_ports; i++) {
+	for (unsigned int i = 0; i < info->nb_ports; i++) {
 		struct rte_eth_stats st;
 		memset(&st, 0, sizeof(st));
 		rte_eth_stats_get(info->port_ids[i], &st);
@@ -334,15 +346,15 @@ print_stats(FILE *out)
 			info->port[i].rx, st.opackets, st.imissed);
 	}
 	fprintf(out, "CLIENTS\n");
-	for (unsigned c = 0; c < info->num_clients; c++) {
-		const uint64_t w = info->owner[c].owner.load(std::memory_order_relaxed);
+	for (unsigned int c = 0; c < info->num_clients; c++) {
+		const uint64_t w = info->owner[c].word();
 		fprintf(out, "  client %u: enqueued %" PRIu64 " dropped %" PRIu64 " drained %" PRIu64
 			" | client rx %" PRIu64 " tx %" PRIu64 " drop %" PRIu64 " | %s",
 			c, info->server[c].enqueued, info->server[c].dropped,
 			info->server[c].drained, info->client[c].rx, info->client[c].tx,
 			info->client[c].drop, w ? "pid " : "not running\n");
 		if (w)
-			fprintf(out, "%d\n", mpc::OwnerSlot::pid_of(w));
+			fprintf(out, "%d\n", static_cast<int>(mpc::owner_slot::pid_of(w)));
 	}
 	fflush(out);
 }
@@ -376,37 +388,30 @@ main(int argc, char **argv)
 	argc -= ret;
 	argv += ret;
 
-	const Args a = parse_args(argc, argv);
+	const app_options a = parse_args(argc, argv);
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		mpc::fail("mp_server must be the primary process (another primary runs with this "
 			  "--file-prefix)");
 
-	std::vector<uint16_t> ports;
-	std::string err;
-	if (mpc::ports_from_mask(a.portmask, ports, err) != 0)
-		mpc::fail("%s", err.c_str());
-	if (ports.size() % 2 != 0)
-		mpc::fail("portmask 0x%" PRIx64 " selects %zu ports; an even number is needed",
-			  a.portmask, ports.size());
+	const std::vector<uint16_t> ports = mpc::paired_ports(a.portmask);
 	if (ports.size() > cs::max_ports)
 		mpc::fail("portmask 0x%" PRIx64 " selects %zu ports; at most %u", a.portmask,
 			  ports.size(), cs::max_ports);
 
-	int mps = rte_mps_init();
-	if (mps < 0 && mps != -ENOTSUP)
-		mpc::fail("%s", rte_mps_strerror()[0] ? rte_mps_strerror() : rte_strerror(-mps));
+	const int mps = mpc::group_join();
 
 	init(a, ports);
 
 	/* Learn of every secondary's exit as it happens. */
 	if (mps == 0 && rte_mps_exit_notify_register(RTE_MPS_PID_MEMBERS, RTE_MPS_NOTIFY_DEFER,
 						     on_member_exit, nullptr) >= 0)
-		exit_notify_ok = true;
+		server.exit_notify_ok = true;
 	printf("mp_server: %u clients, %zu ports, client exits seen by %s\n", a.num_clients,
-	       ports.size(), exit_notify_ok ? "mpsupport exit notification" : "polling /proc");
+	       ports.size(),
+	       server.exit_notify_ok ? "mpsupport exit notification" : "polling /proc");
 	fflush(stdout);
 
-	const unsigned stats_id = rte_get_next_lcore(rte_lcore_id(), 1, 0);
+	const unsigned int stats_id = rte_get_next_lcore(rte_lcore_id(), 1, 0);
 	const bool have_stats = stats_id < RTE_MAX_LCORE;
 	if (have_stats)
 		rte_eal_remote_launch(stats_lcore, nullptr, stats_id);
@@ -414,13 +419,13 @@ main(int argc, char **argv)
 	distribute_loop();
 
 	/* Closing the ports under running clients would crash them: let them leave. */
-	info->stopping.store(1, std::memory_order_release);
+	server.info->stopping.store(1, std::memory_order_release);
 	const uint64_t deadline = rte_get_timer_cycles() + 3 * rte_get_timer_hz();
 	while (rte_get_timer_cycles() < deadline) {
 		refresh_clients();
 		bool any = false;
-		for (unsigned c = 0; c < a.num_clients; c++)
-			if (info->owner[c].owner.load(std::memory_order_acquire) != 0)
+		for (unsigned int c = 0; c < a.num_clients; c++)
+			if (server.info->owner[c].word() != 0)
 				any = true;
 		if (!any)
 			break;
@@ -432,8 +437,8 @@ main(int argc, char **argv)
 	printf("\n== mp_server final statistics ==\n");
 	print_stats(stdout);
 	/* Every mbuf is free again unless a client still runs or died holding some. */
-	printf("mbufs: %u of %u free, %u in use\n", rte_mempool_avail_count(pool), pool->size,
-	       rte_mempool_in_use_count(pool));
+	printf("mbufs: %u of %u free, %u in use\n", rte_mempool_avail_count(server.pool),
+	       server.pool->size, rte_mempool_in_use_count(server.pool));
 	if (mps == 0)
 		rte_mps_fini();
 	rte_eal_cleanup();

@@ -15,26 +15,27 @@
 #include <stdio.h>
 
 #include <atomic>
+#include <type_traits>
 
 #include <rte_common.h>
 #include <rte_ethdev.h>
 
-#include "mp_common.h"
+#include "mp_group.h"
 
-namespace cs {
+namespace client_server {
 
 constexpr const char *info_name = "mpcs_info";
 constexpr const char *pool_name = "mpcs_mbuf_pool";
 constexpr uint64_t info_magic = UINT64_C(0x31534350504d5343); /* "CSMPPCS1" */
 constexpr uint32_t info_version = 1;
-constexpr unsigned max_clients = 32;
-constexpr unsigned ring_size = 8192;
+constexpr unsigned int max_clients = 32;
+constexpr unsigned int ring_size = 8192;
 /* The ring's usable capacity (one slot stays empty). */
-constexpr unsigned ring_capacity = ring_size - 1;
+constexpr unsigned int ring_capacity = ring_size - 1;
 
 /* Name of client n's ring. */
 static inline void
-ring_name(char *buf, size_t len, unsigned client)
+ring_name(char *buf, size_t len, unsigned int client)
 {
 	snprintf(buf, len, "mpcs_client_ring_%u", client);
 }
@@ -46,24 +47,24 @@ ring_name(char *buf, size_t len, unsigned client)
  * still in the server core's cache.
  */
 constexpr uintptr_t port_tag_mask = RTE_CACHE_LINE_SIZE - 1;
-constexpr unsigned max_ports = RTE_CACHE_LINE_SIZE;
+constexpr unsigned int max_ports = RTE_CACHE_LINE_SIZE;
 
 /* Counters the server keeps per client. */
-struct alignas(RTE_CACHE_LINE_SIZE) ServerClientStats {
+struct alignas(RTE_CACHE_LINE_SIZE) server_client_stats {
 	uint64_t enqueued;	/* handed to the client's ring */
 	uint64_t dropped;	/* ring full: freed by the server */
 	uint64_t drained;	/* left in the ring of a dead client: freed */
 };
 
 /* Counters each client keeps (written by the client only). */
-struct alignas(RTE_CACHE_LINE_SIZE) ClientStats {
+struct alignas(RTE_CACHE_LINE_SIZE) client_stats {
 	uint64_t rx;		/* taken from the ring */
 	uint64_t tx;		/* sent */
 	uint64_t drop;		/* refused by the device, freed */
 };
 
 /* Per-port counters of the server (written by the server only). */
-struct alignas(RTE_CACHE_LINE_SIZE) ServerPortStats {
+struct alignas(RTE_CACHE_LINE_SIZE) server_port_stats {
 	uint64_t rx;
 };
 
@@ -73,13 +74,17 @@ struct alignas(RTE_CACHE_LINE_SIZE) ServerPortStats {
  * answers leave_ack, the client empties its ring and releases its id.
  */
 enum : uint32_t { leave_none = 0, leave_req = 1, leave_ack = 2 };
-struct alignas(RTE_CACHE_LINE_SIZE) ClientCtl {
+struct alignas(RTE_CACHE_LINE_SIZE) client_control {
 	std::atomic<uint32_t> leave;
 };
 
-/* The memzone: server configuration plus everyone's counters. */
-struct Info {
-	uint64_t magic;
+/*
+ * The memzone: server configuration plus everyone's counters. The server
+ * constructs it in place (value-initialised, so every counter and slot
+ * starts at zero) and stores magic last; never memset over its atomics.
+ */
+struct server_info {
+	std::atomic<uint64_t> magic;
 	uint32_t version;
 	uint32_t num_clients;
 	uint32_t nb_ports;
@@ -87,15 +92,18 @@ struct Info {
 	uint16_t port_ids[max_ports];		/* port index -> port id */
 	uint16_t paired[max_ports];		/* port index -> output port id */
 	uint32_t client_lcore[max_clients];	/* lcore id each client runs on */
-	mpc::OwnerSlot owner[max_clients];	/* pid of the client running id n */
-	ClientCtl ctl[max_clients];
+	mpc::owner_slot owner[max_clients];	/* pid of the client running id n */
+	client_control ctl[max_clients];
 	/* Set by the server when it stops: clients leave before it closes the ports. */
 	alignas(RTE_CACHE_LINE_SIZE) std::atomic<uint32_t> stopping;
-	ServerClientStats server[max_clients];
-	ClientStats client[max_clients];
-	ServerPortStats port[max_ports];
+	server_client_stats server[max_clients];
+	client_stats client[max_clients];
+	server_port_stats port[max_ports];
 };
+static_assert(std::atomic<uint32_t>::is_always_lock_free, "server_info is shared memory");
+static_assert(std::atomic<uint64_t>::is_always_lock_free, "server_info is shared memory");
+static_assert(std::is_standard_layout<server_info>::value, "server_info is shared memory");
 
-} /* namespace cs */
+} /* namespace client_server */
 
 #endif /* CS_SHARED_H */

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mp-pack contributors
+ */
+
+#include "mp_group.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#include <rte_errno.h>
+#include <rte_mpsupport.h>
+
+#include "mp_common.h"
+
+namespace mpc {
+
+int
+group_join()
+{
+	int ret = rte_mps_init();
+
+	if (ret < 0 && ret != -ENOTSUP)
+		fail("%s", rte_mps_strerror()[0] != '\0' ? rte_mps_strerror() :
+		     rte_strerror(-ret));
+	return ret < 0 ? ret : 0;
+}
+
+bool
+owner_slot::word_alive(uint64_t word)
+{
+	uint64_t start_time;
+
+	if (word == 0)
+		return false;
+	const pid_t pid = pid_of(word);
+	/* The word keeps the low half of the start time: enough to spot a recycled pid. */
+	if (rte_mps_proc_start_time(pid, &start_time) != 0 ||
+	    static_cast<uint32_t>(start_time) != static_cast<uint32_t>(word))
+		return false;
+	return rte_mps_proc_alive(pid, start_time) == 1;
+}
+
+int
+owner_slot::claim(bool take_dead, pid_t *other)
+{
+	const pid_t self = getpid();
+	uint64_t start_time;
+
+	if (rte_mps_proc_start_time(self, &start_time) != 0)
+		return -ESRCH;
+	const uint64_t mine = make_word(self, start_time);
+	uint64_t cur = owner.load(std::memory_order_acquire);
+
+	for (;;) {
+		if (cur != 0 && pid_of(cur) != self) {
+			if (other != nullptr)
+				*other = pid_of(cur);
+			if (word_alive(cur))
+				return -EBUSY;
+			if (!take_dead)
+				return -EAGAIN;
+		}
+		if (owner.compare_exchange_weak(cur, mine, std::memory_order_acq_rel))
+			return 0;
+	}
+}
+
+void
+owner_slot::release()
+{
+	const uint64_t cur = owner.load(std::memory_order_acquire);
+
+	if (cur != 0 && pid_of(cur) == getpid())
+		release_word(cur);
+}
+
+void
+owner_slot::release_word(uint64_t word)
+{
+	owner.compare_exchange_strong(word, 0, std::memory_order_acq_rel);
+}
+
+} /* namespace mpc */

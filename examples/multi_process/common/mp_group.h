@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mp-pack contributors
+ */
+
+/**
+ * @file
+ * Group membership helpers of the multi-process examples (namespace mpc),
+ * built on librte_mpsupport's process registry.
+ *
+ *   - mpc::group_join(): rte_mps_init(), failing with the library's message;
+ *     returns -ENOTSUP when the library is not available, so that the app
+ *     can go on without it.
+ *   - mpc::owner_slot: one 64-bit word in shared memory naming the process
+ *     that plays a numbered role (a proc-id, a client id). claim() takes it
+ *     when it is free or its owner is dead, and refuses with the live
+ *     owner's pid otherwise. Whether an owner is alive is the library's
+ *     answer (rte_mps_proc_alive()), so a recycled pid is told apart by its
+ *     start time and a killed process counts as alive until its last thread
+ *     is gone.
+ */
+
+#ifndef MP_GROUP_H
+#define MP_GROUP_H
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <cstdint>
+#include <type_traits>
+
+#include <rte_common.h>
+
+namespace mpc {
+
+/**
+ * Join the group of processes with rte_mps_init(); fail() on an error.
+ * @return 0, or -ENOTSUP when librte_mpsupport is not available.
+ */
+int group_join();
+
+/**
+ * Who plays a numbered role, in shared memory: (pid << 32) | low 32 bits of
+ * its start time, or 0 when nobody does. One word, so that claiming it is a
+ * single compare-and-swap even when the previous owner died mid-way.
+ * Value-initialise it (it is then free); never memset over it.
+ */
+struct alignas(RTE_CACHE_LINE_SIZE) owner_slot {
+	std::atomic<uint64_t> owner{0};
+
+	static uint64_t make_word(pid_t pid, uint64_t start_time)
+	{
+		return (static_cast<uint64_t>(static_cast<uint32_t>(pid)) << 32) |
+			static_cast<uint32_t>(start_time);
+	}
+	static pid_t pid_of(uint64_t word) { return static_cast<pid_t>(word >> 32); }
+
+	/** True when the owner recorded in word is still alive. */
+	static bool word_alive(uint64_t word);
+
+	/** The owner word now (0 when free). */
+	uint64_t word() const { return owner.load(std::memory_order_acquire); }
+
+	/** True when a live process holds the role. */
+	bool held() const { return word_alive(word()); }
+
+	/**
+	 * Take the role for the calling process.
+	 * @param take_dead
+	 *   Also take it over from a dead owner (else -EAGAIN in that case,
+	 *   for a role someone else must clean up first).
+	 * @return 0, -EBUSY (live owner; *other gets its pid), -EAGAIN, or
+	 *   -ESRCH when the caller's own start time cannot be read.
+	 */
+	int claim(bool take_dead, pid_t *other);
+
+	/** Give the role up if the calling process holds it. */
+	void release();
+
+	/** Free the role if word still names its owner (for whoever cleans up). */
+	void release_word(uint64_t word);
+};
+static_assert(std::atomic<uint64_t>::is_always_lock_free, "owner_slot is shared memory");
+static_assert(std::is_standard_layout<owner_slot>::value, "owner_slot is shared memory");
+
+} /* namespace mpc */
+
+#endif /* MP_GROUP_H */

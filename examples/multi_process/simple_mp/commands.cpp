@@ -2,7 +2,6 @@
  * Copyright(c) 2026 The dpdk-mp-pack contributors
  */
 
-#include <atomic>
 #include <cstring>
 
 #include <cmdline.h>
@@ -13,14 +12,13 @@
 #include <rte_ring.h>
 
 #include "commands.h"
+#include "mp_common.h"
 
 namespace simple_mp {
 
 channel cmd_channel;
 
 namespace {
-
-std::atomic<bool> quit_flag{false};
 
 /*
  * cmdline_parse_inst_t ends in a flexible array, which C++ cannot
@@ -129,8 +127,8 @@ command<3> cmd_send = {
 	.data = nullptr,
 	.help_str = "send TEXT: send TEXT to the other process",
 	.tokens = {
-		(cmdline_parse_token_hdr_t *)&cmd_send_action,
-		(cmdline_parse_token_hdr_t *)&cmd_send_message,
+		reinterpret_cast<cmdline_parse_token_hdr_t *>(&cmd_send_action),
+		reinterpret_cast<cmdline_parse_token_hdr_t *>(&cmd_send_message),
 		nullptr,
 	},
 };
@@ -142,7 +140,7 @@ struct cmd_word_result {
 void
 cmd_quit_parsed(void *, struct cmdline *cl, void *)
 {
-	request_quit();
+	mpc::request_quit();
 	cmdline_quit(cl);
 }
 
@@ -154,7 +152,7 @@ command<2> cmd_quit = {
 	.data = nullptr,
 	.help_str = "quit: leave the application",
 	.tokens = {
-		(cmdline_parse_token_hdr_t *)&cmd_quit_word,
+		reinterpret_cast<cmdline_parse_token_hdr_t *>(&cmd_quit_word),
 		nullptr,
 	},
 };
@@ -180,7 +178,7 @@ command<2> cmd_help = {
 	.data = nullptr,
 	.help_str = "help: show the commands",
 	.tokens = {
-		(cmdline_parse_token_hdr_t *)&cmd_help_word,
+		reinterpret_cast<cmdline_parse_token_hdr_t *>(&cmd_help_word),
 		nullptr,
 	},
 };
@@ -206,26 +204,14 @@ command<2> cmd_status = {
 	.data = nullptr,
 	.help_str = "status: show the shared pool and rings",
 	.tokens = {
-		(cmdline_parse_token_hdr_t *)&cmd_status_word,
+		reinterpret_cast<cmdline_parse_token_hdr_t *>(&cmd_status_word),
 		nullptr,
 	},
 };
 
-} // namespace
+} /* namespace */
 
-bool
-quit_requested()
-{
-	return quit_flag.load(std::memory_order_relaxed);
-}
-
-void
-request_quit()
-{
-	quit_flag.store(true, std::memory_order_relaxed);
-}
-
-} // namespace simple_mp
+} /* namespace simple_mp */
 
 cmdline_parse_ctx_t simple_mp_ctx[] = {
 	reinterpret_cast<cmdline_parse_inst_t *>(&simple_mp::cmd_send),

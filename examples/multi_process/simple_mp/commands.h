@@ -14,11 +14,7 @@ namespace simple_mp {
 /* The channel the commands act on, set by main() before the prompt starts. */
 extern channel cmd_channel;
 
-/* Set by "quit" (and by main() on a signal, EOF or a dead primary). */
-bool quit_requested();
-void request_quit();
-
-} // namespace simple_mp
+} /* namespace simple_mp */
 
 /* The command table given to cmdline_stdin_new(). */
 extern cmdline_parse_ctx_t simple_mp_ctx[];

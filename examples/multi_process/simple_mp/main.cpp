@@ -12,10 +12,8 @@
  */
 
 #include <cerrno>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 
 #include <poll.h>
 #include <unistd.h>
@@ -34,6 +32,7 @@
 
 #include "commands.h"
 #include "messaging.h"
+#include "mp_common.h"
 
 using namespace simple_mp;
 
@@ -44,28 +43,6 @@ constexpr const char *prog = "simple_mp";
 /* How often the main loop wakes up to check for quit and a dead primary. */
 constexpr int poll_interval_ms = 100;
 
-void
-on_signal(int)
-{
-	request_quit();
-}
-
-/* The EAL does not say why a secondary failed to attach; guess it for the user. */
-bool
-asked_for_secondary(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (strcmp(argv[i], "--proc-type=secondary") == 0)
-			return true;
-		if (strcmp(argv[i], "--proc-type") == 0 && i + 1 < argc &&
-		    strcmp(argv[i + 1], "secondary") == 0)
-			return true;
-	}
-	return false;
-}
-
 /* Receive loop of the worker lcore. 8< */
 int
 lcore_recv(void *)
@@ -74,7 +51,7 @@ lcore_recv(void *)
 	char msg[message_size];
 	unsigned int idle = 0;
 
-	while (!quit_requested()) {
+	while (!mpc::quit_requested()) {
 		if (receive_message(cmd_channel, msg)) {
 			printf("core %u: Received '%s'\n", lcore_id, msg);
 			fflush(stdout);
@@ -100,17 +77,14 @@ run_prompt(bool secondary, unsigned int recv_lcore)
 	struct cmdline *cl = cmdline_stdin_new(simple_mp_ctx, "simple_mp > ");
 	int status = EXIT_SUCCESS;
 
-	if (cl == nullptr) {
-		fprintf(stderr, "%s: cannot create the command line\n", prog);
-		request_quit();
-		return EXIT_FAILURE;
-	}
+	if (cl == nullptr)
+		mpc::fail("cannot create the command line");
 	/*
 	 * cmdline writes its prompt a character at a time; start receiving
 	 * once the first prompt is out so that the two do not interleave.
 	 */
 	rte_eal_remote_launch(lcore_recv, nullptr, recv_lcore);
-	while (!quit_requested()) {
+	while (!mpc::quit_requested()) {
 		struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
 		int n = poll(&pfd, 1, poll_interval_ms);
 
@@ -131,83 +105,60 @@ run_prompt(bool secondary, unsigned int recv_lcore)
 			break;
 		}
 	}
-	request_quit();
+	mpc::request_quit();
 	cmdline_stdin_exit(cl);
 	printf("\n");
 	return status;
 }
 
-int
+/* Create the rings and the pool (primary) or find them (secondary); fail if we cannot. */
+void
 attach_channel(bool primary)
 {
 	const char *missing = nullptr;
 
 	if (primary) {
-		if (channel_create(cmd_channel, static_cast<int>(rte_socket_id())) < 0) {
-			fprintf(stderr, "%s: cannot create the rings and pool: %s\n",
-				prog, rte_strerror(rte_errno));
-			return -1;
-		}
-		return 0;
+		if (channel_create(cmd_channel, static_cast<int>(rte_socket_id())) < 0)
+			mpc::fail("cannot create the rings and pool: %s", rte_strerror(rte_errno));
+		return;
 	}
-	if (channel_lookup(cmd_channel, &missing) < 0) {
-		fprintf(stderr, "%s: no object named %s in the primary: is the primary simple_mp, and has it finished starting?\n",
-			prog, missing);
-		return -1;
-	}
+	if (channel_lookup(cmd_channel, &missing) < 0)
+		mpc::fail("no object named %s in the primary: is the primary simple_mp, and has it finished starting?",
+			  missing);
 	/* A primary from another build may lay its buffers out differently. */
-	if (cmd_channel.pool->elt_size != message_size) {
-		fprintf(stderr, "%s: pool %s holds %u-byte buffers but this build uses %u: primary and secondary come from different builds\n",
-			prog, message_pool_name, cmd_channel.pool->elt_size, message_size);
-		return -1;
-	}
-	return 0;
+	if (cmd_channel.pool->elt_size != message_size)
+		mpc::fail("pool %s holds %u-byte buffers but this build uses %u: primary and secondary come from different builds",
+			  message_pool_name, cmd_channel.pool->elt_size, message_size);
 }
 
-} // namespace
+} /* namespace */
 
 int
 main(int argc, char **argv)
 {
-	const bool want_secondary = asked_for_secondary(argc, argv);
-	int status;
+	/* Messages start with "simple_mp: ", errors included. */
+	mpc::app_identity identity;
+	identity.name = prog;
+	identity.error_tag = "";
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-
-	int ret = rte_eal_init(argc, argv);
-	if (ret < 0) {
-		if (want_secondary)
-			fprintf(stderr, "%s: cannot start a secondary: no primary process is running with this --file-prefix\n",
-				prog);
-		else
-			fprintf(stderr, "%s: cannot initialise the EAL: %s\n",
-				prog, rte_strerror(rte_errno));
-		return EXIT_FAILURE;
-	}
+	const int ret = mpc::eal_init(argc, argv, identity);
 	argc -= ret;
 	argv += ret;
 
 	const bool primary = rte_eal_process_type() == RTE_PROC_PRIMARY;
 	const unsigned int recv_lcore = rte_get_next_lcore(-1, 1, 0);
 
-	if (argc > 1) {
-		fprintf(stderr, "%s: unexpected argument '%s' (this application takes none after --)\n",
-			prog, argv[1]);
-		status = EXIT_FAILURE;
-	} else if (recv_lcore >= RTE_MAX_LCORE) {
-		fprintf(stderr, "%s: needs at least two lcores (the prompt and the receiver), got %u\n",
-			prog, rte_lcore_count());
-		status = EXIT_FAILURE;
-	} else if (attach_channel(primary) < 0) {
-		status = EXIT_FAILURE;
-	} else {
-		printf("%s: running as the %s process\n", prog,
-		       primary ? "primary" : "secondary");
-		status = run_prompt(!primary, recv_lcore);
-		rte_eal_mp_wait_lcore();
-	}
+	if (argc > 1)
+		mpc::fail("unexpected argument '%s' (this application takes none after --)",
+			  argv[1]);
+	if (recv_lcore >= RTE_MAX_LCORE)
+		mpc::fail("needs at least two lcores (the prompt and the receiver), got %u",
+			  rte_lcore_count());
+	attach_channel(primary);
 
+	printf("%s: running as the %s process\n", prog, mpc::proc_type_name());
+	const int status = run_prompt(!primary, recv_lcore);
+	rte_eal_mp_wait_lcore();
 	rte_eal_cleanup();
 	return status;
 }

@@ -83,4 +83,4 @@ channel_lookup(channel &c, const char **missing)
 }
 /* >8 End of creating or finding the shared objects. */
 
-} // namespace simple_mp
+} /* namespace simple_mp */

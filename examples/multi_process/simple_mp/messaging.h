@@ -54,6 +54,6 @@ bool receive_message(const channel &c, char *out);
 int channel_create(channel &c, int socket_id);
 int channel_lookup(channel &c, const char **missing);
 
-} // namespace simple_mp
+} /* namespace simple_mp */
 
 #endif /* SIMPLE_MP_MESSAGING_H */

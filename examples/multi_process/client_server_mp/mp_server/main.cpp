@@ -108,6 +108,7 @@ parse_args(int argc, char **argv)
 void
 init(const app_options &a, const std::vector<uint16_t> &ports)
 {
+	/* Construct the shared structure in its memzone. 8< */
 	const struct rte_memzone *mz = rte_memzone_reserve(cs::info_name, sizeof(cs::server_info),
 							    rte_socket_id(), 0);
 	if (mz == nullptr)
@@ -115,6 +116,7 @@ init(const app_options &a, const std::vector<uint16_t> &ports)
 			  rte_strerror(rte_errno));
 	cs::server_info *info = new (mz->addr) cs::server_info();
 	server.info = info;
+	/* >8 End of constructing the shared structure. */
 
 	const unsigned int nb_ports = static_cast<unsigned int>(ports.size());
 	/* RX and TX rings of the ports, the client rings, every lcore cache. */

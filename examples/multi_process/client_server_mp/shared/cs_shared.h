@@ -78,6 +78,7 @@ struct alignas(RTE_CACHE_LINE_SIZE) client_control {
 	std::atomic<uint32_t> leave;
 };
 
+/* A structure in shared memory. 8< */
 /*
  * The memzone: server configuration plus everyone's counters. The server
  * constructs it in place (value-initialised, so every counter and slot
@@ -103,6 +104,7 @@ struct server_info {
 static_assert(std::atomic<uint32_t>::is_always_lock_free, "server_info is shared memory");
 static_assert(std::atomic<uint64_t>::is_always_lock_free, "server_info is shared memory");
 static_assert(std::is_standard_layout<server_info>::value, "server_info is shared memory");
+/* >8 End of a structure in shared memory. */
 
 } /* namespace client_server */
 

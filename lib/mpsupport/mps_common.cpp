@@ -56,7 +56,7 @@ now_ns()
  * threads sleep in epoll_wait() or on a condition variable, so they cost
  * nothing where they wait.
  */
-void
+int
 unpin_thread(rte_thread_t thread)
 {
 	rte_cpuset_t all;
@@ -65,8 +65,10 @@ unpin_thread(rte_thread_t thread)
 	CPU_ZERO(&all);
 	for (long c = 0; c < ncpu && c < CPU_SETSIZE; c++)
 		CPU_SET(c, &all);
-	if (rte_thread_set_affinity_by_id(thread, &all) != 0)
-		MPS_LOG(DEBUG, "cannot widen the affinity of a library thread\n");
+	int ret = rte_thread_set_affinity_by_id(thread, &all);
+	if (ret != 0)
+		MPS_LOG(DEBUG, "cannot widen the affinity of a thread\n");
+	return ret > 0 ? -ret : ret;
 }
 
 } /* namespace mps */
@@ -78,4 +80,13 @@ const char *
 rte_mps_strerror(void)
 {
 	return t_err;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_lcore_unpin, 22.11)
+int
+rte_mps_lcore_unpin(void)
+{
+	int ret = unpin_thread(rte_thread_self());
+
+	return ret < 0 ? fail(-ret, "cannot let the thread run on any CPU") : 0;
 }

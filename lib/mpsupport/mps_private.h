@@ -274,7 +274,7 @@ private:
 int fail(int err, const char *fmt, ...) __rte_format_printf(2, 3);
 void clear_error();
 uint64_t now_ns();
-void unpin_thread(rte_thread_t thread);
+int unpin_thread(rte_thread_t thread);
 
 /* Liveness (mps_proc.cpp), the only reader of /proc. */
 bool proc_alive(pid_t pid, uint64_t start_time);

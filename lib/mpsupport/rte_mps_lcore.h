@@ -115,6 +115,20 @@ __rte_experimental
 int
 rte_mps_lcore_cache_flush(unsigned int lcore_id);
 
+/**
+ * Let the calling thread run on any CPU.
+ *
+ * A thread or a forked worker that takes a floating lcore id is not bound
+ * to the CPU of the EAL lcore it came from: calling this before
+ * rte_mps_lcore_claim() lets the scheduler place it.
+ *
+ * @return
+ *   0 on success, or a negative errno value (rte_errno is also set).
+ */
+__rte_experimental
+int
+rte_mps_lcore_unpin(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -28,6 +28,7 @@ struct app_state {
 	const char *name = "app";
 	const char *error_tag = "error: ";
 	bool eal_up = false;
+	void (*at_fail)() = nullptr;
 	std::atomic<bool> quit{false};
 };
 static_assert(std::atomic<bool>::is_always_lock_free, "signal handlers need it lock-free");
@@ -108,6 +109,21 @@ quit_requested()
 }
 
 void
+at_fail(void (*cleanup)())
+{
+	app.at_fail = cleanup;
+}
+
+uint64_t
+now_ns()
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+void
 fail(const char *fmt, ...)
 {
 	char msg[512];
@@ -118,6 +134,8 @@ fail(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "%s: %s%s\n", app.name, app.error_tag, msg);
 	fflush(stderr);
+	if (app.at_fail != nullptr)
+		app.at_fail();
 	if (app.eal_up)
 		rte_eal_cleanup();
 	exit(EXIT_FAILURE);

@@ -48,11 +48,7 @@
  *   - mpc::port_counters: rx/tx/drop counters of one port for one lcore,
  *     alone on its cache line so that no two writers share a line.
  *
- * Buffered TX
- *   - mpc::tx_buffer: collects mbufs for one (port, queue) and sends them
- *     with rte_eth_tx_burst when the buffer fills or on flush(); whatever the
- *     device refuses after a few retries is freed and counted in dropped,
- *     so no mbuf is ever leaked.
+ * Buffered TX is in mp_tx.h (mpc::tx_buffer), on the library's TX helpers.
  *
  * Signals
  *   - SIGINT and SIGTERM (caught by eal_init()) set a flag, as does
@@ -74,7 +70,6 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
-#include <rte_pause.h>
 
 namespace mpc {
 
@@ -110,6 +105,12 @@ const char *proc_type_name();
 
 /** Tell fail() whether the EAL is initialised (and must be cleaned up). */
 void set_eal_up(bool up);
+
+/** Have fail() call cleanup before it cleans up the EAL (one hook, the last given). */
+void at_fail(void (*cleanup)());
+
+/** CLOCK_MONOTONIC in nanoseconds, the clock of the library's exit times. */
+uint64_t now_ns();
 
 /**
  * Fail for what getopt() returned as opt: ':' for an option missing its
@@ -155,70 +156,6 @@ struct alignas(RTE_CACHE_LINE_SIZE) port_counters {
 	uint64_t rx = 0;
 	uint64_t tx = 0;
 	uint64_t drop = 0;
-};
-
-/**
- * Buffered transmission on one (port, queue).
- *
- * add() stores an mbuf and sends the whole buffer once it is full; flush()
- * sends what is there. Packets the device still refuses after a few tries
- * are freed and counted in dropped(): the caller never has to clean up.
- */
-class tx_buffer {
-public:
-	static constexpr unsigned int capacity = 64;
-	/* Attempts after a partial send before the rest is dropped. */
-	static constexpr unsigned int retries = 64;
-
-	void init(uint16_t port, uint16_t queue)
-	{
-		port_ = port;
-		queue_ = queue;
-		count_ = 0;
-	}
-
-	/** Queue one packet; sends the buffer when it becomes full. */
-	inline void add(struct rte_mbuf *m)
-	{
-		pkts_[count_++] = m;
-		if (count_ == capacity)
-			flush();
-	}
-
-	/** Send whatever is buffered. @return packets handed to the device. */
-	inline unsigned int flush()
-	{
-		if (count_ == 0)
-			return 0;
-		unsigned int done = rte_eth_tx_burst(port_, queue_, pkts_,
-						     static_cast<uint16_t>(count_));
-		for (unsigned int t = 0; unlikely(done < count_) && t < retries; t++) {
-			rte_pause();
-			done += rte_eth_tx_burst(port_, queue_, pkts_ + done,
-						 static_cast<uint16_t>(count_ - done));
-		}
-		if (done < count_) {
-			rte_pktmbuf_free_bulk(pkts_ + done, count_ - done);
-			dropped_ += count_ - done;
-		}
-		sent_ += done;
-		count_ = 0;
-		return done;
-	}
-
-	/** Packets currently buffered (not yet sent). */
-	unsigned int pending() const { return count_; }
-	uint64_t sent() const { return sent_; }
-	uint64_t dropped() const { return dropped_; }
-	uint16_t port() const { return port_; }
-
-private:
-	struct rte_mbuf *pkts_[capacity];
-	unsigned int count_ = 0;
-	uint16_t port_ = 0;
-	uint16_t queue_ = 0;
-	uint64_t sent_ = 0;
-	uint64_t dropped_ = 0;
 };
 
 /** Ask the packet loops to return, as SIGINT and SIGTERM do. */

@@ -22,6 +22,8 @@ group_join()
 	if (ret < 0 && ret != -ENOTSUP)
 		fail("%s", rte_mps_strerror()[0] != '\0' ? rte_mps_strerror() :
 		     rte_strerror(-ret));
+	if (ret == 0)
+		at_fail([] { rte_mps_fini(); });    /* leave the registry on the way out */
 	return ret < 0 ? ret : 0;
 }
 

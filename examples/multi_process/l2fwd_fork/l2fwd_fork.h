@@ -25,6 +25,9 @@
 #include <rte_mempool.h>
 #include <rte_mpsupport.h>
 
+#include "mp_common.h"
+#include "mp_group.h"
+
 namespace l2fwd_fork {
 
 constexpr uint16_t max_pkt_burst = 32;
@@ -188,10 +191,8 @@ port_enabled(uint16_t port)
 	return port < 64 && (opts.port_mask & (UINT64_C(1) << port)) != 0;
 }
 
-uint64_t now_ns();
-
-/* One-line error naming the bad value, clean EAL shutdown, non-zero exit. */
-[[noreturn]] void fail(const char *fmt, ...) __rte_format_printf(1, 2);
+using mpc::fail;
+using mpc::now_ns;
 
 /* setup.cpp */
 void parse_args(int argc, char **argv);

@@ -66,13 +66,9 @@ main(int argc, char **argv)
 	int ret;
 
 	setvbuf(stdout, nullptr, _IOLBF, 0);
-	mpc::set_app_name(argv[0]);
 	/* before any thread exists, so that every one of them inherits it */
 	setpriority(PRIO_PROCESS, 0, supervisor_nice);
-	ret = rte_eal_init(argc, argv);
-	if (ret < 0)
-		rte_exit(EXIT_FAILURE, "Invalid EAL arguments\n");
-	mpc::set_eal_up(true);
+	ret = mpc::eal_init(argc, argv);
 	argc -= ret;
 	argv += ret;
 	argv[0] = argv[-ret];
@@ -85,8 +81,7 @@ main(int argc, char **argv)
 		     rte_lcore_count());
 	parse_args(argc, argv);
 
-	ret = rte_mps_init();
-	if (ret < 0)
+	if (mpc::group_join() < 0)
 		fail("cannot initialise mpsupport: %s", rte_mps_strerror());
 	rte_mps_tracker_set_timeout(stop_timeout_ms);
 

@@ -110,28 +110,6 @@ port_init(uint16_t port, struct rte_mempool *pool)
 
 } /* namespace */
 
-uint64_t
-now_ns()
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return static_cast<uint64_t>(ts.tv_sec) * ns_per_s + static_cast<uint64_t>(ts.tv_nsec);
-}
-
-void
-fail(const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	rte_mps_fini();
-	mpc::fail("%s", msg);
-}
-
 void
 parse_args(int argc, char **argv)
 {

@@ -156,14 +156,7 @@ worker_process(const worker &w)
 
 	/* Floating worker: leave the CPU and take an lcore id of its own. 8< */
 	if (opts.floating) {
-		cpu_set_t all;
-		long ncpu = sysconf(_SC_NPROCESSORS_CONF);
-
-		CPU_ZERO(&all);
-		for (long c = 0; c < ncpu && c < CPU_SETSIZE; c++)
-			CPU_SET(c, &all);
-		sched_setaffinity(0, sizeof(all), &all);
-
+		rte_mps_lcore_unpin();
 		/* rte_lcore_id() becomes an id no other process uses */
 		if (rte_mps_lcore_claim() < 0)
 			rte_mps_child_exit(2);

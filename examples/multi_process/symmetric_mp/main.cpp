@@ -224,17 +224,10 @@ forward_loop(const std::vector<uint16_t> &ports, uint16_t q, proc_stats &st)
 			if (nb_rx == 0)
 				continue;
 			const uint16_t out = ports[mpc::paired_index(i)];
-			uint16_t nb_tx = rte_eth_tx_burst(out, q, pkts, nb_rx);
 			/* A full TX ring usually drains quickly: retry a little. */
-			for (unsigned int t = 0; unlikely(nb_tx < nb_rx) && t < tx_retries; t++) {
-				rte_pause();
-				nb_tx += rte_eth_tx_burst(out, q, pkts + nb_tx,
-							  static_cast<uint16_t>(nb_rx - nb_tx));
-			}
-			if (unlikely(nb_tx < nb_rx)) {
-				rte_pktmbuf_free_bulk(pkts + nb_tx, nb_rx - nb_tx);
-				st.port[out].drop += nb_rx - nb_tx;
-			}
+			const uint16_t nb_tx = rte_mps_tx_burst_retry(out, q, pkts, nb_rx,
+					tx_retries);
+			st.port[out].drop += nb_rx - nb_tx;
 			st.port[ports[i]].rx += nb_rx;
 			st.port[out].tx += nb_tx;
 		}

@@ -35,6 +35,7 @@
 
 #include "cs_shared.h"
 #include "mp_common.h"
+#include "mp_tx.h"
 #include "mp_group.h"
 
 namespace cs = client_server;

@@ -34,6 +34,11 @@
 
 #include <rte_eal.h>
 
+struct rte_mempool;
+namespace mps {
+struct shared;
+}
+
 namespace mpstest {
 
 inline uint64_t
@@ -293,6 +298,45 @@ wait_for(F cond, unsigned int ms)
 	}
 	return true;
 }
+
+/*
+ * Compiled once, in mps_test_env.cpp (the mps_test_env library): the start
+ * of a test binary and the fixtures the unit tests of several rooms share.
+ * Declared with forward declarations only, so that a test file includes
+ * the public header of its own room and no other.
+ */
+
+/* Start the EAL as a primary on lcores 0 and 1, with --no-pci, a
+ * --file-prefix of its own (returned in *prefix when not null) and extra
+ * arguments. Returns 0, or 77 (Meson's skip code) after saying why. */
+int start_test_eal(const char *prog, const char *tag,
+		const std::vector<std::string> &extra = {}, std::string *prefix = nullptr);
+
+/* rte_mps_fini() and rte_eal_cleanup(), at the end of main(). */
+void stop_test_eal();
+
+/* Group set-up of the unit tests: rte_mps_init() and a plain mempool of
+ * POOL_SIZE objects with per-lcore caches; the teardown frees it. */
+constexpr unsigned int POOL_SIZE = 2047;
+extern struct rte_mempool *pool;
+int mps_group_setup(void **state);
+int mps_group_teardown(void **state);
+
+/* The library's shared memzone, or nullptr. */
+mps::shared *shm();
+
+/* Fork a plain child that blocks until its pipe closes, then exits with
+ * code; the write end of the pipe is returned in *release_fd. */
+pid_t fork_waiting_child(int *release_fd, int code);
+
+/* A forked worker: OBEDIENT polls its command ring and exits on STOP,
+ * STUBBORN ignores it, CRASHING exits with code 1 at once. */
+enum worker_kind { OBEDIENT, STUBBORN, CRASHING };
+pid_t start_worker(unsigned int w, worker_kind kind);
+
+/* The union of the groups rte_mps_group_wait() reports within ms, until
+ * it holds every bit of want. */
+uint64_t collect_ready(uint64_t want, unsigned int ms);
 
 } /* namespace mpstest */
 

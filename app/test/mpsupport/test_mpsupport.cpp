@@ -40,38 +40,6 @@
 
 using namespace mpstest;
 
-static struct rte_mempool *pool;
-static constexpr unsigned int POOL_SIZE = 2047;
-
-static mps::shared *
-shm()
-{
-	const struct rte_memzone *mz = rte_memzone_lookup(RTE_MPS_MZ_NAME);
-
-	return mz == nullptr ? nullptr : static_cast<mps::shared *>(mz->addr);
-}
-
-/* Fork a plain child that blocks until its pipe closes, then exits with code. */
-static pid_t
-fork_waiting_child(int *release_fd, int code)
-{
-	int fds[2];
-
-	if (pipe(fds) < 0)
-		return -1;
-	pid_t pid = fork();
-	if (pid == 0) {
-		char c;
-		close(fds[1]);
-		while (read(fds[0], &c, 1) < 0 && errno == EINTR)
-			;
-		_exit(code);
-	}
-	close(fds[0]);
-	*release_fd = fds[1];
-	return pid;
-}
-
 /* ---- registry ---- */
 
 static void
@@ -659,46 +627,6 @@ test_cmd_channel(void **)
 		ret = rte_mps_cmd_send(42, RTE_MPS_CMD_USER, 0);
 	assert_int_equal(ret, -ENOBUFS);
 	assert_int_equal(rte_mps_worker_remove(42), 0);
-}
-
-enum worker_kind { OBEDIENT, STUBBORN, CRASHING };
-
-/* Forked worker body: poll for commands until STOP. */
-static pid_t
-start_worker(unsigned int w, worker_kind kind)
-{
-	pid_t pid = rte_mps_fork((int)w);
-
-	if (pid != 0)
-		return pid;
-	if (kind == CRASHING)
-		rte_mps_child_exit(1);
-	for (;;) {
-		if (kind == STUBBORN) {
-			pause();
-			continue;
-		}
-		int c = rte_mps_cmd_poll(w);
-		if (c == (int)RTE_MPS_CMD_STOP) {
-			rte_mps_cmd_ack(w, (uint32_t)c);
-			rte_mps_child_exit(0);
-		}
-		usleep(100);
-	}
-}
-
-static uint64_t
-collect_ready(uint64_t want, unsigned int ms)
-{
-	uint64_t all = 0;
-	uint64_t deadline = now_ns() + (uint64_t)ms * 1000000ull;
-
-	while ((all & want) != want && now_ns() < deadline) {
-		uint64_t r = 0;
-		if (rte_mps_group_wait(&r, 100) > 0)
-			all |= r;
-	}
-	return all;
 }
 
 static void
@@ -1319,23 +1247,6 @@ test_fork_child_restrictions(void **)
 	assert_int_equal(rte_mps_worker_remove(7), 0);
 }
 
-static int
-group_setup(void **)
-{
-	if (rte_mps_init() < 0)
-		return -1;
-	pool = rte_mempool_create("mps_ut_pool", POOL_SIZE, 64, 32, 0, nullptr, nullptr,
-			nullptr, nullptr, SOCKET_ID_ANY, 0);
-	return pool == nullptr ? -1 : 0;
-}
-
-static int
-group_teardown(void **)
-{
-	rte_mempool_free(pool);
-	return 0;
-}
-
 /* A process whose main thread ends while another thread goes on. */
 static int
 zombie_leader_main()
@@ -1357,15 +1268,9 @@ main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "--zombie-leader") == 0)
 		return zombie_leader_main();
-	std::string prefix = make_prefix("ut");
-	start_janitor(prefix);
-	auto args = eal_args(argv[0], prefix, "0@0,1@1", false);
-	args.push_back("--vdev=net_null0");
-	if (eal_start(args) < 0) {
-		printf("SKIP: rte_eal_init failed (%s): hugepages needed\n",
-				rte_strerror(rte_errno));
-		return 77;
-	}
+	int ret = start_test_eal(argv[0], "ut", { "--vdev=net_null0" });
+	if (ret != 0)
+		return ret;
 
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init_and_list),
@@ -1398,8 +1303,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_tx_buffer_helpers),
 		cmocka_unit_test(test_fork_child_restrictions),
 	};
-	int ret = cmocka_run_group_tests(tests, group_setup, group_teardown);
-	rte_mps_fini();
-	rte_eal_cleanup();
+	ret = cmocka_run_group_tests(tests, mps_group_setup, mps_group_teardown);
+	stop_test_eal();
 	return ret;
 }

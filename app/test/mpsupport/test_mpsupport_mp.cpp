@@ -232,14 +232,6 @@ listed(pid_t pid)
 	return false;
 }
 
-static mps::shared *
-shm()
-{
-	const struct rte_memzone *mz = rte_memzone_lookup(RTE_MPS_MZ_NAME);
-
-	return mz == nullptr ? nullptr : static_cast<mps::shared *>(mz->addr);
-}
-
 /* Every lcore id is free or the EAL lcore of a live member. */
 static void
 check_table_clean()
@@ -510,13 +502,9 @@ main(int argc, char **argv)
 		/* argv[2] is the role; EAL sees it as the program name. */
 		return role_main(argv[2], argc - 2, argv + 2);
 	}
-	prefix = make_prefix("mp");
-	start_janitor(prefix);
-	if (eal_start(eal_args(argv[0], prefix, "0@0,1@1", false)) < 0) {
-		printf("SKIP: rte_eal_init failed (%s): hugepages needed\n",
-				rte_strerror(rte_errno));
-		return 77;
-	}
+	int ret = start_test_eal(argv[0], "mp", {}, &prefix);
+	if (ret != 0)
+		return ret;
 	if (rte_mps_init() < 0) {
 		printf("rte_mps_init: %s\n", rte_mps_strerror());
 		return 1;
@@ -532,8 +520,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_kill9_forked_claimers),
 		cmocka_unit_test(test_kill9_secondary_claimers),
 	};
-	int ret = cmocka_run_group_tests(tests, nullptr, nullptr);
-	rte_mps_fini();
-	rte_eal_cleanup();
+	ret = cmocka_run_group_tests(tests, nullptr, nullptr);
+	stop_test_eal();
 	return ret;
 }

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mp-pack contributors
+ */
+
+/*
+ * Unit tests of the cmd room of librte_mpsupport: the command channel of a
+ * worker, acknowledged, unanswered within a bound, and full.
+ */
+
+/* Every DPDK process here gets --no-pci from mps_test_env.h. */
+#include <atomic>
+#include <thread>
+
+#include <rte_errno.h>
+
+#include <rte_mps_registry.h>
+#include <rte_mps_worker.h>
+#include "mps_test_env.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+using namespace mpstest;
+
+static void
+test_cmd_channel(void **)
+{
+	assert_int_equal(rte_mps_worker_add(42), 0);
+	assert_int_equal(rte_mps_cmd_poll(42), 0);
+	assert_int_equal(rte_mps_cmd_send(42, RTE_MPS_CMD_USER + 1, 0), 0);
+	assert_int_equal(rte_mps_cmd_poll(42), (int)RTE_MPS_CMD_USER + 1);
+	assert_int_equal(rte_mps_cmd_poll(42), 0);
+
+	/* Acknowledged by another thread. */
+	std::atomic<bool> stop{false};
+	std::thread worker([&] {
+		while (!stop.load()) {
+			int c = rte_mps_cmd_poll(42);
+			if (c > 0)
+				rte_mps_cmd_ack(42, (uint32_t)c);
+			usleep(50);
+		}
+	});
+	assert_int_equal(rte_mps_cmd_send(42, RTE_MPS_CMD_USER + 2, 5000), 0);
+	assert_int_equal(rte_mps_cmd_send(42, RTE_MPS_CMD_STOP, 5000), 0);
+	stop = true;
+	worker.join();
+
+	/* Nobody answers: a bounded wait. */
+	assert_int_equal(rte_mps_cmd_send(42, RTE_MPS_CMD_USER, 20), -ETIMEDOUT);
+	assert_true(strstr(rte_mps_strerror(), "did not acknowledge") != nullptr);
+	/* Fill the ring. */
+	int ret = 0;
+	for (int i = 0; i < 100 && ret == 0; i++)
+		ret = rte_mps_cmd_send(42, RTE_MPS_CMD_USER, 0);
+	assert_int_equal(ret, -ENOBUFS);
+	assert_int_equal(rte_mps_worker_remove(42), 0);
+}
+
+int
+main(int, char **argv)
+{
+	int ret = start_test_eal(argv[0], "utcmd");
+
+	if (ret != 0)
+		return ret;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cmd_channel),
+	};
+	ret = cmocka_run_group_tests(tests, mps_group_setup, mps_group_teardown);
+	stop_test_eal();
+	return ret;
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mp-pack contributors
+ */
+
+/*
+ * Unit tests of the fork room of librte_mpsupport: what a child of
+ * rte_mps_fork() is refused and what it may do.
+ */
+
+/* Every DPDK process here gets --no-pci from mps_test_env.h. */
+#include <rte_errno.h>
+#include <rte_mempool.h>
+
+#include <rte_mps_fork.h>
+#include <rte_mps_lcore.h>
+#include <rte_mps_notify.h>
+#include <rte_mps_registry.h>
+#include <rte_mps_res.h>
+#include <rte_mps_worker.h>
+#include "mps_test_env.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+using namespace mpstest;
+
+static void
+test_fork_child_restrictions(void **)
+{
+	assert_int_equal(rte_mps_worker_add(7), 0);
+	pid_t pid = rte_mps_fork(RTE_MPS_NO_WORKER);
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int bad = 0;
+		uint64_t r;
+		bad |= (rte_mps_is_forked() != 1) << 0;
+		bad |= (rte_mps_init() != -EPERM) << 1;
+		bad |= (rte_mps_worker_add(8) != -EPERM) << 2;
+		bad |= (rte_mps_exit_notify_register(getppid(), 0,
+				[](const rte_mps_exit_info *, void *) {}, nullptr)
+				!= -EPERM) << 3;
+		bad |= (rte_mps_fork(RTE_MPS_NO_WORKER) != -EPERM) << 4;
+		bad |= (rte_mps_res_reset(7) != -EPERM) << 5;
+		bad |= (rte_mps_group_wait(&r, 0) != -EPERM) << 6;
+		bad |= (rte_mps_res_lcore_cache(7, 3) != -EPERM) << 7;
+		/* What it may do: claim an lcore id of its own, use the
+		 * command channel, list processes. */
+		int id = rte_mps_lcore_claim();
+		bad |= (id < 2) << 8;
+		bad |= (rte_mps_cmd_poll(7) != 0) << 9;
+		struct rte_mps_proc_info info[RTE_MPS_MAX_PROCS];
+		int n = rte_mps_proc_list(info, RTE_DIM(info));
+		bool me = false;
+		for (int i = 0; i < n; i++)
+			me |= info[i].pid == getpid() && info[i].type == RTE_MPS_PROC_FORKED &&
+				info[i].parent_pid == getppid();
+		bad |= (!me) << 10;
+		/* Release with flush works from the pools known at fork time. */
+		void *objs[8];
+		if (id >= 0 && rte_mempool_get_bulk(pool, objs, 8) == 0)
+			rte_mempool_put_bulk(pool, objs, 8);
+		bad |= (id < 0 || pool->local_cache[id].len < 8) << 11;
+		bad |= (rte_mps_lcore_release(1) != 0) << 12;
+		bad |= (id < 0 || pool->local_cache[id].len != 0) << 13;
+		rte_mps_child_exit(bad == 0 ? 0 : 100 + __builtin_ctz(bad));
+	}
+	int st = wait_exit(pid, 10000);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(rte_mps_is_forked(), 0);
+	/* It released its slot and id on the way out. */
+	struct rte_mps_proc_info info[RTE_MPS_MAX_PROCS];
+	int n = rte_mps_proc_list(info, RTE_DIM(info));
+	for (int i = 0; i < n; i++)
+		assert_int_not_equal(info[i].pid, pid);
+	assert_int_equal(rte_mps_worker_remove(7), 0);
+}
+
+int
+main(int, char **argv)
+{
+	int ret = start_test_eal(argv[0], "utfork");
+
+	if (ret != 0)
+		return ret;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fork_child_restrictions),
+	};
+	ret = cmocka_run_group_tests(tests, mps_group_setup, mps_group_teardown);
+	stop_test_eal();
+	return ret;
+}

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mp-pack contributors
+ */
+
+/*
+ * Unit tests of the lcore room of librte_mpsupport: floating lcore ids
+ * claimed and released, all of them at once and by racing threads, the
+ * caches flushed on release, and the id and cache of a dead owner.
+ */
+
+/* Every DPDK process here gets --no-pci from mps_test_env.h. */
+#include <atomic>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_mempool.h>
+
+#include <rte_mps_fork.h>
+#include <rte_mps_lcore.h>
+#include <rte_mps_notify.h>
+#include <rte_mps_res.h>
+#include "mps_test_env.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+using namespace mpstest;
+
+static void
+test_claim_release(void **)
+{
+	unsigned int before = rte_lcore_id();
+	int id = rte_mps_lcore_claim();
+
+	assert_true(id >= 2 && id < RTE_MAX_LCORE);
+	assert_int_equal(rte_lcore_id(), (unsigned int)id);
+	assert_int_equal(rte_mps_lcore_self(), id);
+	assert_int_equal(rte_mps_lcore_claim(), -EEXIST);
+	pid_t owner = 0;
+	assert_int_equal(rte_mps_lcore_owner((unsigned int)id, &owner), 2);
+	assert_int_equal(owner, getpid());
+	assert_int_equal(rte_mps_lcore_release(0), 0);
+	assert_int_equal(rte_lcore_id(), before);
+	assert_int_equal(rte_mps_lcore_owner((unsigned int)id, nullptr), 0);
+	assert_int_equal(rte_mps_lcore_release(0), -ENOENT);
+	assert_int_equal(rte_mps_lcore_self(), -ENOENT);
+	assert_int_equal(rte_mps_lcore_owner(RTE_MAX_LCORE, nullptr), -EINVAL);
+	assert_int_equal(rte_mps_lcore_cache_flush(RTE_MAX_LCORE), -EINVAL);
+}
+
+/* Every id but the EAL ones can be claimed, once each; then ENOSPC. */
+static void
+test_claim_exhaustion(void **)
+{
+	constexpr unsigned int N = RTE_MAX_LCORE;
+	std::atomic<int> ids[N];
+	std::atomic<int> go{0};
+	std::atomic<int> done{0};
+	std::vector<std::thread> threads;
+
+	for (unsigned int i = 0; i < N; i++) {
+		ids[i] = -1000;
+		threads.emplace_back([&, i] {
+			ids[i] = rte_mps_lcore_claim();
+			done++;
+			while (go.load() == 0)
+				usleep(100);
+			if (ids[i] >= 0)
+				rte_mps_lcore_release(0);
+		});
+	}
+	bool all = wait_for([&] { return done.load() == (int)N; }, 20000);
+	go = 1;
+	for (auto &t : threads)
+		t.join();
+	assert_true(all);
+	std::set<int> got;
+	int nospc = 0;
+	for (unsigned int i = 0; i < N; i++) {
+		if (ids[i] == -ENOSPC) {
+			nospc++;
+			continue;
+		}
+		assert_true(ids[i] >= 2);    /* 0 and 1 are our EAL lcores */
+		assert_true(got.insert(ids[i]).second);
+	}
+	assert_int_equal(got.size(), N - 2);
+	assert_int_equal(nospc, 2);
+	for (unsigned int l = 2; l < N; l++)
+		assert_int_equal(rte_mps_lcore_owner(l, nullptr), 0);
+}
+
+static void
+test_claim_threads_no_duplicate(void **)
+{
+	constexpr int THREADS = 8, ROUNDS = 3000;
+	static std::atomic<int> holder[RTE_MAX_LCORE];
+	std::atomic<int> dups{0}, errs{0};
+	std::vector<std::thread> threads;
+
+	for (auto &h : holder)
+		h = 0;
+	for (int t = 0; t < THREADS; t++) {
+		threads.emplace_back([&, t] {
+			for (int r = 0; r < ROUNDS; r++) {
+				int id = rte_mps_lcore_claim();
+				if (id < 0 || rte_lcore_id() != (unsigned int)id) {
+					errs++;
+					continue;
+				}
+				int zero = 0;
+				if (!holder[id].compare_exchange_strong(zero, t + 1))
+					dups++;
+				holder[id] = 0;
+				if (rte_mps_lcore_release(0) != 0)
+					errs++;
+			}
+		});
+	}
+	for (auto &t : threads)
+		t.join();
+	assert_int_equal(dups.load(), 0);
+	assert_int_equal(errs.load(), 0);
+}
+
+/* Objects a thread leaves in its floating lcore's cache go back to the pool
+ * when it releases with flush. */
+static void
+test_release_flush(void **)
+{
+	void *objs[8];
+
+	int id = rte_mps_lcore_claim();
+	assert_true(id >= 0);
+	assert_int_equal(rte_mempool_get_bulk(pool, objs, 8), 0);
+	rte_mempool_put_bulk(pool, objs, 8);
+	assert_true(pool->local_cache[id].len >= 8);
+	assert_int_equal(rte_mps_lcore_release(1), 0);
+	assert_int_equal(pool->local_cache[id].len, 0);
+
+	/* The same, for an lcore id named explicitly (here our own EAL one). */
+	unsigned int self = rte_lcore_id();
+	assert_int_equal(rte_mempool_get_bulk(pool, objs, 8), 0);
+	rte_mempool_put_bulk(pool, objs, 8);
+	unsigned int held = pool->local_cache[self].len;
+	assert_true(held >= 8);
+	assert_true(rte_mps_lcore_cache_flush(self) >= (int)held);
+	assert_int_equal(pool->local_cache[self].len, 0);
+	assert_int_equal(rte_mps_lcore_cache_flush(self), 0);
+	struct rte_mps_audit a;
+	assert_int_equal(rte_mps_mempool_audit(pool, &a), 0);
+	assert_int_equal(a.size, POOL_SIZE);
+	assert_int_equal(a.unaccounted, 0);
+}
+
+static void
+count_exit(const rte_mps_exit_info *, void *arg)
+{
+	++*static_cast<std::atomic<int> *>(arg);
+}
+
+/* A forked worker that dies holding a floating id with objects in its
+ * cache: the primary reclaims the id and flushes the cache. */
+static void
+test_dead_owner_cache_flushed(void **)
+{
+	int fds[2];
+
+	assert_int_equal(pipe(fds), 0);
+	pid_t pid = rte_mps_fork(RTE_MPS_NO_WORKER);
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		void *objs[16];
+		int id = rte_mps_lcore_claim();
+		if (id >= 0 && rte_mempool_get_bulk(pool, objs, 16) == 0)
+			rte_mempool_put_bulk(pool, objs, 16);
+		if (write(fds[1], &id, sizeof(id)) != sizeof(id))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	int id = -1;
+	assert_int_equal(read(fds[0], &id, sizeof(id)), (ssize_t)sizeof(id));
+	close(fds[0]);
+	close(fds[1]);
+	assert_true(id >= 2);
+	pid_t owner = 0;
+	assert_int_equal(rte_mps_lcore_owner((unsigned int)id, &owner), 2);
+	assert_int_equal(owner, pid);
+	assert_true(pool->local_cache[id].len >= 16);
+	struct rte_mps_audit a;
+	assert_int_equal(rte_mps_mempool_audit(pool, &a), 0);
+	assert_true(a.in_caches >= 16);
+	assert_int_equal(a.unaccounted, 0);
+
+	/* Registering hands over to the notification thread (through its
+	 * lock), which is what orders our reads before its flush for TSan:
+	 * the kill below orders them only through the kernel. */
+	std::atomic<int> calls{0};
+	assert_true(rte_mps_exit_notify_register(pid, 0, count_exit, &calls) >= 0);
+	kill(pid, SIGKILL);
+	/* Event driven: the primary's member watch reclaims it. */
+	bool freed = wait_for([&] {
+		return rte_mps_lcore_owner((unsigned int)id, nullptr) == 0;
+	}, 5000);
+	assert_int_equal(wait_exit(pid, 5000) & 0x7f, SIGKILL);
+	assert_true(freed);
+	assert_true(wait_for([&] { return calls.load() == 1; }, 5000));
+	assert_int_equal(pool->local_cache[id].len, 0);
+	assert_int_equal(rte_mps_mempool_audit(pool, &a), 0);
+	assert_int_equal(a.in_pool, POOL_SIZE);
+	assert_int_equal(a.unaccounted, 0);
+}
+
+int
+main(int, char **argv)
+{
+	int ret = start_test_eal(argv[0], "utlcore");
+
+	if (ret != 0)
+		return ret;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_claim_release),
+		cmocka_unit_test(test_claim_exhaustion),
+		cmocka_unit_test(test_claim_threads_no_duplicate),
+		cmocka_unit_test(test_release_flush),
+		cmocka_unit_test(test_dead_owner_cache_flushed),
+	};
+	ret = cmocka_run_group_tests(tests, mps_group_setup, mps_group_teardown);
+	stop_test_eal();
+	return ret;
+}

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mp-pack contributors
+ */
+
+/*
+ * Unit tests of the recovery room of librte_mpsupport: the tracker thread
+ * stopping what depends on a dead worker, killing what does not obey,
+ * and reporting the group ready again, with forked workers.
+ */
+
+/* Every DPDK process here gets --no-pci from mps_test_env.h. */
+#include <rte_errno.h>
+
+#include <rte_mps_res.h>
+#include <rte_mps_worker.h>
+#include "mps_test_env.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+using namespace mpstest;
+
+static void
+test_pair_recovery(void **)
+{
+	assert_int_equal(rte_mps_tracker_set_timeout(2000), 0);
+	assert_int_equal(rte_mps_worker_add(0), 0);
+	assert_int_equal(rte_mps_worker_add(1), 0);
+	assert_int_equal(rte_mps_worker_pair(0, 1), 0);
+	pid_t p0 = start_worker(0, OBEDIENT);
+	pid_t p1 = start_worker(1, OBEDIENT);
+	assert_true(p0 > 0 && p1 > 0);
+	assert_int_equal(rte_mps_worker_pid(0), p0);
+	assert_int_equal(rte_mps_worker_pid(1), p1);
+	assert_int_equal(rte_mps_worker_attach(0, p1), -EBUSY);
+	assert_int_equal(rte_mps_worker_remove(0), -EBUSY);
+	assert_int_equal(rte_mps_res_reset(0), -EBUSY);
+
+	kill(p0, SIGKILL);
+	assert_int_equal(collect_ready(3, 10000), 3);
+	assert_int_equal(wait_exit(p0, 5000) & 0x7f, SIGKILL);
+	int st = wait_exit(p1, 5000);
+	assert_true(WIFEXITED(st));     /* it obeyed STOP */
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(rte_mps_worker_pid(0), 0);
+
+	/* Restart both, then lose the other one. */
+	p0 = start_worker(0, OBEDIENT);
+	p1 = start_worker(1, OBEDIENT);
+	kill(p1, SIGKILL);
+	assert_int_equal(collect_ready(3, 10000), 3);
+	assert_true(WIFEXITED(wait_exit(p0, 5000)));
+	assert_int_equal(wait_exit(p1, 5000) & 0x7f, SIGKILL);
+	uint64_t r = 0;
+	assert_int_equal(rte_mps_group_wait(&r, 0), 0);
+}
+
+static void
+test_stubborn_escalation(void **)
+{
+	assert_int_equal(rte_mps_tracker_set_timeout(100), 0);
+	pid_t p0 = start_worker(0, OBEDIENT);
+	pid_t p1 = start_worker(1, STUBBORN);
+	kill(p0, SIGKILL);
+	assert_int_equal(collect_ready(3, 10000), 3);
+	wait_exit(p0, 5000);
+	int st = wait_exit(p1, 5000);
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), SIGKILL);
+	assert_int_equal(rte_mps_tracker_set_timeout(2000), 0);
+}
+
+/* A worker that dies again as soon as it is restarted: each time, the
+ * pair is reported ready again, nothing wedges. */
+static void
+test_crash_loop(void **)
+{
+	for (int round = 0; round < 20; round++) {
+		pid_t p0 = start_worker(0, OBEDIENT);
+		pid_t p1 = start_worker(1, CRASHING);
+		assert_true(p0 > 0 && p1 > 0);
+		if (collect_ready(3, 10000) != 3)
+			fail_msg("round %d: pair not ready again", round);
+		assert_true(WIFEXITED(wait_exit(p0, 5000)));
+		int st = wait_exit(p1, 5000);
+		assert_true(WIFEXITED(st));
+		assert_int_equal(WEXITSTATUS(st), 1);
+	}
+}
+
+static void
+test_chain_and_coalesce(void **)
+{
+	/* 2 depends on 1, 1 on 0: losing 0 stops all three. */
+	assert_int_equal(rte_mps_worker_add(2), 0);
+	assert_int_equal(rte_mps_worker_remove(1), 0);
+	assert_int_equal(rte_mps_worker_add(1), 0);
+	assert_int_equal(rte_mps_worker_depend(1, 0), 0);
+	assert_int_equal(rte_mps_worker_depend(2, 1), 0);
+	pid_t p[3];
+	for (unsigned int w = 0; w < 3; w++)
+		p[w] = start_worker(w, OBEDIENT);
+	kill(p[0], SIGKILL);
+	assert_int_equal(collect_ready(7, 10000), 7);
+	for (unsigned int w = 0; w < 3; w++)
+		wait_exit(p[w], 5000);
+
+	/* Losing 2 stops nobody else. */
+	for (unsigned int w = 0; w < 3; w++)
+		p[w] = start_worker(w, OBEDIENT);
+	kill(p[2], SIGKILL);
+	assert_int_equal(collect_ready(4, 10000), 4);
+	assert_int_equal(rte_mps_worker_pid(0), p[0]);
+	assert_int_equal(rte_mps_worker_pid(1), p[1]);
+	wait_exit(p[2], 5000);
+
+	/* Concurrent losses: each worker is reported once. */
+	p[2] = start_worker(2, OBEDIENT);
+	kill(p[0], SIGKILL);
+	kill(p[2], SIGKILL);
+	uint64_t seen = 0;
+	uint64_t deadline = now_ns() + 10000000000ull;
+	while (seen != 7 && now_ns() < deadline) {
+		uint64_t r = 0;
+		if (rte_mps_group_wait(&r, 100) > 0) {
+			assert_int_equal(seen & r, 0);
+			seen |= r;
+		}
+	}
+	assert_int_equal(seen, 7);
+	for (unsigned int w = 0; w < 3; w++)
+		wait_exit(p[w], 5000);
+
+	/* An explicit stop. */
+	for (unsigned int w = 0; w < 3; w++)
+		p[w] = start_worker(w, OBEDIENT);
+	assert_int_equal(rte_mps_group_stop(1ull << 1), 0);
+	assert_int_equal(collect_ready(6, 10000), 6);
+	assert_int_equal(rte_mps_worker_pid(0), p[0]);
+	assert_true(WIFEXITED(wait_exit(p[1], 5000)));
+	assert_true(WIFEXITED(wait_exit(p[2], 5000)));
+	/* 1 and 2 are stopped already: only 0 is reported. */
+	kill(p[0], SIGKILL);
+	assert_int_equal(collect_ready(1, 10000), 1);
+	wait_exit(p[0], 5000);
+	for (unsigned int w = 0; w < 3; w++)
+		assert_int_equal(rte_mps_worker_remove(w), 0);
+}
+
+int
+main(int, char **argv)
+{
+	int ret = start_test_eal(argv[0], "utrecov");
+
+	if (ret != 0)
+		return ret;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pair_recovery),
+		cmocka_unit_test(test_stubborn_escalation),
+		cmocka_unit_test(test_crash_loop),
+		cmocka_unit_test(test_chain_and_coalesce),
+	};
+	ret = cmocka_run_group_tests(tests, mps_group_setup, mps_group_teardown);
+	stop_test_eal();
+	return ret;
+}

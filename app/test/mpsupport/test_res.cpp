@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mp-pack contributors
+ */
+
+/*
+ * Unit tests of the res room of librte_mpsupport: resource lists reset and
+ * audited, an mbuf listed twice, a listed mbuf pool rebuilt whole, not
+ * while another live worker uses it, and a reclaim that waits for it.
+ */
+
+/* Every DPDK process here gets --no-pci from mps_test_env.h. */
+#include <set>
+
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <rte_ring.h>
+
+#include <rte_mps_fork.h>
+#include <rte_mps_lcore.h>
+#include <rte_mps_res.h>
+#include <rte_mps_worker.h>
+#include "mps_private.h"
+#include "mps_test_env.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+using namespace mpstest;
+
+static void
+test_res_reset_and_audit(void **)
+{
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("mps_ut_mbuf", 511, 32, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	assert_non_null(mp);
+	assert_int_equal(rte_mps_worker_add(5), 0);
+
+	auto *txb = static_cast<struct rte_eth_dev_tx_buffer *>(
+			rte_zmalloc("mps_ut_txb", RTE_ETH_TX_BUFFER_SIZE(16), 0));
+	auto *burst = static_cast<struct rte_mps_burst *>(
+			rte_zmalloc("mps_ut_burst", sizeof(rte_mps_burst) + 16 * sizeof(void *),
+				0));
+	struct rte_ring *r = rte_ring_create("mps_ut_ring", 64, SOCKET_ID_ANY, 0);
+	assert_non_null(txb);
+	assert_non_null(burst);
+	assert_non_null(r);
+	rte_eth_tx_buffer_init(txb, 16);
+	burst->size = 16;
+
+	struct rte_mbuf *m[14];
+	assert_int_equal(rte_pktmbuf_alloc_bulk(mp, m, 14), 0);
+	for (int i = 0; i < 5; i++)
+		txb->pkts[txb->length++] = m[i];
+	for (int i = 5; i < 8; i++)
+		burst->objs[burst->count++] = m[i];
+	for (int i = 8; i < 12; i++)
+		assert_int_equal(rte_ring_enqueue(r, m[i]), 0);
+	/* m[12], m[13] stay in the test's hands. */
+
+	assert_int_equal(rte_mps_res_tx_buffer(5, txb), 0);
+	assert_int_equal(rte_mps_res_tx_buffer(5, txb), 0);    /* listed once */
+	assert_int_equal(rte_mps_res_burst(5, burst), 0);
+	assert_int_equal(rte_mps_res_ring(5, r), 0);
+	assert_int_equal(rte_mps_res_lcore_cache(5, 9), 0);
+	assert_int_equal(rte_mps_res_lcore_cache(5, RTE_MAX_LCORE), -EINVAL);
+	assert_int_equal(rte_mps_res_ring(5, nullptr), -EINVAL);
+	assert_int_equal(rte_mps_res_ring(6, r), -ENOENT);
+	assert_int_equal(rte_mps_res_tx_buffer(5, nullptr), -EINVAL);
+	assert_int_equal(rte_mps_res_tx_buffer(6, txb), -ENOENT);
+	assert_int_equal(rte_mps_res_burst(5, nullptr), -EINVAL);
+	assert_int_equal(rte_mps_res_burst(RTE_MPS_MAX_WORKERS, burst), -ENOENT);
+	assert_int_equal(rte_mps_res_lcore_cache(6, 9), -ENOENT);
+
+	struct rte_mps_audit a;
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.size, 511);
+	assert_int_equal(a.in_lists, 12);
+	assert_int_equal(a.unaccounted, 2);
+	assert_int_equal(a.in_pool + a.in_caches, 511 - 14);
+	assert_int_equal(rte_mps_mempool_audit(nullptr, &a), -EINVAL);
+	assert_int_equal(rte_mps_mempool_audit(mp, nullptr), -EINVAL);
+
+	assert_int_equal(rte_mps_res_reset(5), 12);
+	assert_int_equal(txb->length, 0);
+	assert_int_equal(burst->count, 0);
+	assert_int_equal(rte_ring_count(r), 0);
+	rte_pktmbuf_free(m[12]);
+	rte_pktmbuf_free(m[13]);
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.in_lists, 0);
+	assert_int_equal(a.unaccounted, 0);
+	assert_int_equal(rte_mps_res_reset(5), 0);
+	assert_int_equal(rte_mps_res_reset(6), -ENOENT);
+
+	/* The list is bounded. */
+	int ret = 0;
+	for (unsigned int l = 10; l < 10 + RTE_MPS_MAX_RES && ret == 0; l++)
+		ret = rte_mps_res_lcore_cache(5, l);
+	assert_int_equal(ret, -ENOSPC);
+
+	assert_int_equal(rte_mps_worker_remove(5), 0);
+	rte_ring_free(r);
+	rte_free(txb);
+	rte_free(burst);
+	rte_mempool_free(mp);
+}
+
+/* A worker killed while moving an mbuf from its burst array to a TX buffer
+ * leaves it in both: it is counted once and freed once. */
+static void
+test_res_listed_twice(void **)
+{
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("mps_ut_mbuf2", 255, 0, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	assert_non_null(mp);
+	assert_int_equal(rte_mps_worker_add(6), 0);
+	auto *txb = static_cast<struct rte_eth_dev_tx_buffer *>(
+			rte_zmalloc("mps_ut_txb2", RTE_ETH_TX_BUFFER_SIZE(8), 0));
+	auto *burst = static_cast<struct rte_mps_burst *>(
+			rte_zmalloc("mps_ut_burst2", sizeof(rte_mps_burst) + 8 * sizeof(void *),
+				0));
+	assert_non_null(txb);
+	assert_non_null(burst);
+	rte_eth_tx_buffer_init(txb, 8);
+	burst->size = 8;
+	burst->count = 8;
+	assert_int_equal(rte_mps_res_tx_buffer(6, txb), 0);
+	assert_int_equal(rte_mps_res_burst(6, burst), 0);
+
+	struct rte_mbuf *m[3];
+	assert_int_equal(rte_pktmbuf_alloc_bulk(mp, m, 3), 0);
+	burst->objs[0] = m[0];
+	burst->objs[1] = m[1];
+	burst->objs[2] = m[2];
+	txb->pkts[txb->length++] = m[1];    /* moved, not yet cleared */
+
+	struct rte_mps_audit a;
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.in_lists, 3);
+	assert_int_equal(a.unaccounted, 0);
+	assert_int_equal(rte_mps_res_reset(6), 3);
+	assert_null(burst->objs[1]);
+	assert_int_equal(txb->length, 0);
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.in_pool + a.in_caches, 255);
+	assert_int_equal(a.unaccounted, 0);
+	/* Nothing was freed twice: exactly 255 distinct mbufs come out. */
+	struct rte_mbuf *all[255];
+	assert_int_equal(rte_pktmbuf_alloc_bulk(mp, all, 255), 0);
+	std::set<void *> distinct(all, all + 255);
+	assert_int_equal(distinct.size(), 255);
+	assert_null(rte_pktmbuf_alloc(mp));
+	rte_pktmbuf_free_bulk(all, 255);
+
+	assert_int_equal(rte_mps_worker_remove(6), 0);
+	rte_free(txb);
+	rte_free(burst);
+	rte_mempool_free(mp);
+}
+
+/*
+ * A listed mbuf pool is rebuilt whole by the reset, whatever state a worker
+ * killed at a random instruction left it in.
+ */
+static void
+test_res_mempool_rebuild(void **)
+{
+	constexpr unsigned int N = 1023;
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("mps_ut_mbuf3", N, 32, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	assert_non_null(mp);
+	assert_int_equal(rte_mps_worker_add(8), 0);
+	assert_int_equal(rte_mps_worker_add(9), 0);
+
+	/* Only fully populated, ring-based mbuf pools. */
+	assert_int_equal(rte_mps_res_mempool(8, nullptr), -EINVAL);
+	assert_int_equal(rte_mps_res_mempool(10, mp), -ENOENT);
+	struct rte_mempool *plain = rte_mempool_create("mps_ut_plain", 63, 64, 0, 0,
+			nullptr, nullptr, nullptr, nullptr, SOCKET_ID_ANY, 0);
+	assert_non_null(plain);
+	assert_int_equal(rte_mps_res_mempool(8, plain), -EINVAL);
+	rte_mempool_free(plain);
+	struct rte_mempool *empty = rte_mempool_create_empty("mps_ut_empty", 63,
+			sizeof(struct rte_mbuf) + RTE_MBUF_DEFAULT_BUF_SIZE, 0,
+			sizeof(struct rte_pktmbuf_pool_private), SOCKET_ID_ANY, 0);
+	assert_non_null(empty);
+	assert_int_equal(rte_mempool_set_ops_byname(empty, "ring_mp_mc", nullptr), 0);
+	rte_pktmbuf_pool_init(empty, nullptr);
+	assert_int_equal(rte_mps_res_mempool(8, empty), -EINVAL);
+	rte_mempool_free(empty);
+
+	auto *txb = static_cast<struct rte_eth_dev_tx_buffer *>(
+			rte_zmalloc("mps_ut_txb3", RTE_ETH_TX_BUFFER_SIZE(16), 0));
+	auto *burst = static_cast<struct rte_mps_burst *>(
+			rte_zmalloc("mps_ut_burst3", sizeof(rte_mps_burst) + 16 * sizeof(void *),
+				0));
+	assert_non_null(txb);
+	assert_non_null(burst);
+	rte_eth_tx_buffer_init(txb, 16);
+	burst->size = 16;
+	assert_int_equal(rte_mps_res_mempool(8, mp), 0);
+	assert_int_equal(rte_mps_res_mempool(8, mp), 0);    /* listed once */
+	assert_int_equal(rte_mps_res_tx_buffer(8, txb), 0);
+	assert_int_equal(rte_mps_res_burst(8, burst), 0);
+
+	/* The mess a killed worker leaves. */
+	struct rte_mbuf *m[20];
+	assert_int_equal(rte_mempool_generic_get(mp, (void **)m, 20, nullptr), 0);
+	for (int i = 0; i < 5; i++)
+		txb->pkts[txb->length++] = m[i];        /* buffered */
+	for (int i = 5; i < 8; i++)
+		burst->objs[burst->count++] = m[i];     /* in hand */
+	/* m[8..11]: taken from the pool and held nowhere (lost) */
+	burst->objs[burst->count++] = m[12];            /* in hand and freed */
+	rte_mempool_generic_put(mp, (void **)&m[12], 1, nullptr);
+	struct rte_mempool_cache *c = &mp->local_cache[9];
+	c->objs[0] = m[13];                             /* a cache holding */
+	c->objs[1] = m[13];                             /* a copy twice */
+	c->objs[2] = m[14];
+	c->len = 3;
+	m[15]->refcnt = 3;                              /* half freed */
+	m[15]->next = m[16];
+	txb->pkts[txb->length++] = m[15];
+	/* m[16..19]: lost; and a producer killed inside an enqueue */
+	auto *r = static_cast<struct rte_ring *>(mp->pool_data);
+	r->prod.head += 2;
+
+	struct rte_mps_audit a;
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_true(a.unaccounted > 0);
+
+	/* Another worker listing the pool keeps it from being rebuilt. */
+	assert_int_equal(rte_mps_res_mempool(9, mp), 0);
+	assert_int_equal(rte_mps_worker_remove(9), 0);
+
+	assert_true(rte_mps_res_reset(8) >= 0);
+	assert_int_equal(txb->length, 0);
+	assert_int_equal(burst->count, 0);
+	for (unsigned int i = 0; i < burst->size; i++)
+		assert_null(burst->objs[i]);
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
+		assert_int_equal(mp->local_cache[l].len, 0);
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.size, N);
+	assert_int_equal(a.in_pool, N);
+	assert_int_equal(a.unaccounted, 0);
+
+	/* Every mbuf exactly once, as new; and the ring works again. */
+	struct rte_mbuf *all[N];
+	assert_int_equal(rte_mempool_generic_get(mp, (void **)all, N, nullptr), 0);
+	void *extra;
+	assert_int_not_equal(rte_mempool_generic_get(mp, &extra, 1, nullptr), 0);
+	std::set<void *> distinct(all, all + N);
+	assert_int_equal(distinct.size(), N);
+	for (unsigned int i = 0; i < N; i++) {
+		assert_int_equal(rte_mbuf_refcnt_read(all[i]), 1);
+		assert_null(all[i]->next);
+		assert_int_equal(all[i]->nb_segs, 1);
+		assert_ptr_equal(all[i]->pool, mp);
+	}
+	rte_mempool_generic_put(mp, (void **)all, N, nullptr);
+	assert_int_equal(rte_mempool_avail_count(mp), N);
+
+	assert_int_equal(rte_mps_worker_remove(8), 0);
+	rte_free(txb);
+	rte_free(burst);
+	rte_mempool_free(mp);
+}
+
+/*
+ * A pool also listed by a worker with a live process is not rebuilt; once
+ * that worker is stopped and reset, it is.
+ */
+static void
+test_res_mempool_shared_not_rebuilt(void **)
+{
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("mps_ut_mbuf4", 255, 0, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	assert_non_null(mp);
+	assert_int_equal(rte_mps_tracker_set_timeout(2000), 0);
+	assert_int_equal(rte_mps_worker_add(8), 0);
+	assert_int_equal(rte_mps_worker_add(9), 0);
+	auto *burst = static_cast<struct rte_mps_burst *>(
+			rte_zmalloc("mps_ut_burst4", sizeof(rte_mps_burst) + 8 * sizeof(void *),
+				0));
+	assert_non_null(burst);
+	burst->size = 8;
+	assert_int_equal(rte_mps_res_mempool(8, mp), 0);
+	assert_int_equal(rte_mps_res_mempool(9, mp), 0);
+	assert_int_equal(rte_mps_res_burst(8, burst), 0);
+
+	pid_t p9 = start_worker(9, OBEDIENT);
+	assert_true(p9 > 0);
+	struct rte_mbuf *m[5];
+	assert_int_equal(rte_mempool_generic_get(mp, (void **)m, 5, nullptr), 0);
+	burst->objs[0] = m[0];
+	burst->objs[1] = m[1];
+	burst->count = 2;
+	/* m[2..4] may be worker 9's: its pool is not the reset's to rebuild */
+	assert_int_equal(rte_mps_res_reset(8), 2);
+	struct rte_mps_audit a;
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.unaccounted, 3);
+
+	/* Worker 9 stopped and reset, with 8 idle: the pool is rebuilt. */
+	assert_int_equal(rte_mps_group_stop(1ull << 9), 0);
+	assert_int_equal(collect_ready(1ull << 9, 10000), 1ull << 9);
+	assert_true(WIFEXITED(wait_exit(p9, 5000)));
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.unaccounted, 0);
+	assert_int_equal(rte_mempool_generic_get(mp, (void **)m, 3, nullptr), 0);
+
+	/* ... but a child forked for it, not attached yet, runs. */
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	pid_t c = rte_mps_fork(RTE_MPS_NO_WORKER);
+	if (c == 0) {
+		char ch;
+		close(fds[1]);
+		while (read(fds[0], &ch, 1) < 0 && errno == EINTR)
+			;
+		rte_mps_child_exit(0);
+	}
+	assert_true(c > 0);
+	close(fds[0]);
+	mps::shared *sh = shm();
+	int slot = -1;
+	for (int tries = 0; tries < 5000 && slot < 0; tries++) {
+		for (unsigned int i = 0; i < RTE_MPS_MAX_PROCS; i++)
+			if (mps::slot_state(mps::load(&sh->procs[i].state)) == mps::SLOT_LIVE &&
+					sh->procs[i].pid == c)
+				slot = (int)i;
+		if (slot < 0)
+			usleep(1000);
+	}
+	assert_true(slot >= 0);
+	mps::store(&sh->procs[slot].worker, 9);
+	assert_true(rte_mps_res_reset(8) >= 0);
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.unaccounted, 3);
+	close(fds[1]);
+	assert_true(WIFEXITED(wait_exit(c, 5000)));
+
+	/* Nothing else uses the pool now: the reset rebuilds it. */
+	assert_true(rte_mps_res_reset(8) >= 0);
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.unaccounted, 0);
+	assert_int_equal(rte_mempool_avail_count(mp), 255);
+
+	assert_int_equal(rte_mps_worker_remove(8), 0);
+	assert_int_equal(rte_mps_worker_remove(9), 0);
+	rte_free(burst);
+	rte_mempool_free(mp);
+}
+
+/*
+ * The lcore cache a dead worker left in a pool that its reset will rebuild
+ * is not flushed by a reclaim, and its lcore id is not freed, until then.
+ */
+static void
+test_reclaim_waits_for_rebuild(void **)
+{
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("mps_ut_mbuf5", 255, 32, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	assert_non_null(mp);
+	assert_int_equal(rte_mps_worker_add(8), 0);
+	assert_int_equal(rte_mps_res_mempool(8, mp), 0);
+
+	/* Worker 8 ran as a process that is gone, and is not reset yet. */
+	pid_t dead = fork();
+	if (dead == 0)
+		_exit(0);
+	assert_true(WIFEXITED(wait_exit(dead, 5000)));
+	mps::shared *sh = shm();
+	mps::worker_slot *ws = &sh->workers[8];
+	ws->start_time = 1;
+	ws->pid = dead;
+	mps::store(&ws->state, (uint32_t)mps::W_RUNNING);
+
+	/* Its floating lcore id, owned by a slot that is gone, with mbufs of
+	 * mp in its cache. */
+	constexpr unsigned int L = RTE_MAX_LCORE - 2;
+	assert_int_equal(mps::load(&sh->lcore[L]),
+			(uint64_t)mps::LC_FREE);
+	const uint64_t owner = mps::lc_word(mps::LC_FLOAT, 63, 12345, 1);
+	mps::store(&sh->lcore[L], owner);
+	void *objs[3];
+	assert_int_equal(rte_mempool_generic_get(mp, objs, 3, nullptr), 0);
+	struct rte_mempool_cache *c = &mp->local_cache[L];
+	memcpy(c->objs, objs, sizeof(objs));
+	c->len = 3;
+
+	rte_mps_lcore_reclaim();
+	assert_int_equal(mps::load(&sh->lcore[L]), owner);
+	assert_int_equal(c->len, 3);
+
+	/* The reset rebuilds the pool; the next reclaim frees the id. */
+	assert_true(rte_mps_res_reset(8) >= 0);
+	assert_int_equal(c->len, 0);
+	rte_mps_lcore_reclaim();
+	assert_int_equal(mps::load(&sh->lcore[L]),
+			(uint64_t)mps::LC_FREE);
+	assert_int_equal(rte_mempool_avail_count(mp), 255);
+
+	ws->pid = 0;
+	mps::store(&ws->state, (uint32_t)mps::W_IDLE);
+	assert_int_equal(rte_mps_worker_remove(8), 0);
+	rte_mempool_free(mp);
+}
+
+int
+main(int, char **argv)
+{
+	int ret = start_test_eal(argv[0], "utres");
+
+	if (ret != 0)
+		return ret;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_res_reset_and_audit),
+		cmocka_unit_test(test_res_listed_twice),
+		cmocka_unit_test(test_res_mempool_rebuild),
+		cmocka_unit_test(test_res_mempool_shared_not_rebuilt),
+		cmocka_unit_test(test_reclaim_waits_for_rebuild),
+	};
+	ret = cmocka_run_group_tests(tests, mps_group_setup, mps_group_teardown);
+	stop_test_eal();
+	return ret;
+}

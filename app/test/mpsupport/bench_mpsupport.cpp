@@ -21,7 +21,6 @@
 #include <vector>
 
 #include <rte_eal.h>
-#include <rte_errno.h>
 #include <rte_lcore.h>
 
 #include <rte_mpsupport.h>
@@ -276,18 +275,13 @@ int
 main(int argc, char **argv)
 {
 	RTE_SET_USED(argc);
-	std::string prefix = make_prefix("bn");
-	start_janitor(prefix);
-	if (eal_start(eal_args(argv[0], prefix, "0@0,1@1", false)) < 0) {
-		printf("SKIP: rte_eal_init failed (%s): hugepages needed\n",
-				rte_strerror(rte_errno));
-		return 77;
-	}
+	int ret = start_test_eal(argv[0], "bn");
+	if (ret != 0)
+		return ret;
 	if (rte_mps_init() < 0) {
 		printf("rte_mps_init: %s\n", rte_mps_strerror());
 		return 1;
 	}
-	int ret = 0;
 	if (bench_claim_release() < 0) {
 		printf("claim/release failed: %s\n", rte_mps_strerror());
 		ret = 1;
@@ -301,7 +295,6 @@ main(int argc, char **argv)
 		printf("pair recovery failed: %s\n", rte_mps_strerror());
 		ret = 1;
 	}
-	rte_mps_fini();
-	rte_eal_cleanup();
+	stop_test_eal();
 	return ret;
 }

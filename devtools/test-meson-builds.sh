@@ -192,7 +192,7 @@ tsan_step() {
 	# DPDK's ring code.
 	build tsan gcc g++ -Dbuildtype=debugoptimized -Db_sanitize=thread \
 		-Db_lundef=false -Dwerror=false -Dexamples= || return 1
-	run nice $meson test -C "$builds/tsan" mpsupport mpsupport-mp \
+	run nice $meson test -C "$builds/tsan" --suite mpsupport \
 		--print-errorlogs --timeout-multiplier 3 --num-processes 1
 }
 

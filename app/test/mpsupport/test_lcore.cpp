@@ -9,6 +9,9 @@
  */
 
 /* Every DPDK process here gets --no-pci from mps_test_env.h. */
+#include <sched.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <set>
 #include <thread>
@@ -52,6 +55,31 @@ test_claim_release(void **)
 	assert_int_equal(rte_mps_lcore_self(), -ENOENT);
 	assert_int_equal(rte_mps_lcore_owner(RTE_MAX_LCORE, nullptr), -EINVAL);
 	assert_int_equal(rte_mps_lcore_cache_flush(RTE_MAX_LCORE), -EINVAL);
+}
+
+/* A thread pinned to one CPU may run on every CPU after unpinning. */
+static void
+test_unpin(void **)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	int ret = -1, before = 0, after = 0;
+
+	std::thread([&] {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(0, &set);
+		if (sched_setaffinity(0, sizeof(set), &set) != 0)
+			return;
+		sched_getaffinity(0, sizeof(set), &set);
+		before = CPU_COUNT(&set);
+		ret = rte_mps_lcore_unpin();
+		sched_getaffinity(0, sizeof(set), &set);
+		after = CPU_COUNT(&set);
+	}).join();
+	assert_int_equal(ret, 0);
+	assert_int_equal(before, 1);
+	assert_int_equal(after, RTE_MIN(ncpu, (long)CPU_SETSIZE));
 }
 
 /* Every id but the EAL ones can be claimed, once each; then ENOSPC. */
@@ -228,6 +256,7 @@ main(int, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_claim_release),
 		cmocka_unit_test(test_claim_exhaustion),
+		cmocka_unit_test(test_unpin),
 		cmocka_unit_test(test_claim_threads_no_duplicate),
 		cmocka_unit_test(test_release_flush),
 		cmocka_unit_test(test_dead_owner_cache_flushed),

@@ -60,20 +60,20 @@ claim_round(stress_shm *s, int32_t tid, uint64_t start)
 
 	if (id < 0) {
 		if (id != -ENOSPC)
-			__atomic_add_fetch(&s->errors, 1, __ATOMIC_RELAXED);
+			rte_atomic_fetch_add_explicit(&s->errors, 1, rte_memory_order_relaxed);
 		return;
 	}
 	if (rte_lcore_id() != (unsigned int)id)
-		__atomic_add_fetch(&s->errors, 1, __ATOMIC_RELAXED);
-	int32_t old = __atomic_load_n(&s->holder_tid[id], __ATOMIC_ACQUIRE);
+		rte_atomic_fetch_add_explicit(&s->errors, 1, rte_memory_order_relaxed);
+	int32_t old = rte_atomic_load_explicit(&s->holder_tid[id], rte_memory_order_acquire);
 	if (old != 0 && rte_mps_proc_alive(old, s->holder_start[id]))
-		__atomic_add_fetch(&s->dups, 1, __ATOMIC_RELAXED);
+		rte_atomic_fetch_add_explicit(&s->dups, 1, rte_memory_order_relaxed);
 	s->holder_start[id] = start;
-	__atomic_store_n(&s->holder_tid[id], tid, __ATOMIC_RELEASE);
-	__atomic_add_fetch(&s->rounds, 1, __ATOMIC_RELAXED);
-	__atomic_store_n(&s->holder_tid[id], 0, __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&s->holder_tid[id], tid, rte_memory_order_release);
+	rte_atomic_fetch_add_explicit(&s->rounds, 1, rte_memory_order_relaxed);
+	rte_atomic_store_explicit(&s->holder_tid[id], 0, rte_memory_order_release);
 	if (rte_mps_lcore_release(0) != 0)
-		__atomic_add_fetch(&s->errors, 1, __ATOMIC_RELAXED);
+		rte_atomic_fetch_add_explicit(&s->errors, 1, rte_memory_order_relaxed);
 }
 
 static void

@@ -112,17 +112,20 @@ struct client_tx {
 		for (unsigned int i = 0; i < nb_ports; i++)
 			buf[i].flush();
 	}
-	/* Counters carry on from a previous instance of this id (base). */
-	void publish(cs::client_stats &st, uint64_t rx, const cs::client_stats &base)
+	/* Counters carry on from a previous instance of this id (base_*). */
+	uint64_t base_tx;
+	uint64_t base_drop;
+
+	void publish(cs::client_stats &st, uint64_t rx)
 	{
-		uint64_t tx = base.tx, drop = base.drop;
+		uint64_t tx = base_tx, drop = base_drop;
 		for (unsigned int i = 0; i < nb_ports; i++) {
 			tx += buf[i].sent();
 			drop += buf[i].dropped();
 		}
-		st.rx = rx;
-		st.tx = tx;
-		st.drop = drop;
+		st.rx.store(rx, std::memory_order_relaxed);
+		st.tx.store(tx, std::memory_order_relaxed);
+		st.drop.store(drop, std::memory_order_relaxed);
 	}
 };
 
@@ -215,8 +218,9 @@ main(int argc, char **argv)
 	for (unsigned int i = 0; i < tx.nb_ports; i++)
 		tx.buf[i].init(info->paired[i], static_cast<uint16_t>(client.id));
 	cs::client_stats &st = info->client[client.id];
-	const cs::client_stats base = st;
-	uint64_t rx = base.rx;
+	tx.base_tx = st.tx.load(std::memory_order_relaxed);
+	tx.base_drop = st.drop.load(std::memory_order_relaxed);
+	uint64_t rx = st.rx.load(std::memory_order_relaxed);
 
 	printf("mp_client %u (pid %d) forwarding on lcore %u\n", client.id,
 	       static_cast<int>(getpid()), rte_lcore_id());
@@ -225,7 +229,7 @@ main(int argc, char **argv)
 	while (!mpc::quit_requested() &&
 	       !info->stopping.load(std::memory_order_relaxed)) {
 		rx += poll_once(ring, tx);
-		tx.publish(st, rx, base);
+		tx.publish(st, rx);
 	}
 
 	/* Ask the server to stop feeding us, then empty the ring. */
@@ -238,13 +242,14 @@ main(int argc, char **argv)
 	while ((n = poll_once(ring, tx)) != 0)
 		rx += n;
 	tx.flush_all();
-	tx.publish(st, rx, base);
+	tx.publish(st, rx);
 	struct rte_mempool_cache *cache = rte_mempool_default_cache(pool, rte_lcore_id());
 	if (cache != nullptr)
 		rte_mempool_cache_flush(cache, pool);
 
 	printf("\nClient %u (pid %d) statistics: rx %" PRIu64 " tx %" PRIu64 " drop %" PRIu64
-	       "\n", client.id, static_cast<int>(getpid()), st.rx, st.tx, st.drop);
+	       "\n", client.id, static_cast<int>(getpid()), st.rx.load(std::memory_order_relaxed),
+	       st.tx.load(std::memory_order_relaxed), st.drop.load(std::memory_order_relaxed));
 	fflush(stdout);
 	info->owner[client.id].release();
 	if (mps == 0)

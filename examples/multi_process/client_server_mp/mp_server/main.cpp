@@ -13,6 +13,8 @@
  * lcore, if there is one, prints statistics every second. A client that
  * dies is noticed through librte_mpsupport's exit notification: its ring is
  * emptied (the mbufs freed and counted) and its id becomes free again.
+ * What it knows of the clients and the pool is also in telemetry, under
+ * /mp_server/ (diagnostics.cpp).
  */
 
 #include <errno.h>
@@ -40,6 +42,7 @@
 #include <rte_ring.h>
 
 #include "cs_shared.h"
+#include "diagnostics.h"
 #include "mp_common.h"
 #include "mp_group.h"
 
@@ -200,7 +203,8 @@ recycle_client(unsigned int c)
 		if (cache != nullptr)
 			rte_mempool_cache_flush(cache, server.pool);
 	}
-	info->server[c].drained += total;
+	cs::add_counter(info->server[c].drained, total);
+	cs::add_counter(info->server[c].exits, 1);
 	info->ctl[c].leave.store(cs::leave_none, std::memory_order_relaxed);
 	info->owner[c].release_word(word);
 	printf("mp_server: client %u (pid %d) exited; %u packets in its ring freed\n", c,
@@ -251,16 +255,20 @@ refresh_clients()
 	}
 
 	server.nb_active = 0;
+	bool idle = true;
 	for (unsigned int c = 0; c < num_clients; c++) {
 		const uint64_t w = info->owner[c].word();
 		if (w != server.seen_owner[c] && w != 0) {
-			printf("mp_server: client %u (pid %d) joined\n", c,
-			       static_cast<int>(mpc::owner_slot::pid_of(w)));
+			const pid_t pid = mpc::owner_slot::pid_of(w);
+			info->server[c].last_pid.store(static_cast<uint32_t>(pid),
+						       std::memory_order_relaxed);
+			printf("mp_server: client %u (pid %d) joined\n", c, static_cast<int>(pid));
 			fflush(stdout);
 		}
 		server.seen_owner[c] = w;
 		if (w == 0)
 			continue;
+		idle = false;
 		uint32_t leave = info->ctl[c].leave.load(std::memory_order_acquire);
 		if (leave == cs::leave_req) {
 			/* No more packets for it from now on. */
@@ -270,6 +278,8 @@ refresh_clients()
 		if (leave == cs::leave_none)
 			server.active[server.nb_active++] = c;
 	}
+	/* Only with no client can this lcore take the whole pool to count it. */
+	cs::serve_pool_check(server.pool, idle);
 }
 
 /* Distribution loop. 8< */
@@ -303,7 +313,7 @@ distribute_loop()
 								burst_size);
 			if (nb_rx == 0)
 				continue;
-			info->port[i].rx += nb_rx;
+			cs::add_counter(info->port[i].rx, nb_rx);
 
 			/* Round-robin, packet by packet; the port index rides in the pointer. */
 			for (unsigned int k = 0; k < nb_rx; k++) {
@@ -320,11 +330,11 @@ distribute_loop()
 				struct rte_ring *ring = server.rings[c];
 				const unsigned int done = rte_ring_enqueue_burst(ring, stage[c], n,
 										 nullptr);
-				info->server[c].enqueued += done;
+				cs::add_counter(info->server[c].enqueued, done);
 				if (unlikely(done < n)) {
 					/* Ring full: drop and count, never leak. */
 					drop_tagged(stage[c] + done, n - done);
-					info->server[c].dropped += n - done;
+					cs::add_counter(info->server[c].dropped, n - done);
 				}
 				staged[c] = 0;
 			}
@@ -345,16 +355,21 @@ print_stats(FILE *out)
 		rte_eth_stats_get(info->port_ids[i], &st);
 		fprintf(out, "  port %u: rx %" PRIu64 " (server %" PRIu64 ") tx %" PRIu64
 			" rx-missed %" PRIu64 "\n", info->port_ids[i], st.ipackets,
-			info->port[i].rx, st.opackets, st.imissed);
+			info->port[i].rx.load(std::memory_order_relaxed), st.opackets, st.imissed);
 	}
 	fprintf(out, "CLIENTS\n");
 	for (unsigned int c = 0; c < info->num_clients; c++) {
 		const uint64_t w = info->owner[c].word();
+		const cs::server_client_stats &sc = info->server[c];
+		const cs::client_stats &cc = info->client[c];
 		fprintf(out, "  client %u: enqueued %" PRIu64 " dropped %" PRIu64 " drained %" PRIu64
 			" | client rx %" PRIu64 " tx %" PRIu64 " drop %" PRIu64 " | %s",
-			c, info->server[c].enqueued, info->server[c].dropped,
-			info->server[c].drained, info->client[c].rx, info->client[c].tx,
-			info->client[c].drop, w ? "pid " : "not running\n");
+			c, sc.enqueued.load(std::memory_order_relaxed),
+			sc.dropped.load(std::memory_order_relaxed),
+			sc.drained.load(std::memory_order_relaxed),
+			cc.rx.load(std::memory_order_relaxed),
+			cc.tx.load(std::memory_order_relaxed),
+			cc.drop.load(std::memory_order_relaxed), w ? "pid " : "not running\n");
 		if (w)
 			fprintf(out, "%d\n", static_cast<int>(mpc::owner_slot::pid_of(w)));
 	}
@@ -403,6 +418,7 @@ main(int argc, char **argv)
 	const int mps = mpc::group_join();
 
 	init(a, ports);
+	cs::register_telemetry(server.info, server.pool, server.rings);
 
 	/* Learn of every secondary's exit as it happens. */
 	if (mps == 0 && rte_mps_exit_notify_register(RTE_MPS_PID_MEMBERS, RTE_MPS_NOTIFY_DEFER,

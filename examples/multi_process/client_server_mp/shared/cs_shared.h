@@ -27,7 +27,7 @@ namespace client_server {
 constexpr const char *info_name = "mpcs_info";
 constexpr const char *pool_name = "mpcs_mbuf_pool";
 constexpr uint64_t info_magic = UINT64_C(0x31534350504d5343); /* "CSMPPCS1" */
-constexpr uint32_t info_version = 1;
+constexpr uint32_t info_version = 2;
 constexpr unsigned int max_clients = 32;
 constexpr unsigned int ring_size = 8192;
 /* The ring's usable capacity (one slot stays empty). */
@@ -49,23 +49,36 @@ ring_name(char *buf, size_t len, unsigned int client)
 constexpr uintptr_t port_tag_mask = RTE_CACHE_LINE_SIZE - 1;
 constexpr unsigned int max_ports = RTE_CACHE_LINE_SIZE;
 
-/* Counters the server keeps per client. */
+/*
+ * Every counter below has one writer, which adds with add_counter(); other
+ * lcores, processes and the telemetry thread only load it.
+ */
+static inline void
+add_counter(std::atomic<uint64_t> &counter, uint64_t n)
+{
+	/* One writer: a plain load and store, no locked instruction. */
+	counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
+
+/* Counters the server keeps per client (written by the server's main lcore). */
 struct alignas(RTE_CACHE_LINE_SIZE) server_client_stats {
-	uint64_t enqueued;	/* handed to the client's ring */
-	uint64_t dropped;	/* ring full: freed by the server */
-	uint64_t drained;	/* left in the ring of a dead client: freed */
+	std::atomic<uint64_t> enqueued;	/* handed to the client's ring */
+	std::atomic<uint64_t> dropped;	/* ring full: freed by the server */
+	std::atomic<uint64_t> drained;	/* left in the ring of a dead client: freed */
+	std::atomic<uint64_t> exits;	/* instances that died without leaving */
+	std::atomic<uint32_t> last_pid;	/* the last instance the server saw join */
 };
 
 /* Counters each client keeps (written by the client only). */
 struct alignas(RTE_CACHE_LINE_SIZE) client_stats {
-	uint64_t rx;		/* taken from the ring */
-	uint64_t tx;		/* sent */
-	uint64_t drop;		/* refused by the device, freed */
+	std::atomic<uint64_t> rx;	/* taken from the ring */
+	std::atomic<uint64_t> tx;	/* sent */
+	std::atomic<uint64_t> drop;	/* refused by the device, freed */
 };
 
 /* Per-port counters of the server (written by the server only). */
 struct alignas(RTE_CACHE_LINE_SIZE) server_port_stats {
-	uint64_t rx;
+	std::atomic<uint64_t> rx;
 };
 
 /*

@@ -2,7 +2,13 @@
 # Copyright(c) 2026 The dpdk-mp-pack contributors
 """dpdk-mp_server and dpdk-mp_client end to end: packet conservation for 1, 2
 and 4 clients, a client killed and restarted (losses bounded and counted),
-bad input, dpdk-proc-info on the running server."""
+bad input, dpdk-proc-info on the running server.
+
+The one-line messages (started, joined, exited) are read from the output as they come; the
+counters, the clients' states and the mbuf counts are read from the server's telemetry
+(/mp_server/clients and /mp_server/mbufs). The final tables the processes print are only
+compared with what telemetry said, except where the server is gone (a secondary has no
+telemetry socket in DPDK 22.11) and the printed lines are all there is."""
 # Every DPDK process here gets --no-pci and its own --file-prefix from mpharness.Group.
 
 import re
@@ -16,8 +22,10 @@ import mp_traffic as mt
 PKTS_PER_PORT = 1000
 NULL_PORTS = ['net_null0', 'net_null1']
 RING_CAPACITY = 8191
-# A client holds at most one ring read (512) plus a TX buffer (64) per port.
-CLIENT_IN_HAND = 512 + 2 * 64
+# A client reads at most 512 packets from its ring at once.
+CLIENT_READ = 512
+# A client holds at most one ring read plus a TX buffer (64) per port.
+CLIENT_IN_HAND = CLIENT_READ + 2 * 64
 
 
 def client_lcore(i):
@@ -42,6 +50,66 @@ def start_client(mp, server, i, name=None):
     return c
 
 
+def query(mp, cmd):
+    """The reply of one telemetry command of the server (the group's primary)."""
+    with mp.telemetry() as tel:
+        return tel.query(cmd)
+
+
+def client_table(mp):
+    """/mp_server/clients, by client id."""
+    reply = query(mp, '/mp_server/clients')
+    return {int(k): v for k, v in reply.items() if isinstance(v, dict)}
+
+
+def wait_client(mp, i, cond, what, timeout=30):
+    """Poll the server's view of client i until cond(view) holds; return the view."""
+    view = mt.wait_for(lambda: (lambda v: v if cond(v) else None)(client_table(mp)[i]),
+                       timeout)
+    assert view, '%s: %s' % (what, client_table(mp)[i])
+    return view
+
+
+def check_fields(view, **want):
+    got = {k: view[k] for k in want}
+    assert got == want, view
+
+
+def check_stopped(view, pid):
+    """A client that left cleanly: everything handed to it went out or was counted."""
+    check_fields(view, state='free', pid=0, last_pid=pid, in_ring=0)
+    assert view['enqueued'] == view['rx'] + view['drained'], view
+    assert view['rx'] == view['tx'] + view['drop'], view
+
+
+def check_pool(mp, max_in_use=0):
+    """With no client running: the exact count of free mbufs, no mbuf freed twice."""
+    m = query(mp, '/mp_server/mbufs')
+    assert m['exact'] == 1 and m['duplicates'] == 0, m
+    in_use = m['size'] - m['distinct_free']
+    # DPDK's own count (capped at the size) agrees when nothing was freed twice.
+    assert in_use <= max_in_use and in_use == m['in_use'], m
+    return m
+
+
+def check_printed(out, table, mbufs):
+    """The final lines printed for people say what telemetry said before the stop."""
+    assert 'final statistics' in out
+    final = out[out.rindex('final statistics'):]
+    for i, v in table.items():
+        line = (r'client %d: enqueued %d dropped %d drained %d \| client rx %d tx %d drop %d'
+                % (i, v['enqueued'], v['dropped'], v['drained'], v['rx'], v['tx'], v['drop']))
+        assert re.search(line, final), final
+    assert re.search(r'mbufs: %d of %d free, %d in use' %
+                     (mbufs['free'], mbufs['size'], mbufs['in_use']), final), final
+
+
+def check_client_line(c, i, v):
+    """A client's last line for people agrees with the server's view of it."""
+    assert re.search(r'Client %d \(pid %d\) statistics: rx %d tx %d drop %d' %
+                     (i, c.pid, v['rx'], v['tx'], v['drop']), c.output()), c.output()[-500:]
+
+
 @pytest.mark.parametrize('nclients', [1, 2, 4])
 def test_conservation(mp, nclients):
     """Every packet leaves the paired port once; each client gets an equal share."""
@@ -63,17 +131,20 @@ def test_conservation(mp, nclients):
         assert stats[0][0] == PKTS_PER_PORT and stats[1][0] == PKTS_PER_PORT, stats
 
         peer.pause()
-        for i, c in enumerate(clients):
+        for c in clients:
             assert c.stop() == 0
-            assert re.search(r'Client %d \(pid %d\) statistics: rx %d tx %d drop 0' %
-                             (i, c.pid, total // nclients, total // nclients), c.output())
+        # The final state, from telemetry: the clients stopped, the server still runs.
+        share = total // nclients
+        table = client_table(mp)
+        for i, c in enumerate(clients):
+            check_stopped(table[i], c.pid)
+            check_fields(table[i], enqueued=share, dropped=0, drained=0, exits=0,
+                         rx=share, tx=share, drop=0)
+        mbufs = check_pool(mp)
         assert server.stop() == 0
-        out = server.output()
-        assert 'final statistics' in out
-        assert re.search(r'mbufs: \d+ of \d+ free, 0 in use', out), out[-1000:]
-        for i in range(nclients):
-            assert re.search(r'client %d: enqueued %d dropped 0 drained 0' %
-                             (i, total // nclients), out), out[-2000:]
+        check_printed(server.output(), table, mbufs)
+        for i, c in enumerate(clients):
+            check_client_line(c, i, table[i])
 
         peer.finish()
         outs = mt.check_conservation(peer, expect_queue_map=False)
@@ -99,14 +170,20 @@ def test_kill_and_restart_client(mp):
         clients[1].signal(signal.SIGSTOP)
         peer.start(app_group=mp)
         assert peer.wait_output(total // 2) == total // 2
-        server.expect(r'client 1: enqueued %d dropped 0' % (total // 2), timeout=30)
+        wait_client(mp, 1, lambda v: v['enqueued'] == total // 2, 'client 1 fed its share')
+        check_fields(client_table(mp)[1], state='running', pid=clients[1].pid, dropped=0,
+                     in_ring=total // 2, rx=0)
 
         clients[1].signal(signal.SIGKILL)
         assert clients[1].wait_exit(10) == -signal.SIGKILL
-        server.expect(r'client 1 \(pid %d\) exited; (\d+) packets in its ring freed' %
-                      clients[1].pid, timeout=10)
-        drained = int(server.match.group(1))
-        assert drained == total // 2
+        dead = wait_client(mp, 1, lambda v: v['exits'] == 1 and v['state'] == 'free',
+                           'client 1 cleaned up after', timeout=10)
+        drained = dead['drained']
+        # It never read its ring: exactly what was enqueued was freed.
+        assert drained == dead['enqueued'] - dead['rx'] == total // 2, dead
+        check_fields(dead, pid=0, last_pid=clients[1].pid, in_ring=0)
+        server.expect(r'client 1 \(pid %d\) exited; %d packets in its ring freed' %
+                      (clients[1].pid, drained), timeout=10)
         assert server.alive() and clients[0].alive()
 
         # Exactly the drained packets are missing; the rest came out once.
@@ -124,11 +201,20 @@ def test_kill_and_restart_client(mp):
         peer.pause()
         for c in (again, clients[0]):
             assert c.stop() == 0
-        assert server.stop() == 0
-        assert re.search(r'client 1: enqueued %d dropped 0 drained %d' %
-                         (total, drained), server.output())
+        table = client_table(mp)
+        check_stopped(table[1], again.pid)
+        check_fields(table[1], enqueued=total, dropped=0, drained=drained, exits=1,
+                     rx=total - drained, drop=0)
+        # Client 0 got half of the first and last rounds and all of the replay.
+        check_stopped(table[0], clients[0].pid)
+        check_fields(table[0], enqueued=2 * total, dropped=0, drained=0, exits=0,
+                     rx=2 * total, drop=0)
         # The killed client held nothing: every mbuf is back in the pool.
-        assert re.search(r'mbufs: \d+ of \d+ free, 0 in use', server.output())
+        mbufs = check_pool(mp)
+        assert server.stop() == 0
+        check_printed(server.output(), table, mbufs)
+        check_client_line(again, 1, table[1])
+        check_client_line(clients[0], 0, table[0])
 
         peer.finish()
         outs = mt.check_conservation(peer, expect_queue_map=False)
@@ -142,33 +228,44 @@ def test_kill_client_under_load(mp):
     packets, and a new client takes the id."""
     server = start_server(mp, 2, NULL_PORTS)
     clients = [start_client(mp, server, i) for i in range(2)]
-    server.expect(r'client 1: enqueued \d+ dropped \d+ drained \d+ \| client rx [1-9]', timeout=30)
+    wait_client(mp, 1, lambda v: v['rx'] > 0 and v['pid'] == clients[1].pid,
+                'client 1 forwards')
 
     clients[1].signal(signal.SIGKILL)
     clients[1].wait_exit(10)
-    server.expect(r'client 1 \(pid %d\) exited; (\d+) packets in its ring freed' %
-                  clients[1].pid, timeout=30)
-    assert int(server.match.group(1)) <= RING_CAPACITY
+    dead = wait_client(mp, 1, lambda v: v['exits'] == 1 and v['state'] == 'free',
+                       'client 1 cleaned up after')
+    assert dead['drained'] <= RING_CAPACITY, dead
+    # Freed from the ring: all it was given but did not say it read, less at most
+    # the one read it was killed in.
+    unread = dead['enqueued'] - dead['rx'] - dead['drained']
+    assert 0 <= unread <= CLIENT_READ, dead
+    server.expect(r'client 1 \(pid %d\) exited; %d packets in its ring freed' %
+                  (clients[1].pid, dead['drained']), timeout=30)
 
     # The server still receives: port counters read twice from outside.
     first = mt.wait_for(lambda: mt.proc_info_stats(mp)[0])
     assert first
     assert mt.wait_for(lambda: (lambda s: s and s[0][0] > first[0][0])(mt.proc_info_stats(mp)[0]))
 
-    # The new client 1 forwards: its counter in the server's statistics grows.
+    # The new client 1 forwards: its counter in the server's view grows.
     again = start_client(mp, server, 1, name='client1b')
 
-    row = r'client 1: .*\| client rx (\d+) .*\| pid %d' % again.pid
-    server.expect(row, timeout=30)
-    rx1 = int(server.match.group(1))
-    server.expect(row, timeout=30)
-    assert int(server.match.group(1)) > rx1
+    first = wait_client(mp, 1, lambda v: v['pid'] == again.pid and v['rx'] > dead['rx'],
+                        'the new client 1 forwards')
+    wait_client(mp, 1, lambda v: v['rx'] > first['rx'], 'the new client 1 goes on')
     for c in (again, clients[0]):
         assert c.stop() == 0
-    assert server.stop() == 0
+    table = client_table(mp)
+    check_stopped(table[0], clients[0].pid)
+    check_fields(table[1], state='free', last_pid=again.pid, exits=1,
+                 drained=dead['drained'], in_ring=0)
+    # The new instance read all it was given: only the dead one's unread packets differ.
+    assert table[1]['enqueued'] - table[1]['rx'] - table[1]['drained'] == unread, table[1]
     # Only what the killed client had in hand (one read and its TX buffers) is lost.
-    m = re.search(r'mbufs: \d+ of \d+ free, (\d+) in use', server.output())
-    assert m and int(m.group(1)) <= CLIENT_IN_HAND, server.output()[-1000:]
+    mbufs = check_pool(mp, max_in_use=CLIENT_IN_HAND)
+    assert server.stop() == 0
+    check_printed(server.output(), table, mbufs)
 
 
 def one_error(r, pattern):
@@ -214,7 +311,13 @@ def test_bad_clients(mp):
                timeout=30)
     one_error(r, r'mp_server must be the primary')
     assert server.alive() and c0.alive()
+    # No refused client took an id or left anything for the server to clean up.
+    table = client_table(mp)
+    check_fields(table[0], state='running', pid=c0.pid, last_pid=c0.pid, exits=0)
+    check_fields(table[1], state='free', pid=0, last_pid=0, exits=0, enqueued=0)
     assert c0.stop() == 0
+    check_stopped(client_table(mp)[0], c0.pid)
+    check_pool(mp)
     assert server.stop() == 0
 
 
@@ -228,10 +331,14 @@ def test_clients_leave_when_server_dies(mp):
     """Clients watch the server (mpsupport exit notification) and stop cleanly when it dies."""
     server = start_server(mp, 2, NULL_PORTS)
     clients = [start_client(mp, server, i) for i in range(2)]
+    for i, c in enumerate(clients):
+        wait_client(mp, i, lambda v, pid=c.pid: v['state'] == 'running' and v['pid'] == pid
+                    and v['tx'] > 0, 'client %d forwards' % i)
     server.signal(signal.SIGKILL)
     assert server.wait_exit(10) == -signal.SIGKILL
     for i, c in enumerate(clients):
         assert c.wait_exit(20) == 0
+        # The server and its telemetry are gone: the client's own last line is all there is.
         assert re.search(r'Client %d \(pid %d\) statistics: rx [1-9]\d* tx [1-9]\d* drop 0' %
                          (i, c.pid), c.output())
 
@@ -240,9 +347,13 @@ def test_server_stops_first(mp):
     """On SIGINT the server lets its clients leave before it closes the ports."""
     server = start_server(mp, 2, NULL_PORTS)
     clients = [start_client(mp, server, i) for i in range(2)]
+    for i, c in enumerate(clients):
+        wait_client(mp, i, lambda v, pid=c.pid: v['state'] == 'running' and v['pid'] == pid
+                    and v['tx'] > 0, 'client %d forwards' % i)
     assert server.stop() == 0
     for c in clients:
         assert c.wait_exit(20) == 0
+    # The clients stop because the server does: its final lines are all there is.
     out = server.output()
     for i, c in enumerate(clients):
         m = re.search(r'Client %d \(pid %d\) statistics: rx (\d+) tx (\d+) drop 0' % (i, c.pid),

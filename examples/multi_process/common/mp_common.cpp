@@ -18,6 +18,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
+#include <rte_telemetry.h>
 
 namespace mpc {
 
@@ -112,6 +113,23 @@ void
 at_fail(void (*cleanup)())
 {
 	app.at_fail = cleanup;
+}
+
+struct rte_tel_data *
+telemetry_sub_dict(struct rte_tel_data *d, unsigned int key)
+{
+	struct rte_tel_data *sub = rte_tel_data_alloc();
+	char name[16];
+
+	if (sub == nullptr)
+		return nullptr;
+	rte_tel_data_start_dict(sub);
+	snprintf(name, sizeof(name), "%u", key);
+	if (rte_tel_data_add_dict_container(d, name, sub, 0) < 0) {
+		rte_tel_data_free(sub);
+		return nullptr;
+	}
+	return sub;
 }
 
 uint64_t

@@ -62,6 +62,7 @@
 
 #include <stdio.h>
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -71,7 +72,26 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
+struct rte_tel_data;
+
 namespace mpc {
+
+/*
+ * A counter in shared memory with one writer: it adds with counter_add(),
+ * a plain load and store (no locked instruction); other lcores, processes
+ * and the telemetry thread read it with counter_read().
+ */
+inline void
+counter_add(std::atomic<uint64_t> &c, uint64_t n)
+{
+	c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
+
+inline uint64_t
+counter_read(const std::atomic<uint64_t> &c)
+{
+	return c.load(std::memory_order_relaxed);
+}
 
 /** How an app signs the lines it prints. */
 struct app_identity {
@@ -108,6 +128,12 @@ void set_eal_up(bool up);
 
 /** Have fail() call cleanup before it cleans up the EAL (one hook, the last given). */
 void at_fail(void (*cleanup)());
+
+/**
+ * A new dictionary stored in telemetry dictionary d under the number key,
+ * for a record of typed fields; nullptr when out of memory.
+ */
+struct rte_tel_data *telemetry_sub_dict(struct rte_tel_data *d, unsigned int key);
 
 /** CLOCK_MONOTONIC in nanoseconds, the clock of the library's exit times. */
 uint64_t now_ns();

@@ -66,12 +66,6 @@ struct diagnostics {
 };
 diagnostics diag;
 
-inline uint64_t
-read_counter(const std::atomic<uint64_t> &c)
-{
-	return c.load(std::memory_order_relaxed);
-}
-
 /* Lcore ids the allocator still gives to a process that is gone. */
 std::vector<unsigned int>
 leaked_lcore_ids(bool print)
@@ -116,7 +110,6 @@ int
 handle_stats(const char *, const char *, struct rte_tel_data *d)
 {
 	uint64_t total_rx = 0, total_tx = 0, total_dropped = 0;
-	char key[16];
 
 	rte_tel_data_start_dict(d);
 	for (uint16_t port = 0; port < RTE_MAX_ETHPORTS; port++) {
@@ -126,23 +119,19 @@ handle_stats(const char *, const char *, struct rte_tel_data *d)
 
 		if (!port_enabled(port))
 			continue;
-		rx = read_counter(c.rx);
-		tx = read_counter(c.tx);
-		dropped = read_counter(c.dropped);
+		rx = mpc::counter_read(c.rx);
+		tx = mpc::counter_read(c.tx);
+		dropped = mpc::counter_read(c.dropped);
 		total_rx += rx;
 		total_tx += tx;
 		total_dropped += dropped;
-		p = rte_tel_data_alloc();
+		p = mpc::telemetry_sub_dict(d, port);
 		if (p == nullptr)
 			return -ENOMEM;
-		rte_tel_data_start_dict(p);
 		rte_tel_data_add_dict_uint(p, "rx", rx);
 		rte_tel_data_add_dict_uint(p, "tx", tx);
 		rte_tel_data_add_dict_uint(p, "dropped", dropped);
 		rte_tel_data_add_dict_uint(p, "dst_port", ports.dst[port]);
-		snprintf(key, sizeof(key), "%u", port);
-		if (rte_tel_data_add_dict_container(d, key, p, 0) < 0)
-			rte_tel_data_free(p);
 	}
 	rte_tel_data_add_dict_uint(d, "total_rx", total_rx);
 	rte_tel_data_add_dict_uint(d, "total_tx", total_tx);
@@ -157,8 +146,6 @@ handle_stats(const char *, const char *, struct rte_tel_data *d)
 int
 handle_workers(const char *, const char *, struct rte_tel_data *d)
 {
-	char key[16];
-
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_uint(d, "count", workers.count);
 	rte_tel_data_add_dict_int(d, "floating", opts.floating);
@@ -177,10 +164,9 @@ handle_workers(const char *, const char *, struct rte_tel_data *d)
 			if (report.pid.load(std::memory_order_acquire) != pid)
 				first = lcore_id = 0;
 		}
-		e = rte_tel_data_alloc();
+		e = mpc::telemetry_sub_dict(d, i);
 		if (e == nullptr)
 			return -ENOMEM;
-		rte_tel_data_start_dict(e);
 		rte_tel_data_add_dict_string(e, "state", worker_state(w));
 		rte_tel_data_add_dict_uint(e, "lcore", w.lcore_id);
 		rte_tel_data_add_dict_uint(e, "group", w.group);
@@ -199,9 +185,6 @@ handle_workers(const char *, const char *, struct rte_tel_data *d)
 					  w.last_exit.code.load(std::memory_order_relaxed));
 		rte_tel_data_add_dict_uint(e, "exit_seen_ns",
 					   w.last_exit.seen_ns.load(std::memory_order_relaxed));
-		snprintf(key, sizeof(key), "%u", i);
-		if (rte_tel_data_add_dict_container(d, key, e, 0) < 0)
-			rte_tel_data_free(e);
 	}
 	return 0;
 }
@@ -311,8 +294,8 @@ print_stats()
 	printf("\nPort statistics ====================================\n");
 	for (uint16_t port = 0; port < RTE_MAX_ETHPORTS; port++) {
 		const port_counters &c = shared->port[port];
-		uint64_t rx = read_counter(c.rx), tx = read_counter(c.tx);
-		uint64_t dropped = read_counter(c.dropped);
+		uint64_t rx = mpc::counter_read(c.rx), tx = mpc::counter_read(c.tx);
+		uint64_t dropped = mpc::counter_read(c.dropped);
 
 		if (!port_enabled(port))
 			continue;

@@ -33,13 +33,6 @@ namespace {
 constexpr uint16_t prefetch_ahead = 4;
 constexpr uint64_t burst_tx_drain_us = 100;
 
-/* Relaxed add on a counter that only one process writes. */
-inline void
-counter_add(std::atomic<uint64_t> &c, uint64_t n)
-{
-	c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
-}
-
 inline void
 rewrite_mac(struct rte_mbuf *m, uint16_t dst)
 {
@@ -58,7 +51,7 @@ flush_tx(const worker &w, port_counters *counters)
 		uint16_t sent = rte_mps_tx_buffer_flush(dst, 0, ports.tx_buffer[dst]);
 
 		if (sent) {
-			counter_add(counters[dst].tx, sent);
+			mpc::counter_add(counters[dst].tx, sent);
 			total += sent;
 		}
 	}
@@ -103,7 +96,7 @@ worker_loop(const worker &w, worker_report &report)
 
 			if (nb_rx == 0)
 				continue;
-			counter_add(counters[port].rx, nb_rx);
+			mpc::counter_add(counters[port].rx, nb_rx);
 			for (uint16_t j = 0; j < RTE_MIN(nb_rx, prefetch_ahead); j++)
 				rte_prefetch0(rte_pktmbuf_mtod(pkts[j], void *));
 			for (uint16_t j = 0; j < nb_rx; j++) {
@@ -114,7 +107,7 @@ worker_loop(const worker &w, worker_report &report)
 			}
 			n = rte_mps_tx_buffer_burst(dst, 0, ports.tx_buffer[dst], pkts, nb_rx);
 			if (n) {
-				counter_add(counters[dst].tx, n);
+				mpc::counter_add(counters[dst].tx, n);
 				sent += n;
 			}
 		}
@@ -135,7 +128,7 @@ count_tx_drops(struct rte_mbuf **pkts, uint16_t unsent, void *counter)
 {
 	for (uint16_t i = 0; i < unsent; i++)
 		rte_pktmbuf_free(pkts[i]);
-	counter_add(*static_cast<std::atomic<uint64_t> *>(counter), unsent);
+	mpc::counter_add(*static_cast<std::atomic<uint64_t> *>(counter), unsent);
 }
 
 /* Worker process: entry after fork(). Never returns. */

@@ -56,12 +56,6 @@ pool_check check;
 /* How long a query waits for the main lcore. */
 constexpr unsigned int check_wait_ms = 500;
 
-inline uint64_t
-read_counter(const std::atomic<uint64_t> &c)
-{
-	return c.load(std::memory_order_relaxed);
-}
-
 const char *
 client_state(unsigned int c, uint64_t word)
 {
@@ -79,7 +73,6 @@ int
 handle_clients(const char *, const char *, struct rte_tel_data *d)
 {
 	const server_info *info = sources.info;
-	char key[16];
 
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_uint(d, "count", info->num_clients);
@@ -87,26 +80,22 @@ handle_clients(const char *, const char *, struct rte_tel_data *d)
 		const server_client_stats &sc = info->server[c];
 		const client_stats &cc = info->client[c];
 		const uint64_t word = info->owner[c].word();
-		struct rte_tel_data *e = rte_tel_data_alloc();
+		struct rte_tel_data *e = mpc::telemetry_sub_dict(d, c);
 		const uint32_t last_pid = sc.last_pid.load(std::memory_order_relaxed);
 
 		if (e == nullptr)
 			return -ENOMEM;
-		rte_tel_data_start_dict(e);
 		rte_tel_data_add_dict_string(e, "state", client_state(c, word));
 		rte_tel_data_add_dict_int(e, "pid", mpc::owner_slot::pid_of(word));
 		rte_tel_data_add_dict_int(e, "last_pid", static_cast<int>(last_pid));
-		rte_tel_data_add_dict_uint(e, "enqueued", read_counter(sc.enqueued));
-		rte_tel_data_add_dict_uint(e, "dropped", read_counter(sc.dropped));
-		rte_tel_data_add_dict_uint(e, "drained", read_counter(sc.drained));
-		rte_tel_data_add_dict_uint(e, "exits", read_counter(sc.exits));
+		rte_tel_data_add_dict_uint(e, "enqueued", mpc::counter_read(sc.enqueued));
+		rte_tel_data_add_dict_uint(e, "dropped", mpc::counter_read(sc.dropped));
+		rte_tel_data_add_dict_uint(e, "drained", mpc::counter_read(sc.drained));
+		rte_tel_data_add_dict_uint(e, "exits", mpc::counter_read(sc.exits));
 		rte_tel_data_add_dict_uint(e, "in_ring", rte_ring_count(sources.rings[c]));
-		rte_tel_data_add_dict_uint(e, "rx", read_counter(cc.rx));
-		rte_tel_data_add_dict_uint(e, "tx", read_counter(cc.tx));
-		rte_tel_data_add_dict_uint(e, "drop", read_counter(cc.drop));
-		snprintf(key, sizeof(key), "%u", c);
-		if (rte_tel_data_add_dict_container(d, key, e, 0) < 0)
-			rte_tel_data_free(e);
+		rte_tel_data_add_dict_uint(e, "rx", mpc::counter_read(cc.rx));
+		rte_tel_data_add_dict_uint(e, "tx", mpc::counter_read(cc.tx));
+		rte_tel_data_add_dict_uint(e, "drop", mpc::counter_read(cc.drop));
 	}
 	return 0;
 }

@@ -203,8 +203,8 @@ recycle_client(unsigned int c)
 		if (cache != nullptr)
 			rte_mempool_cache_flush(cache, server.pool);
 	}
-	cs::add_counter(info->server[c].drained, total);
-	cs::add_counter(info->server[c].exits, 1);
+	mpc::counter_add(info->server[c].drained, total);
+	mpc::counter_add(info->server[c].exits, 1);
 	info->ctl[c].leave.store(cs::leave_none, std::memory_order_relaxed);
 	info->owner[c].release_word(word);
 	printf("mp_server: client %u (pid %d) exited; %u packets in its ring freed\n", c,
@@ -313,7 +313,7 @@ distribute_loop()
 								burst_size);
 			if (nb_rx == 0)
 				continue;
-			cs::add_counter(info->port[i].rx, nb_rx);
+			mpc::counter_add(info->port[i].rx, nb_rx);
 
 			/* Round-robin, packet by packet; the port index rides in the pointer. */
 			for (unsigned int k = 0; k < nb_rx; k++) {
@@ -330,11 +330,11 @@ distribute_loop()
 				struct rte_ring *ring = server.rings[c];
 				const unsigned int done = rte_ring_enqueue_burst(ring, stage[c], n,
 										 nullptr);
-				cs::add_counter(info->server[c].enqueued, done);
+				mpc::counter_add(info->server[c].enqueued, done);
 				if (unlikely(done < n)) {
 					/* Ring full: drop and count, never leak. */
 					drop_tagged(stage[c] + done, n - done);
-					cs::add_counter(info->server[c].dropped, n - done);
+					mpc::counter_add(info->server[c].dropped, n - done);
 				}
 				staged[c] = 0;
 			}

@@ -20,6 +20,7 @@
 #include <rte_common.h>
 #include <rte_ethdev.h>
 
+#include "mp_common.h"
 #include "mp_group.h"
 
 namespace client_server {
@@ -48,17 +49,6 @@ ring_name(char *buf, size_t len, unsigned int client)
  */
 constexpr uintptr_t port_tag_mask = RTE_CACHE_LINE_SIZE - 1;
 constexpr unsigned int max_ports = RTE_CACHE_LINE_SIZE;
-
-/*
- * Every counter below has one writer, which adds with add_counter(); other
- * lcores, processes and the telemetry thread only load it.
- */
-static inline void
-add_counter(std::atomic<uint64_t> &counter, uint64_t n)
-{
-	/* One writer: a plain load and store, no locked instruction. */
-	counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
-}
 
 /* Counters the server keeps per client (written by the server's main lcore). */
 struct alignas(RTE_CACHE_LINE_SIZE) server_client_stats {

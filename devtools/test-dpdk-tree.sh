@@ -15,8 +15,10 @@
 #               symbolic link is not enough, DPDK 22.11's list-dir-globs.py
 #               then mis-names the directories that enable_drivers, disable_libs
 #               and disable_apps select)
-# The source and every build are cached under $DPDK_TREE_CACHE: a repeat
-# run rebuilds only what changed. Each step prints its time.
+# The pack is built without its tests (-Dtests=false) each way: they build
+# against the same DPDK release in the main build already. The source and
+# every build are cached under $DPDK_TREE_CACHE: a repeat run rebuilds only
+# what changed. Each step prints its time.
 #
 # Usage: devtools/test-dpdk-tree.sh [beside] [inside] [subproject]
 #   (no argument: all three)
@@ -249,7 +251,7 @@ do_beside() {
     step_begin "beside: pack build"
     export PKG_CONFIG_PATH="$B/meson-uninstalled"
     # The stamp holds the source path only: meson reconfigures by itself.
-    if setup "$P" "$PACK_DIR" -Ddpdk_fallback=false && touch "$P" &&
+    if setup "$P" "$PACK_DIR" -Ddpdk_fallback=false -Dtests=false && touch "$P" &&
        build "$P.log" -C "$P"; then
         check_linked_to "$P" "$B/lib"
     else
@@ -346,7 +348,7 @@ do_subproject() {
     fi
     # shellcheck disable=SC2086
     if (unset PKG_CONFIG_PATH; export PKG_CONFIG_LIBDIR="$pcdir" &&
-        setup "$P" "$PACK_DIR" && touch "$P" &&
+        setup "$P" "$PACK_DIR" -Dtests=false && touch "$P" &&
         build "$P.log" -C "$P"); then
         check_linked_to "$P" "$P/subprojects/dpdk/lib"
     else

@@ -445,7 +445,7 @@ test_kill9_forked_claimers(void **)
 	}
 	for (pid_t pid : kids) {
 		kill(pid, SIGKILL);
-		wait_exit(pid, 5000);
+		assert_int_equal(wait_exit(pid, 5000) & 0x7f, SIGKILL);
 	}
 	print_message("forked claimers: %" PRIu64 " rounds, %u kills\n", s->rounds, KILLS);
 	assert_int_equal(s->dups, 0);

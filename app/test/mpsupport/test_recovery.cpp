@@ -23,6 +23,26 @@
 
 using namespace mpstest;
 
+/* The worker was killed with SIGKILL, by the test or by the tracker. */
+static void
+assert_killed(pid_t pid)
+{
+	int st = wait_exit(pid, 5000);
+
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), SIGKILL);
+}
+
+/* The worker obeyed STOP: it left with exit code 0. */
+static void
+assert_stopped(pid_t pid)
+{
+	int st = wait_exit(pid, 5000);
+
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 static void
 test_pair_recovery(void **)
 {
@@ -41,10 +61,8 @@ test_pair_recovery(void **)
 
 	kill(p0, SIGKILL);
 	assert_int_equal(collect_ready(3, 10000), 3);
-	assert_int_equal(wait_exit(p0, 5000) & 0x7f, SIGKILL);
-	int st = wait_exit(p1, 5000);
-	assert_true(WIFEXITED(st));     /* it obeyed STOP */
-	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_killed(p0);
+	assert_stopped(p1);
 	assert_int_equal(rte_mps_worker_pid(0), 0);
 
 	/* Restart both, then lose the other one. */
@@ -52,8 +70,8 @@ test_pair_recovery(void **)
 	p1 = start_worker(1, OBEDIENT);
 	kill(p1, SIGKILL);
 	assert_int_equal(collect_ready(3, 10000), 3);
-	assert_true(WIFEXITED(wait_exit(p0, 5000)));
-	assert_int_equal(wait_exit(p1, 5000) & 0x7f, SIGKILL);
+	assert_stopped(p0);
+	assert_killed(p1);
 	uint64_t r = 0;
 	assert_int_equal(rte_mps_group_wait(&r, 0), 0);
 }
@@ -66,10 +84,8 @@ test_stubborn_escalation(void **)
 	pid_t p1 = start_worker(1, STUBBORN);
 	kill(p0, SIGKILL);
 	assert_int_equal(collect_ready(3, 10000), 3);
-	wait_exit(p0, 5000);
-	int st = wait_exit(p1, 5000);
-	assert_true(WIFSIGNALED(st));
-	assert_int_equal(WTERMSIG(st), SIGKILL);
+	assert_killed(p0);
+	assert_killed(p1);    /* by the tracker, after the bound */
 	assert_int_equal(rte_mps_tracker_set_timeout(2000), 0);
 }
 
@@ -84,7 +100,7 @@ test_crash_loop(void **)
 		assert_true(p0 > 0 && p1 > 0);
 		if (collect_ready(3, 10000) != 3)
 			fail_msg("round %d: pair not ready again", round);
-		assert_true(WIFEXITED(wait_exit(p0, 5000)));
+		assert_stopped(p0);
 		int st = wait_exit(p1, 5000);
 		assert_true(WIFEXITED(st));
 		assert_int_equal(WEXITSTATUS(st), 1);
@@ -105,8 +121,9 @@ test_chain_and_coalesce(void **)
 		p[w] = start_worker(w, OBEDIENT);
 	kill(p[0], SIGKILL);
 	assert_int_equal(collect_ready(7, 10000), 7);
-	for (unsigned int w = 0; w < 3; w++)
-		wait_exit(p[w], 5000);
+	assert_killed(p[0]);
+	assert_stopped(p[1]);
+	assert_stopped(p[2]);
 
 	/* Losing 2 stops nobody else. */
 	for (unsigned int w = 0; w < 3; w++)
@@ -115,12 +132,13 @@ test_chain_and_coalesce(void **)
 	assert_int_equal(collect_ready(4, 10000), 4);
 	assert_int_equal(rte_mps_worker_pid(0), p[0]);
 	assert_int_equal(rte_mps_worker_pid(1), p[1]);
-	wait_exit(p[2], 5000);
+	assert_killed(p[2]);
 
 	/* Concurrent losses: each worker is reported once. */
 	p[2] = start_worker(2, OBEDIENT);
-	kill(p[0], SIGKILL);
+	/* 2 first: had 0 gone first, 2 might have obeyed STOP before its kill */
 	kill(p[2], SIGKILL);
+	kill(p[0], SIGKILL);
 	uint64_t seen = 0;
 	uint64_t deadline = now_ns() + 10000000000ull;
 	while (seen != 7 && now_ns() < deadline) {
@@ -131,8 +149,9 @@ test_chain_and_coalesce(void **)
 		}
 	}
 	assert_int_equal(seen, 7);
-	for (unsigned int w = 0; w < 3; w++)
-		wait_exit(p[w], 5000);
+	assert_killed(p[0]);
+	assert_stopped(p[1]);
+	assert_killed(p[2]);
 
 	/* An explicit stop. */
 	for (unsigned int w = 0; w < 3; w++)
@@ -140,12 +159,12 @@ test_chain_and_coalesce(void **)
 	assert_int_equal(rte_mps_group_stop(1ull << 1), 0);
 	assert_int_equal(collect_ready(6, 10000), 6);
 	assert_int_equal(rte_mps_worker_pid(0), p[0]);
-	assert_true(WIFEXITED(wait_exit(p[1], 5000)));
-	assert_true(WIFEXITED(wait_exit(p[2], 5000)));
+	assert_stopped(p[1]);
+	assert_stopped(p[2]);
 	/* 1 and 2 are stopped already: only 0 is reported. */
 	kill(p[0], SIGKILL);
 	assert_int_equal(collect_ready(1, 10000), 1);
-	wait_exit(p[0], 5000);
+	assert_killed(p[0]);
 	for (unsigned int w = 0; w < 3; w++)
 		assert_int_equal(rte_mps_worker_remove(w), 0);
 }

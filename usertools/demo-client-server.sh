@@ -13,6 +13,7 @@
 
 set -u
 PACK_DIR=$(cd "$(dirname "$0")/.." && pwd)
+. "$PACK_DIR/usertools/demo-common.sh"
 BUILD_DIR=${MP_PACK_BUILD_DIR:-$PACK_DIR/build}
 SERVER=$BUILD_DIR/examples/dpdk-mp_server
 CLIENT=$BUILD_DIR/examples/dpdk-mp_client
@@ -20,10 +21,6 @@ SECONDS_TOTAL=${DEMO_SECONDS:-10}
 PREFIX=mpdemo_cs_$$
 TMP=$(mktemp -d /tmp/demo-client-server.XXXXXX)
 PIDS=""
-
-say() {
-    printf '%s\n' "-- $*"
-}
 
 # stop PID: SIGINT, then SIGKILL after 5 s
 stop() {
@@ -47,20 +44,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-
-# wait_for FILE REGEX SECONDS
-wait_for() {
-    i=0
-    while ! grep -qE "$2" "$1"; do
-        if [ $i -ge $(($3 * 10)) ]; then
-            say "timed out waiting for: $2"
-            tail -n 20 "$1"
-            return 1
-        fi
-        sleep 0.1
-        i=$((i + 1))
-    done
-}
 
 # The server's latest statistics block.
 show_stats() {

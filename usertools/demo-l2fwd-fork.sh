@@ -11,16 +11,13 @@
 
 set -u
 PACK_DIR=$(cd "$(dirname "$0")/.." && pwd)
+. "$PACK_DIR/usertools/demo-common.sh"
 BUILD_DIR=${MP_PACK_BUILD_DIR:-$PACK_DIR/build}
 APP=$BUILD_DIR/examples/dpdk-l2fwd_fork
 PY=/usr/bin/python3
 PREFIX=mpdemo_l2fwd_$$
 LOG=$(mktemp /tmp/demo-l2fwd-fork.XXXXXX)
 PID=
-
-say() {
-    printf '%s\n' "-- $*"
-}
 
 cleanup() {
     if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
@@ -39,20 +36,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-# wait_for REGEX SECONDS: until the log has a line matching REGEX
-wait_for() {
-    i=0
-    while ! grep -qE "$1" "$LOG"; do
-        if [ $i -ge $(($2 * 10)) ] || ! kill -0 "$PID" 2>/dev/null; then
-            say "timed out waiting for: $1"
-            tail -n 20 "$LOG"
-            return 1
-        fi
-        sleep 0.1
-        i=$((i + 1))
-    done
-}
-
 show_workers() {
     ps -o pid,ppid,psr,ni,stat,comm -p "$PID" --ppid "$PID"
 }
@@ -65,8 +48,8 @@ set -- --no-pci --file-prefix "$PREFIX" --lcores '0@0,1@1,2@0' -m 256 \
 echo "$APP $*"
 "$APP" "$@" >"$LOG" 2>&1 &
 PID=$!
-wait_for 'worker 0 .* forwarding' 30 || exit 1
-wait_for 'worker 1 .* forwarding' 30 || exit 1
+wait_for "$LOG" 'worker 0 .* forwarding' 30 "$PID" || exit 1
+wait_for "$LOG" 'worker 1 .* forwarding' 30 "$PID" || exit 1
 grep -E 'MAC address|receives on|started|forwarding' "$LOG"
 show_workers
 
@@ -80,11 +63,11 @@ T_KILL=$($PY -c 'import os, sys, time
 t = time.monotonic_ns()
 os.kill(int(sys.argv[1]), 9)
 print(t)' "$VICTIM") || exit 1
-wait_for "pid $VICTIM killed by signal 9" 10 || exit 1
+wait_for "$LOG" "pid $VICTIM killed by signal 9" 10 "$PID" || exit 1
 # the replacement of worker 0 and its first forwarded packet
-wait_for "worker 0 \(lcore 1\) started, pid ([0-9]+)" 10 || exit 1
+wait_for "$LOG" "worker 0 \(lcore 1\) started, pid ([0-9]+)" 10 "$PID" || exit 1
 NEW=$(sed -n 's/.*worker 0 (lcore 1) started, pid \([0-9]*\).*/\1/p' "$LOG" | tail -n 1)
-wait_for "pid $NEW forwarding" 10 || exit 1
+wait_for "$LOG" "pid $NEW forwarding" 10 "$PID" || exit 1
 sed -n "/pid $VICTIM killed/,\$p" "$LOG" |
     grep -E 'killed|exited|stopped and reset|started|forwarding'
 FIRST=$(sed -n "s/.*pid $NEW forwarding: first packet at \([0-9]*\) ns.*/\1/p" "$LOG")

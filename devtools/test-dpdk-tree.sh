@@ -136,23 +136,27 @@ run_e2e() {
         file=${t%%:*}
         kexpr=
         [ "$file" != "$t" ] && kexpr=${t#*:}
-        [ -f "$E2E/$file" ] || { say "$label: no $file, skipped"; continue; }
+        [ -f "$E2E/$file" ] || { fail "$label: no $E2E/$file"; continue; }
         case $file in
         test_client_server_mp.py) bin=dpdk-mp_server ;;
         *) bin=dpdk-$(basename "${file#test_}" .py) ;;
         esac
-        [ -x "$bdir/examples/$bin" ] || { say "$label: no $bin built, $file skipped"; continue; }
+        [ -x "$bdir/examples/$bin" ] || { fail "$label: $bin was not built in $bdir"; continue; }
         step_begin "$label: e2e $t"
         if MP_PACK_BUILD_DIR=$bdir MP_PACK_SOURCE_DIR=$PACK_DIR \
            MP_PACK_EAL_EXTRA="-d $drivers" \
            timeout 900 $PY3 "$E2E/runpytest.py" "$E2E/$file" ${kexpr:+-k "$kexpr"} \
                 >"$bdir/dpdk-tree-$file.log" 2>&1; then
             tail -n 1 "$bdir/dpdk-tree-$file.log"
+            # A case that skips is a case not tested (runpytest.py names it).
+            grep '^SKIPPED ' "$bdir/dpdk-tree-$file.log" | while read -r _ what; do
+                echo "$label: $file: $what"
+            done | grep . && fail "$label: $file skipped cases (listed above)"
         else
             rc=$?
             grep -E '^(FAILED|ERROR)|^=+ .* =+$' "$bdir/dpdk-tree-$file.log" | tail -n 20
             if [ $rc -eq 77 ]; then
-                say "$label: $file skipped (see $bdir/dpdk-tree-$file.log)"
+                fail "$label: $file skipped: $(sed -n 's/^SKIP: //p' "$bdir/dpdk-tree-$file.log")"
             else
                 fail "$label: $file (log: $bdir/dpdk-tree-$file.log)"
             fi
@@ -377,7 +381,7 @@ flock 9
 find "$CACHE/beside" "$CACHE/subproject" -mindepth 1 -maxdepth 1 -name 'pack-*' \
     -mtime +7 -exec rm -rf {} + 2>/dev/null || true
 install_packages
-reserve_hugepages
+reserve_hugepages || die "the e2e tests need at least 64 free 2 MB hugepages"
 clean_stale_prefixes
 export PATH="/usr/bin:$PATH"
 get_source

@@ -135,7 +135,7 @@ fi
 suites=${*:-trixie sid}
 T0=$(date +%s)
 install_packages
-reserve_hugepages
+reserve_hugepages || die "the e2e tests need at least 64 free 2 MB hugepages"
 clean_stale_prefixes
 mkdir -p "$CACHE"
 # Forget the builds of checkouts unused for a week.

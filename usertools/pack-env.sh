@@ -55,6 +55,7 @@ install_packages() {
 }
 
 # Multi-process DPDK needs hugepages: a secondary cannot attach with --no-huge.
+# Returns non-zero when fewer than 64 can be had.
 reserve_hugepages() {
     if ! mountpoint -q /dev/hugepages 2>/dev/null; then
         as_root mkdir -p /dev/hugepages
@@ -68,9 +69,9 @@ reserve_hugepages() {
     fi
     if [ "$have" -lt 64 ]; then
         say "WARNING: the kernel gave only $have 2 MB hugepages: multi-process tests will skip"
-    else
-        say "hugepages: $have x 2 MB reserved, $(cat ${HP_NR%nr_hugepages}free_hugepages) free"
+        return 1
     fi
+    say "hugepages: $have x 2 MB reserved, $(cat ${HP_NR%nr_hugepages}free_hugepages) free"
 }
 
 # Remove hugepage and runtime files of our prefixes whose processes are gone.

@@ -285,18 +285,23 @@ def test_testlog():
     """What devtools/test.sh reads from Meson's test log, line for line."""
     d = os.path.join(SAMPLES, 'testlog')
     log = os.path.join(d, 'testlog.json')
+    strict = os.path.join(d, 'results-strict.out')
     status = 0
-    for cmd, extra in (('results', ['cmocka:']), ('passed', []), ('figures', [])):
-        r = subprocess.run([sys.executable, os.path.join(DEVTOOLS, 'testlog.py'), cmd, log]
-                           + extra, capture_output=True, text=True, timeout=TIMEOUT)
-        with open(os.path.join(d, cmd + '.out'), encoding='utf-8') as f:
+    for out, args in (('results', ['results', log, 'cmocka:']),
+                      ('results-strict', ['results', '--strict', log]),
+                      ('retry', ['retry', strict]),
+                      ('rerun', ['rerun', strict, os.path.join(d, 'rerun.json')]),
+                      ('figures', ['figures', log])):
+        r = subprocess.run([sys.executable, os.path.join(DEVTOOLS, 'testlog.py')] + args,
+                           capture_output=True, text=True, timeout=TIMEOUT)
+        with open(os.path.join(d, out + '.out'), encoding='utf-8') as f:
             want = f.read()
         if r.returncode != 0 or r.stdout != want:
             print('FAIL: testlog.py %s: exit status %d, output:\n%s%s\nexpected:\n%s'
-                  % (cmd, r.returncode, r.stdout, r.stderr, want))
+                  % (' '.join(args[:2]), r.returncode, r.stdout, r.stderr, want))
             status = 1
         else:
-            print('PASS: testlog.py %s' % cmd)
+            print('PASS: testlog.py %s (%s.out)' % (args[0], out))
     return status
 
 

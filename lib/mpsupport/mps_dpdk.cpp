@@ -111,6 +111,18 @@ dpdk_pool_ring(const struct rte_mempool *mp)
 }
 
 /*
+ * Assumes: the get_count op of the driver (rte_mempool_get_ops(), @internal;
+ * DPDK's own wrapper is not exported by every release) returns the number
+ * of objects in the common store, to which rte_mempool_avail_count() adds
+ * the caches before it stops at the size (with caches).
+ */
+unsigned int
+dpdk_pool_count(const struct rte_mempool *mp)
+{
+	return rte_mempool_get_ops(mp->ops_index)->get_count(mp);
+}
+
+/*
  * Assumes: rte_mempool_ops_enqueue_bulk() (@internal) hands objects to the
  * pool's driver without touching any lcore cache, all or none.
  */

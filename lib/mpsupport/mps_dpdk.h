@@ -55,6 +55,9 @@ void dpdk_ring_objs(const struct rte_ring *r, std::vector<void *> &out);
  * nullptr. */
 struct rte_ring *dpdk_pool_ring(const struct rte_mempool *mp);
 
+/* Objects in the common store of mp, not stopped at its size. */
+unsigned int dpdk_pool_count(const struct rte_mempool *mp);
+
 /* Put objects straight into the common store of mp, past every cache. */
 int dpdk_pool_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n);
 

@@ -526,15 +526,34 @@ rte_mps_mempool_audit(struct rte_mempool *mp, struct rte_mps_audit *audit)
 		return fail(EINVAL, "null mempool or audit");
 
 	rte_mps_audit a = {};
+	std::vector<void *> free_objs;
 	a.size = mp->size;
-	dpdk_for_each_cache(mp, [&a](struct rte_mempool_cache *c) {
+	dpdk_for_each_cache(mp, [&a, &free_objs](struct rte_mempool_cache *c) {
 		a.in_caches += dpdk_cache_len(c);
+		free_objs.insert(free_objs.end(), dpdk_cache_objs(c),
+				dpdk_cache_objs(c) + dpdk_cache_len(c));
 	});
-	/* The available count is the common store plus the caches. */
-	unsigned int avail = rte_mempool_avail_count(mp);
-	a.in_pool = avail > a.in_caches ? avail - a.in_caches : 0;
+	/*
+	 * The store is read in full, not through rte_mempool_avail_count(),
+	 * which stops at the size: an object freed twice is there twice.
+	 */
+	const bool identified = dpdk_pool_ring(mp) != nullptr;
+	if (identified) {
+		size_t cached = free_objs.size();
+		pool_ring_objs(mp, free_objs);
+		a.in_pool = (uint32_t)(free_objs.size() - cached);
+	} else {
+		a.in_pool = dpdk_pool_count(mp);
+	}
+	std::sort(free_objs.begin(), free_objs.end());
+	size_t free_distinct = std::unique(free_objs.begin(), free_objs.end()) - free_objs.begin();
+	free_objs.resize(free_distinct);
+
 	if (self.sh != nullptr) {
-		/* An object listed in two places is counted once. */
+		/*
+		 * An object listed in two places is counted once, and one that is
+		 * free already (a TX buffer in flight) is counted where it is free.
+		 */
 		std::vector<void *> listed;
 		for (worker_slot &ws : self.sh->workers) {
 			if (load(&ws.state) == W_NONE)
@@ -547,10 +566,25 @@ rte_mps_mempool_audit(struct rte_mempool *mp, struct rte_mps_audit *audit)
 				});
 		}
 		std::sort(listed.begin(), listed.end());
-		a.in_lists = (uint32_t)(std::unique(listed.begin(), listed.end()) - listed.begin());
+		listed.erase(std::unique(listed.begin(), listed.end()), listed.end());
+		a.in_lists = (uint32_t)std::count_if(listed.begin(), listed.end(),
+				[&free_objs](void *o) {
+					return !std::binary_search(free_objs.begin(),
+							free_objs.end(), o);
+				});
 	}
-	int64_t left = (int64_t)a.size - a.in_pool - a.in_caches - a.in_lists;
-	a.unaccounted = left > 0 ? (uint32_t)left : 0;
+	if (identified) {
+		/* Exact: each found object once, and every extra copy of one. */
+		int64_t left = (int64_t)a.size - (int64_t)free_distinct - a.in_lists;
+		a.surplus = a.in_pool + a.in_caches - (uint32_t)free_distinct;
+		a.unaccounted = left > 0 ? (uint32_t)left : 0;
+		a.surplus += left < 0 ? (uint32_t)-left : 0;
+	} else {
+		/* Counts only: a surplus and a missing object cancel out. */
+		int64_t left = (int64_t)a.size - a.in_pool - a.in_caches - a.in_lists;
+		a.unaccounted = left > 0 ? (uint32_t)left : 0;
+		a.surplus = left < 0 ? (uint32_t)-left : 0;
+	}
 	*audit = a;
 	return 0;
 }

@@ -34,13 +34,21 @@ struct rte_ring;
 /** Maximum number of resources registered per worker. */
 #define RTE_MPS_MAX_RES 16
 
-/** Audit of one mempool. */
+/**
+ * Audit of one mempool.
+ *
+ * The figures always add up:
+ * size == in_pool + in_caches + in_lists + unaccounted - surplus.
+ * An object freed twice is found twice in the pool and its caches, and
+ * counted in surplus; neither figure hides the other.
+ */
 struct rte_mps_audit {
 	uint32_t size;        /**< Objects in the pool in total. */
-	uint32_t in_pool;     /**< Objects in the pool's common store. */
-	uint32_t in_caches;   /**< Objects in per-lcore caches. */
-	uint32_t in_lists;    /**< Objects in registered buffers and rings. */
-	uint32_t unaccounted; /**< size - in_pool - in_caches - in_lists. */
+	uint32_t in_pool;     /**< Objects in the pool's common store, copies included. */
+	uint32_t in_caches;   /**< Objects in per-lcore caches, copies included. */
+	uint32_t in_lists;    /**< Objects in registered buffers and rings, not free. */
+	uint32_t unaccounted; /**< Objects found in none of these places. */
+	uint32_t surplus;     /**< Copies found beyond the first: objects freed twice. */
 };
 
 /**
@@ -178,8 +186,20 @@ rte_mps_res_reset(unsigned int worker);
  * Count where the objects of a mempool are.
  *
  * Objects in registered TX buffers, burst arrays and rings belonging to mp
- * are counted in in_lists. Objects held by drivers or by the application
+ * are counted in in_lists, each once, unless they are free already (a TX
+ * buffer in flight). Objects held by drivers or by the application
  * elsewhere show up as unaccounted.
+ *
+ * The common store is read in full, not through rte_mempool_avail_count(),
+ * which stops at the size of a pool with caches. When it is a ring
+ * (DPDK's ring_* mempool drivers), each object found is identified: a copy
+ * of an object found once already is counted in surplus, whatever else is
+ * missing. With
+ * another driver, only counts are known: surplus is what is found beyond
+ * the size, unaccounted what is missing, and one hides the other.
+ *
+ * The figures are exact only while nothing else uses the pool: objects
+ * that move during the audit may be counted twice or not at all.
  *
  * @param mp
  *   The mempool.

@@ -242,6 +242,24 @@ test_pool_enqueue_skips_caches(void **)
 	rte_mempool_free(mp);
 }
 
+/* The driver's count goes past the size when an object is put twice. */
+static void
+test_pool_count_not_capped(void **)
+{
+	struct rte_mempool *mp = rte_mempool_create("mps_ti_count", 200, 64, 0, 0, nullptr,
+			nullptr, nullptr, nullptr, SOCKET_ID_ANY, 0);
+	void *obj;
+
+	assert_non_null(mp);
+	assert_int_equal(dpdk_pool_count(mp), 200);
+	assert_int_equal(rte_mempool_generic_get(mp, &obj, 1, nullptr), 0);
+	assert_int_equal(dpdk_pool_count(mp), 199);
+	assert_int_equal(dpdk_pool_enqueue(mp, &obj, 1), 0);
+	assert_int_equal(dpdk_pool_enqueue(mp, &obj, 1), 0);
+	assert_int_equal(dpdk_pool_count(mp), 201);
+	rte_mempool_free(mp);
+}
+
 /* The put model of each release, found by the probe. */
 static void
 test_put_model_of_this_release(void **)
@@ -414,6 +432,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_ring_layout),
 		cmocka_unit_test(test_pool_ring_by_ops_name),
 		cmocka_unit_test(test_pool_enqueue_skips_caches),
+		cmocka_unit_test(test_pool_count_not_capped),
 		cmocka_unit_test(test_put_model_of_this_release),
 		cmocka_unit_test(test_put_model_holds_for_lcore_caches),
 		cmocka_unit_test(test_unknown_put_model_live_release),

@@ -4,8 +4,9 @@
 
 /*
  * Unit tests of the res room of librte_mpsupport: resource lists reset and
- * audited, an mbuf listed twice, a listed mbuf pool rebuilt whole, not
- * while another live worker uses it, and a reclaim that waits for it.
+ * audited, an mbuf freed twice, an mbuf listed twice, a listed mbuf pool
+ * rebuilt whole, not while another live worker uses it, and a reclaim that
+ * waits for it.
  */
 
 /* Every DPDK process here gets --no-pci from mps_test_env.h. */
@@ -112,6 +113,48 @@ test_res_reset_and_audit(void **)
 	rte_mempool_free(mp);
 }
 
+/* An mbuf freed twice is found twice: a surplus of one, never hidden by a
+ * clamp, wherever the two copies are. */
+static void
+test_res_audit_double_free(void **)
+{
+	/* Not 2^n - 1 objects: the common ring has room for a copy. */
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("mps_ut_mbuf_df", 500, 32, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	struct rte_mempool_cache *cache = rte_mempool_default_cache(mp, rte_lcore_id());
+	struct rte_mps_audit a;
+	struct rte_mbuf *m[3];
+
+	assert_non_null(mp);
+	assert_non_null(cache);
+	assert_int_equal(rte_pktmbuf_alloc_bulk(mp, m, 3), 0);
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.unaccounted, 3);
+	assert_int_equal(a.surplus, 0);
+
+	rte_pktmbuf_free(m[0]);
+	rte_mempool_put(mp, m[0]);                      /* the double free */
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.unaccounted, 2);
+	assert_int_equal(a.surplus, 1);
+	rte_pktmbuf_free(m[1]);
+	rte_pktmbuf_free(m[2]);
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.size, 500);
+	assert_int_equal(a.unaccounted, 0);
+	assert_int_equal(a.surplus, 1);
+	assert_int_equal(a.in_pool + a.in_caches, 501);
+
+	/* Both copies in the common store. */
+	rte_mempool_cache_flush(cache, mp);
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.in_caches, 0);
+	assert_int_equal(a.in_pool, 501);
+	assert_int_equal(a.unaccounted, 0);
+	assert_int_equal(a.surplus, 1);
+	rte_mempool_free(mp);
+}
+
 /* A worker killed while moving an mbuf from its burst array to a TX buffer
  * leaves it in both: it is counted once and freed once. */
 static void
@@ -145,12 +188,14 @@ test_res_listed_twice(void **)
 	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
 	assert_int_equal(a.in_lists, 3);
 	assert_int_equal(a.unaccounted, 0);
+	assert_int_equal(a.surplus, 0);
 	assert_int_equal(rte_mps_res_reset(6), 3);
 	assert_null(burst->objs[1]);
 	assert_int_equal(txb->length, 0);
 	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
 	assert_int_equal(a.in_pool + a.in_caches, 255);
 	assert_int_equal(a.unaccounted, 0);
+	assert_int_equal(a.surplus, 0);
 	/* Nothing was freed twice: exactly 255 distinct mbufs come out. */
 	struct rte_mbuf *all[255];
 	assert_int_equal(rte_pktmbuf_alloc_bulk(mp, all, 255), 0);
@@ -232,9 +277,15 @@ test_res_mempool_rebuild(void **)
 	auto *r = static_cast<struct rte_ring *>(mp->pool_data);
 	r->prod.head += 2;
 
+	/* m[8..11] and m[16..19] missing, m[13] found twice: neither hides
+	 * the other. */
 	struct rte_mps_audit a;
 	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
-	assert_true(a.unaccounted > 0);
+	assert_int_equal(a.unaccounted, 8);
+	assert_int_equal(a.surplus, 1);
+	assert_int_equal(a.in_lists, 9);
+	assert_int_equal(a.in_pool + a.in_caches + a.in_lists + a.unaccounted - a.surplus,
+			a.size);
 
 	/* Another worker listing the pool keeps it from being rebuilt. */
 	assert_int_equal(rte_mps_res_mempool(9, mp), 0);
@@ -424,6 +475,7 @@ main(int, char **argv)
 		return ret;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_res_reset_and_audit),
+		cmocka_unit_test(test_res_audit_double_free),
 		cmocka_unit_test(test_res_listed_twice),
 		cmocka_unit_test(test_res_mempool_rebuild),
 		cmocka_unit_test(test_res_mempool_shared_not_rebuilt),

@@ -29,7 +29,7 @@ RE_STARTED = re.compile(r'worker (\d+) \(lcore (\d+)\) started, pid (\d+)')
 RE_FAILED = re.compile(r'worker (\d+) \(lcore \d+\) failed: ')
 RE_LAUNCHED = re.compile(r'(\d+) workers launched')
 RE_AUDIT = re.compile(r'audit \((\w+)\): mbufs (\d+) in pool (\d+) in caches (\d+) '
-                      r'in lists (\d+) unaccounted (\d+); lcore ids leaked (\d+)')
+                      r'in lists (\d+) unaccounted (\d+) surplus (\d+); lcore ids leaked (\d+)')
 RE_POOL_CHECK = re.compile(r'pool check: (\d+) distinct mbufs of (\d+), (\d+) duplicates')
 # the printed table, kept for people; tests compare it with telemetry
 RE_PORT_STATS = re.compile(r'Statistics for port (\d+) -+\s+Packets sent:\s+(\d+)\s+'
@@ -195,8 +195,8 @@ def final_audit(output):
     if not found:
         return None
     m = found[-1]
-    keys = ('size', 'in_pool', 'in_caches', 'in_lists', 'unaccounted', 'leaked')
-    return dict(zip(keys, (int(m.group(i)) for i in range(2, 8))))
+    keys = ('size', 'in_pool', 'in_caches', 'in_lists', 'unaccounted', 'surplus', 'leaked')
+    return dict(zip(keys, (int(m.group(i)) for i in range(2, 9))))
 
 
 def check_diagnostics(diag):
@@ -211,6 +211,8 @@ def check_diagnostics(diag):
         problems.append('lcore ids leaked: %s' % diag['leaked_lcores'])
     if audit['unaccounted'] != 0:
         problems.append('mbufs unaccounted: %s' % audit)
+    if audit['surplus'] != 0:
+        problems.append('mbufs found twice (freed twice): %s' % audit)
     if audit['in_pool'] + audit['in_caches'] + audit['in_lists'] != audit['size']:
         problems.append('audit does not add up: %s' % audit)
     if check['duplicates'] != 0:
@@ -240,6 +242,8 @@ def assert_clean_exit(code, output, diag=None):
     problems = []
     if audit['unaccounted'] != 0:
         problems.append('mbufs unaccounted: %s' % audit)
+    if audit['surplus'] != 0:
+        problems.append('mbufs found twice (freed twice): %s' % audit)
     if audit['in_pool'] + audit['in_caches'] + audit['in_lists'] != audit['size']:
         problems.append('audit does not add up: %s' % audit)
     if dups != 0:

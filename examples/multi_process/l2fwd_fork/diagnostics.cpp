@@ -205,6 +205,7 @@ handle_audit(const char *, const char *, struct rte_tel_data *d)
 	rte_tel_data_add_dict_uint(d, "in_caches", a.totals.in_caches);
 	rte_tel_data_add_dict_uint(d, "in_lists", a.totals.in_lists);
 	rte_tel_data_add_dict_uint(d, "unaccounted", a.totals.unaccounted);
+	rte_tel_data_add_dict_uint(d, "surplus", a.totals.surplus);
 	rte_tel_data_add_dict_uint(d, "leaked_lcores", a.leaked_lcore_ids.size());
 	add_lcore_id_list(d, "leaked_lcore_ids", a.leaked_lcore_ids);
 	return 0;
@@ -324,7 +325,8 @@ print_stats()
 
 /*
  * Audit of every pool: each mbuf must be free in the pool, in a cache or
- * in a list the library knows about; and no lcore id held by a dead process.
+ * in a list the library knows about, and found once (a surplus is an mbuf
+ * freed twice); and no lcore id held by a dead process.
  */
 void
 run_audit(const char *when)
@@ -347,13 +349,14 @@ run_audit(const char *when)
 		a.in_caches += one.in_caches;
 		a.in_lists += one.in_lists;
 		a.unaccounted += one.unaccounted;
+		a.surplus += one.surplus;
 	}
 	if (!failed) {
 		leaked = leaked_lcore_ids(true);
 		printf("l2fwd_fork: audit (%s): mbufs %u in pool %u in caches %u "
-		       "in lists %u unaccounted %u; lcore ids leaked %zu\n",
+		       "in lists %u unaccounted %u surplus %u; lcore ids leaked %zu\n",
 		       when, a.size, a.in_pool, a.in_caches, a.in_lists, a.unaccounted,
-		       leaked.size());
+		       a.surplus, leaked.size());
 	}
 	fflush(stdout);
 

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The dpdk-mp-pack contributors
 """dpdk-mp_server and dpdk-mp_client end to end: packet conservation for 1, 2
-and 4 clients, a client killed and restarted (losses bounded and counted),
-bad input, dpdk-proc-info on the running server.
+and 4 clients, a client killed and restarted (exactly what was left in its ring is
+freed, once), bad input, dpdk-proc-info on the running server.
 
 The one-line messages (started, joined, exited) are read from the output as they come; the
 counters, the clients' states and the mbuf counts are read from the server's telemetry
@@ -22,10 +22,6 @@ import mp_traffic as mt
 PKTS_PER_PORT = 1000
 NULL_PORTS = ['net_null0', 'net_null1']
 RING_CAPACITY = 8191
-# A client reads at most 512 packets from its ring at once.
-CLIENT_READ = 512
-# A client holds at most one ring read plus a TX buffer (64) per port.
-CLIENT_IN_HAND = CLIENT_READ + 2 * 64
 
 
 def client_lcore(i):
@@ -223,23 +219,38 @@ def test_kill_and_restart_client(mp):
         peer.close()
 
 
+def proc_state(pid):
+    """The state letter of a process in /proc (R, S, T for stopped, Z...)."""
+    with open('/proc/%d/stat' % pid) as f:
+        return f.read().rsplit(')', 1)[1].split()[0]
+
+
 def test_kill_client_under_load(mp):
-    """Kill -9 a busy client: the server keeps receiving, frees at most a ring of
-    packets, and a new client takes the id."""
+    """Kill -9 a client while the server keeps feeding it: exactly what the server
+    enqueued and the client did not take is freed, once; a new client takes the id."""
     server = start_server(mp, 2, NULL_PORTS)
     clients = [start_client(mp, server, i) for i in range(2)]
     wait_client(mp, 1, lambda v: v['rx'] > 0 and v['pid'] == clients[1].pid,
                 'client 1 forwards')
 
+    # SIGUSR1: client 1 stops itself where it holds no packet, its counters
+    # published; the server goes on filling its ring.
+    clients[1].signal(signal.SIGUSR1)
+    clients[1].expect(r'mp_client 1 \(pid %d\) holds no packet: stopping' % clients[1].pid,
+                      timeout=30)
+    assert mt.wait_for(lambda: proc_state(clients[1].pid) == 'T'), 'client 1 did not stop'
+    full = wait_client(mp, 1, lambda v: v['in_ring'] == RING_CAPACITY,
+                       'the server fills the ring of client 1')
+    assert full['enqueued'] - full['rx'] == RING_CAPACITY, full
+
     clients[1].signal(signal.SIGKILL)
-    clients[1].wait_exit(10)
+    assert clients[1].wait_exit(10) == -signal.SIGKILL
     dead = wait_client(mp, 1, lambda v: v['exits'] == 1 and v['state'] == 'free',
                        'client 1 cleaned up after')
-    assert dead['drained'] <= RING_CAPACITY, dead
-    # Freed from the ring: all it was given but did not say it read, less at most
-    # the one read it was killed in.
-    unread = dead['enqueued'] - dead['rx'] - dead['drained']
-    assert 0 <= unread <= CLIENT_READ, dead
+    # Freed from the ring: all it was given and did not take, no more, no less.
+    assert dead['drained'] == dead['enqueued'] - dead['rx'] == RING_CAPACITY, dead
+    check_fields(dead, pid=0, last_pid=clients[1].pid, in_ring=0, rx=full['rx'],
+                 tx=full['tx'], drop=0)
     server.expect(r'client 1 \(pid %d\) exited; %d packets in its ring freed' %
                   (clients[1].pid, dead['drained']), timeout=30)
 
@@ -248,22 +259,21 @@ def test_kill_client_under_load(mp):
     assert first
     assert mt.wait_for(lambda: (lambda s: s and s[0][0] > first[0][0])(mt.proc_info_stats(mp)[0]))
 
-    # The new client 1 forwards: its counter in the server's view grows.
-    again = start_client(mp, server, 1, name='client1b')
+    # Once the other client stops too, every mbuf is back in the pool, once.
+    assert clients[0].stop() == 0
+    check_stopped(client_table(mp)[0], clients[0].pid)
+    check_pool(mp)
 
+    # A new client 1 forwards: its counter in the server's view grows.
+    again = start_client(mp, server, 1, name='client1b')
     first = wait_client(mp, 1, lambda v: v['pid'] == again.pid and v['rx'] > dead['rx'],
                         'the new client 1 forwards')
     wait_client(mp, 1, lambda v: v['rx'] > first['rx'], 'the new client 1 goes on')
-    for c in (again, clients[0]):
-        assert c.stop() == 0
+    assert again.stop() == 0
     table = client_table(mp)
-    check_stopped(table[0], clients[0].pid)
-    check_fields(table[1], state='free', last_pid=again.pid, exits=1,
-                 drained=dead['drained'], in_ring=0)
-    # The new instance read all it was given: only the dead one's unread packets differ.
-    assert table[1]['enqueued'] - table[1]['rx'] - table[1]['drained'] == unread, table[1]
-    # Only what the killed client had in hand (one read and its TX buffers) is lost.
-    mbufs = check_pool(mp, max_in_use=CLIENT_IN_HAND)
+    check_stopped(table[1], again.pid)
+    check_fields(table[1], exits=1, drained=dead['drained'])
+    mbufs = check_pool(mp)
     assert server.stop() == 0
     check_printed(server.output(), table, mbufs)
 

@@ -10,16 +10,22 @@
  * largest bursts available and sends each one out of the port paired with
  * the one it came in on, through its own TX queue, with buffered TX that is
  * flushed when a buffer fills or the ring runs dry. It may be killed and
- * started again at any time; the server carries on.
+ * started again at any time; the server carries on. A client killed while
+ * it holds packets loses them; SIGUSR1 makes it stop itself (SIGSTOP) at
+ * the next point where it holds none, with its counters up to date, for
+ * tests and demonstrations that kill it there.
  */
 
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <atomic>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -52,6 +58,16 @@ struct client_state {
 };
 
 client_state client;
+
+/* Set by SIGUSR1: stop at the next point where no packet is in hand. */
+std::atomic<bool> pause_requested{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "set by a signal handler");
+
+void
+on_pause_signal(int)
+{
+	pause_requested.store(true, std::memory_order_relaxed);
+}
 
 unsigned int
 parse_args(int argc, char **argv)
@@ -226,10 +242,24 @@ main(int argc, char **argv)
 	       static_cast<int>(getpid()), rte_lcore_id());
 	fflush(stdout);
 
+	struct sigaction sa = {};
+	sa.sa_handler = on_pause_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, nullptr);
+
 	while (!mpc::quit_requested() &&
 	       !info->stopping.load(std::memory_order_relaxed)) {
 		rx += poll_once(ring, tx);
 		tx.publish(st, rx);
+		if (unlikely(pause_requested.exchange(false, std::memory_order_relaxed))) {
+			/* Everything taken from the ring is sent or counted: nothing in hand. */
+			tx.flush_all();
+			tx.publish(st, rx);
+			printf("mp_client %u (pid %d) holds no packet: stopping\n", client.id,
+			       static_cast<int>(getpid()));
+			fflush(stdout);
+			raise(SIGSTOP);
+		}
 	}
 
 	/* Ask the server to stop feeding us, then empty the ring. */

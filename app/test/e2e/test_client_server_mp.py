@@ -78,13 +78,14 @@ def check_stopped(view, pid):
     assert view['rx'] == view['tx'] + view['drop'], view
 
 
-def check_pool(mp, max_in_use=0):
-    """With no client running: the exact count of free mbufs, no mbuf freed twice."""
+def check_pool(mp):
+    """With no client running: every mbuf free, each once (none missing, none freed twice)."""
     m = query(mp, '/mp_server/mbufs')
-    assert m['exact'] == 1 and m['duplicates'] == 0, m
-    in_use = m['size'] - m['distinct_free']
+    assert m['exact'] == 1, m
+    assert m['duplicates'] == 0, 'mbufs freed twice: %s' % m
+    assert m['missing'] == 0 and m['distinct_free'] == m['size'], 'mbufs missing: %s' % m
     # DPDK's own count (capped at the size) agrees when nothing was freed twice.
-    assert in_use <= max_in_use and in_use == m['in_use'], m
+    assert m['in_use'] == 0 and m['free'] == m['size'], m
     return m
 
 
@@ -96,8 +97,9 @@ def check_printed(out, table, mbufs):
         line = (r'client %d: enqueued %d dropped %d drained %d \| client rx %d tx %d drop %d'
                 % (i, v['enqueued'], v['dropped'], v['drained'], v['rx'], v['tx'], v['drop']))
         assert re.search(line, final), final
-    assert re.search(r'mbufs: %d of %d free, %d in use' %
-                     (mbufs['free'], mbufs['size'], mbufs['in_use']), final), final
+    assert re.search(r'mbufs: %d of %d free, %d missing, %d freed twice\n' %
+                     (mbufs['distinct_free'], mbufs['size'], mbufs['missing'],
+                      mbufs['duplicates']), final), final
 
 
 def check_client_line(c, i, v):
@@ -370,5 +372,7 @@ def test_server_stops_first(mp):
                       c.output())
         assert m and m.group(1) == m.group(2), c.output()[-500:]
         # What the server handed out, the client sent: nothing left in the ring.
-        assert re.search(r'client %d: enqueued %s dropped \d+ drained 0' % (i, m.group(1)), out)
-    assert re.search(r'mbufs: \d+ of \d+ free, 0 in use', out), out[-1000:]
+        assert re.search(r'client %d: enqueued %s dropped \d+ drained 0\b' % (i, m.group(1)),
+                         out)
+    # Counted one by one once the clients are gone: every mbuf is back, once.
+    assert re.search(r'mbufs: (\d+) of \1 free, 0 missing, 0 freed twice\n', out), out[-1000:]

@@ -103,7 +103,8 @@ handle_clients(const char *, const char *, struct rte_tel_data *d)
 /*
  * /mp_server/mbufs: the pool's size, DPDK's free and in-use counts (which
  * cannot go above the size, so they hide an mbuf freed twice) and, when no
- * client runs, the exact count of distinct free mbufs and of duplicates.
+ * client runs, the exact count of distinct free mbufs, of those missing and
+ * of duplicates.
  */
 int
 handle_mbufs(const char *, const char *, struct rte_tel_data *d)
@@ -128,12 +129,15 @@ handle_mbufs(const char *, const char *, struct rte_tel_data *d)
 	rte_tel_data_add_dict_uint(d, "free", rte_mempool_avail_count(pool));
 	rte_tel_data_add_dict_uint(d, "in_use", rte_mempool_in_use_count(pool));
 	rte_tel_data_add_dict_int(d, "exact", exact);
-	rte_tel_data_add_dict_uint(d, "distinct_free",
-				   exact ? check.distinct.load(std::memory_order_relaxed) : 0);
+	const uint64_t distinct = exact ? check.distinct.load(std::memory_order_relaxed) : 0;
+	rte_tel_data_add_dict_uint(d, "distinct_free", distinct);
+	rte_tel_data_add_dict_uint(d, "missing", exact ? pool->size - distinct : 0);
 	rte_tel_data_add_dict_uint(d, "duplicates",
 				   exact ? check.duplicates.load(std::memory_order_relaxed) : 0);
 	return 0;
 }
+
+} /* namespace */
 
 /*
  * Take every mbuf out of the pool's store, add those in the lcore caches
@@ -172,8 +176,6 @@ count_free_mbufs(struct rte_mempool *pool, uint64_t &distinct, uint64_t &duplica
 		rte_mempool_generic_put(pool, back.data(), static_cast<unsigned int>(back.size()),
 					nullptr);
 }
-
-} /* namespace */
 
 void
 serve_pool_check(struct rte_mempool *pool, bool idle)

@@ -10,6 +10,8 @@
 #ifndef CS_DIAGNOSTICS_H
 #define CS_DIAGNOSTICS_H
 
+#include <stdint.h>
+
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
@@ -23,6 +25,13 @@ namespace client_server {
  */
 void register_telemetry(const server_info *info, struct rte_mempool *pool,
 			struct rte_ring *const *rings);
+
+/*
+ * Count the free mbufs of the pool one by one: distinct ones, and copies of
+ * one found already (mbufs freed twice). Only while no other lcore or
+ * process uses the pool.
+ */
+void count_free_mbufs(struct rte_mempool *pool, uint64_t &distinct, uint64_t &duplicates);
 
 /*
  * On the main lcore, between bursts: answer a pending /mp_server/mbufs

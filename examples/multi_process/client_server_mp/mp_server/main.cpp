@@ -439,24 +439,35 @@ main(int argc, char **argv)
 	/* Closing the ports under running clients would crash them: let them leave. */
 	server.info->stopping.store(1, std::memory_order_release);
 	const uint64_t deadline = rte_get_timer_cycles() + 3 * rte_get_timer_hz();
-	while (rte_get_timer_cycles() < deadline) {
+	unsigned int running;
+	do {
 		refresh_clients();
-		bool any = false;
+		running = 0;
 		for (unsigned int c = 0; c < a.num_clients; c++)
-			if (server.info->owner[c].word() != 0)
-				any = true;
-		if (!any)
-			break;
-		rte_delay_ms(1);
-	}
+			running += server.info->owner[c].word() != 0;
+		if (running != 0)
+			rte_delay_ms(1);
+	} while (running != 0 && rte_get_timer_cycles() < deadline);
 
 	if (have_stats)
 		rte_eal_wait_lcore(stats_id);
 	printf("\n== mp_server final statistics ==\n");
 	print_stats(stdout);
-	/* Every mbuf is free again unless a client still runs or died holding some. */
-	printf("mbufs: %u of %u free, %u in use\n", rte_mempool_avail_count(server.pool),
-	       server.pool->size, rte_mempool_in_use_count(server.pool));
+	/*
+	 * Every mbuf is free again, once, unless a client died holding some.
+	 * DPDK's count cannot go above the size: count each mbuf instead, which
+	 * only this lcore may do, once no client uses the pool.
+	 */
+	if (running == 0) {
+		uint64_t distinct, duplicates;
+		cs::count_free_mbufs(server.pool, distinct, duplicates);
+		printf("mbufs: %" PRIu64 " of %u free, %" PRIu64 " missing, %" PRIu64
+		       " freed twice\n", distinct, server.pool->size,
+		       server.pool->size - distinct, duplicates);
+	} else {
+		printf("mbufs: %u clients still run, not counted; DPDK counts %u of %u free\n",
+		       running, rte_mempool_avail_count(server.pool), server.pool->size);
+	}
 	if (mps == 0)
 		rte_mps_fini();
 	rte_eal_cleanup();

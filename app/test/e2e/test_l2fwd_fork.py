@@ -81,19 +81,37 @@ def _kill_and_recover(app, victims):
     return before
 
 
+def _check_stopped_run(code, out, diag, restarts, traffic=True):
+    """After app.stop(): a clean exit with every mbuf found once and no lcore id leaked
+    (assert_clean_exit), every worker stopped, not failed, after exactly restarts[w]
+    restarts (None: not checked), and with traffic, every port received and sent
+    packets."""
+    h.assert_clean_exit(code, out, diag)
+    workers = {int(k): w for k, w in diag['workers'].items() if isinstance(w, dict)}
+    assert sorted(workers) == sorted(restarts), diag['workers']
+    for w, n in restarts.items():
+        assert workers[w]['state'] == 'stopped', diag['workers']
+        assert n is None or workers[w]['restarts'] == n, diag['workers']
+    stats = h.telemetry_port_stats(diag['stats'])
+    assert stats, diag['stats']
+    assert all((sent > 0 and received > 0) == traffic for sent, received, _ in stats.values()), \
+        diag['stats']
+
+
 @pytest.mark.parametrize('floating', FLOAT)
 def test_kill_one_worker(mp, floating):
     app = h.L2fwdFork(mp, floating=floating)
     _kill_and_recover(app, [0])
     _kill_and_recover(app, [1])
-    h.assert_clean_exit(*app.stop())
+    # each kill restarts the pair
+    _check_stopped_run(*app.stop(), restarts={0: 2, 1: 2})
 
 
 @pytest.mark.parametrize('floating', FLOAT)
 def test_kill_both_workers_of_a_pair(mp, floating):
     app = h.L2fwdFork(mp, floating=floating)
     _kill_and_recover(app, [0, 1])
-    h.assert_clean_exit(*app.stop())
+    _check_stopped_run(*app.stop(), restarts={0: 1, 1: 1})
 
 
 @pytest.mark.parametrize('floating', FLOAT)
@@ -112,7 +130,10 @@ def test_kill_worker_during_its_restart(mp, floating):
     assert third not in (first[0], second)
     app.wait_new_instance(1, first[1])
     app.wait_all_forwarding()
-    h.assert_clean_exit(*app.stop())
+    # worker 0 ran three instances; its pair may have been restarted once for both kills
+    code, out, diag = app.stop()
+    _check_stopped_run(code, out, diag, restarts={0: 2, 1: None})
+    assert diag['workers']['1']['restarts'] in (1, 2), diag['workers']
 
 
 def test_pairs_have_own_pools_and_recover_alone(mp):
@@ -153,7 +174,8 @@ def test_queue_holding_driver_not_rebuilt(mp):
     app.kill(pids[0])
     app.wait_until(lambda: app.pids.get(0) not in (None, pids[0]) and
                    app.pids.get(1) not in (None, pids[1]), 20, 'pair restarted')
-    h.assert_clean_exit(*app.stop())
+    # nothing feeds a net_ring port here: no traffic
+    _check_stopped_run(*app.stop(), restarts={0: 1, 1: 1}, traffic=False)
 
 
 def test_pcap_replay_not_rebuilt(mp, tmp_path):
@@ -171,9 +193,28 @@ def test_pcap_replay_not_rebuilt(mp, tmp_path):
     app.wait_new_instance(0, before[0])
     app.wait_new_instance(1, before[1])
     code, out, diag = app.stop()
-    # the replayed mbufs stay with the driver until the port is closed
     assert code == 0, out[-3000:]
-    assert diag['audit']['leaked_lcores'] == 0 and diag['pool_check']['duplicates'] == 0, diag
+    # The replayed mbufs (each port's 64 frames) stay with the driver until the port
+    # is closed: exactly those are missing from the pool, every other mbuf is there once.
+    held = 2 * 64
+    audit, check = diag['audit'], diag['pool_check']
+    assert (audit['failed'], audit['leaked_lcores'], audit['in_lists'], audit['unaccounted'],
+            audit['surplus']) == (0, 0, 0, held, 0), audit
+    assert audit['in_pool'] + audit['in_caches'] == audit['size'] - held, audit
+    assert (check['distinct'], check['duplicates']) == (check['size'] - held, 0), check
+    assert check['size'] == audit['size'], (check, audit)
+    assert diag['leaked_lcores']['count'] == 0, diag['leaked_lcores']
+    # the audit and pool check printed at exit, ports still open, find the same
+    final = h.final_audit(out)
+    assert final and (final['unaccounted'], final['surplus'], final['leaked']) == (held, 0, 0), \
+        final
+    assert h.RE_POOL_CHECK.findall(out)[-1] == (str(check['size'] - held), str(check['size']),
+                                                 '0'), out[-3000:]
+    workers = {int(k): w for k, w in diag['workers'].items() if isinstance(w, dict)}
+    assert [(w['state'], w['restarts']) for _, w in sorted(workers.items())] == \
+        [('stopped', 1), ('stopped', 1)], diag['workers']
+    stats = h.telemetry_port_stats(diag['stats'])
+    assert all(sent > 0 and received > 0 for sent, received, _ in stats.values()), stats
 
 
 def test_floating_workers_take_unique_ids(mp):
@@ -187,7 +228,8 @@ def test_floating_workers_take_unique_ids(mp):
         # both workers of the pair run new instances
         for w in pids:
             app.wait_new_instance(w, pids[w])
-    h.assert_clean_exit(*app.stop())
+    app.wait_all_forwarding()
+    _check_stopped_run(*app.stop(), restarts={0: 3, 1: 3})
 
 
 def test_crash_loop_marks_pair_failed(mp):
@@ -240,7 +282,8 @@ def test_odd_port_count_forwards_to_itself(mp):
     app.kill(pids[1])
     app.wait_new_instance(1, pids[1])
     assert app.pids[0] == pids[0]
-    h.assert_clean_exit(*app.stop())
+    app.wait_all_forwarding()
+    _check_stopped_run(*app.stop(), restarts={0: 0, 1: 1})
 
 
 BAD = [

@@ -124,18 +124,30 @@ test_claim_exhaustion(void **)
 		assert_int_equal(rte_mps_lcore_owner(l, nullptr), 0);
 }
 
+/*
+ * Racing threads, started together, each hold their id across a yield, so
+ * that ids are handed out while others are held. A holder word per id,
+ * taken from 0 to the thread's number, sees a second holder. Every thread
+ * holds its first id until all of them hold one: the ids of all threads
+ * are held at once at least once.
+ */
 static void
 test_claim_threads_no_duplicate(void **)
 {
-	constexpr int THREADS = 8, ROUNDS = 3000;
+	constexpr int THREADS = 8, ROUNDS = 2000;
 	static std::atomic<int> holder[RTE_MAX_LCORE];
-	std::atomic<int> dups{0}, errs{0};
+	std::atomic<int> waiting{THREADS}, first_held{0}, holding{0}, max_holding{0};
+	std::atomic<int> dups{0}, errs{0}, overlaps{0};
 	std::vector<std::thread> threads;
 
 	for (auto &h : holder)
 		h = 0;
+	uint64_t t0 = now_ns();
 	for (int t = 0; t < THREADS; t++) {
 		threads.emplace_back([&, t] {
+			waiting--;
+			while (waiting.load() > 0)
+				sched_yield();
 			for (int r = 0; r < ROUNDS; r++) {
 				int id = rte_mps_lcore_claim();
 				if (id < 0 || rte_lcore_id() != (unsigned int)id) {
@@ -143,9 +155,27 @@ test_claim_threads_no_duplicate(void **)
 					continue;
 				}
 				int zero = 0;
-				if (!holder[id].compare_exchange_strong(zero, t + 1))
+				bool mine = holder[id].compare_exchange_strong(zero, t + 1);
+				if (!mine)
 					dups++;
-				holder[id] = 0;
+				int n = holding.fetch_add(1) + 1;
+				int m = max_holding.load();
+				while (n > m && !max_holding.compare_exchange_weak(m, n))
+					;
+				if (r == 0) {
+					first_held++;
+					if (!wait_for([&] { return first_held.load() == THREADS; },
+							10000))
+						errs++;
+				} else {
+					sched_yield();
+					/* another thread holds an id while we hold ours */
+					if (holding.load() > 1)
+						overlaps++;
+				}
+				holding--;
+				if (mine)
+					holder[id] = 0;
 				if (rte_mps_lcore_release(0) != 0)
 					errs++;
 			}
@@ -153,8 +183,13 @@ test_claim_threads_no_duplicate(void **)
 	}
 	for (auto &t : threads)
 		t.join();
+	print_message("%d threads, %d rounds each in %.1f ms: %d rounds after the first "
+			"overlapped another holder, at most %d holders at once\n", THREADS, ROUNDS,
+			(double)(now_ns() - t0) / 1e6, overlaps.load(), max_holding.load());
 	assert_int_equal(dups.load(), 0);
 	assert_int_equal(errs.load(), 0);
+	assert_int_equal(max_holding.load(), THREADS);
+	assert_true(overlaps.load() > 0);
 }
 
 /* Objects a thread leaves in its floating lcore's cache go back to the pool

@@ -250,17 +250,22 @@ bench_pair_recovery()
 		pid_t p0 = start_worker(0), p1 = start_worker(1);
 		if (p0 < 0 || p1 < 0)
 			return -1;
+		pid_t victim = r % 2 ? p1 : p0, peer = r % 2 ? p0 : p1;
 		uint64_t t0 = now_ns();
-		kill(r % 2 ? p1 : p0, SIGKILL);
+		kill(victim, SIGKILL);
 		uint64_t ready = 0, all = 0;
 		while (all != 3 && now_ns() - t0 < 10000000000ull)
 			if (rte_mps_group_wait(&ready, 100) > 0)
 				all |= ready;
 		lat.push_back(now_ns() - t0);
-		wait_exit(p0, 5000);
-		wait_exit(p1, 5000);
-		if (all != 3)
+		/* The victim died of our kill; its peer obeyed STOP. */
+		int sv = wait_exit(victim, 5000), sp = wait_exit(peer, 5000);
+		if (all != 3 || !WIFSIGNALED(sv) || WTERMSIG(sv) != SIGKILL ||
+				!WIFEXITED(sp) || WEXITSTATUS(sp) != 0) {
+			printf("round %d: groups ready 0x%" PRIx64 ", victim status 0x%x, "
+					"peer status 0x%x\n", r, all, sv, sp);
 			return -1;
+		}
 	}
 	stats s = summarize(lat);
 	printf("pair recovery, kill -9 of one worker to both stopped, reset and ready, "

@@ -465,7 +465,7 @@ test_primary_death_seen_by_secondary(void **)
 	child sec = spawn_role("sec-watch-primary", p2, "1@1", true);
 	assert_true(read_until(sec, "ready", 20000));
 	kill(prim.pid, SIGKILL);
-	finish(prim, 5000);
+	assert_int_equal(finish(prim, 5000) & 0x7f, SIGKILL);
 	assert_true(read_until(sec, "primary-exited", 5000));
 	int st = finish(sec, 10000);
 	assert_true(WIFEXITED(st));

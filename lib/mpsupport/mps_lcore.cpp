@@ -44,6 +44,22 @@ lc_owner_alive(const shared *sh, uint64_t w)
 	return slot_word_alive(sh, slot, sw);
 }
 
+int32_t
+lc_owner_pid(const shared *sh, uint64_t w)
+{
+	unsigned int slot = lc_slot(w);
+
+	if (lc_kind(w) == LC_FREE || slot >= RTE_MPS_MAX_PROCS)
+		return 0;
+	uint64_t sw = load(&sh->procs[slot].state);
+	int32_t pid = sh->procs[slot].pid;
+	/* A slot registered again since the word was written is another
+	 * process's: the word's owner died. */
+	if ((slot_gen(sw) & 0xffffff) != lc_gen(w) || load(&sh->procs[slot].state) != sw)
+		return 0;
+	return pid;
+}
+
 void
 lcore_reclaim_forked_child()
 {
@@ -337,7 +353,7 @@ rte_mps_lcore_owner(unsigned int lcore_id, pid_t *pid)
 		return fail(EINVAL, "lcore %u out of range (max %u)", lcore_id, RTE_MAX_LCORE);
 	uint64_t w = load(&sh->lcore[lcore_id]);
 	if (pid != nullptr)
-		*pid = lc_kind(w) == LC_FREE ? 0 : sh->procs[lc_slot(w)].pid;
+		*pid = lc_owner_pid(sh, w);
 	return (int)lc_kind(w);
 }
 

@@ -292,6 +292,8 @@ int reclaim_dead_slots();
 /* Lcores (mps_lcore.cpp). */
 extern pthread_mutex_t lcore_reclaim_mutex;
 bool lc_owner_alive(const shared *sh, uint64_t w);
+/* Pid of an lcore word's owner, 0 if free or its slot was reused. */
+int32_t lc_owner_pid(const shared *sh, uint64_t w);
 void lcore_release_slot(unsigned int slot, uint32_t gen, bool flush);
 void lcore_forget_thread();
 void lcore_snapshot_pools();

@@ -191,7 +191,7 @@ handle_lcores(const char *, const char *, struct rte_tel_data *d)
 		if (sub == nullptr)
 			continue;
 		rte_tel_data_add_dict_string(sub, "kind", kind);
-		rte_tel_data_add_dict_int(sub, "pid", sh->procs[lc_slot(w)].pid);
+		rte_tel_data_add_dict_int(sub, "pid", lc_owner_pid(sh, w));
 	}
 	rte_tel_data_add_dict_uint(d, "free", nfree);
 	rte_tel_data_add_dict_uint(d, "eal", neal);

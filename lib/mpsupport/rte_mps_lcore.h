@@ -79,7 +79,9 @@ rte_mps_lcore_self(void);
  * @param lcore_id
  *   Lcore id.
  * @param pid
- *   Output (may be NULL): pid of the owner.
+ *   Output (may be NULL): pid of the owner; 0 if the id is free, or if
+ *   the owner's process slot has been registered again since (the owner
+ *   died, and the id awaits its reclaim).
  * @return
  *   0 if free, 1 if used as an EAL lcore of a member, 2 if claimed as a
  *   floating lcore, 3 if being reclaimed, or -EINVAL.

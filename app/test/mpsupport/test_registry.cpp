@@ -5,10 +5,15 @@
 /*
  * Unit tests of the registry room of librte_mpsupport: rte_mps_init() and
  * the process list, calls refused before initialisation, a shared layout
- * of another build refused, and a record left by a recycled pid.
+ * of another build refused, a record left by a recycled pid, and an lcore
+ * word left by the previous user of a reused process slot.
  */
 
 /* Every DPDK process here gets --no-pci from mps_test_env.h. */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
 
@@ -155,6 +160,128 @@ test_stale_record_pid_reuse(void **)
 	}
 }
 
+/* The reply of our own telemetry socket to cmd, or "" (bounded by 5 s). */
+static std::string
+telemetry(const char *cmd)
+{
+	std::string path = std::string(rte_eal_get_runtime_dir()) + "/dpdk_telemetry.v2";
+	struct sockaddr_un addr = {};
+	struct timeval tv = { 5, 0 };
+	char buf[16384];
+	std::string out;
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return out;
+	addr.sun_family = AF_UNIX;
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path.c_str());
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	/* The server speaks first, with its version and output size. */
+	if (connect(fd, reinterpret_cast<struct sockaddr *>(&addr), sizeof(addr)) == 0 &&
+			read(fd, buf, sizeof(buf)) > 0 &&
+			write(fd, cmd, strlen(cmd)) == (ssize_t)strlen(cmd)) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n > 0)
+			out.assign(buf, (size_t)n);
+	}
+	close(fd);
+	return out;
+}
+
+static bool
+read_byte(int fd)
+{
+	char c;
+
+	return read(fd, &c, 1) == 1;
+}
+
+/*
+ * A process dies holding a floating lcore, and a new process reuses its
+ * process slot before the dead owner's lcore word is reclaimed (as when
+ * the slot sweep of another reclaim, or of a registration finding no free
+ * slot, ran first). The word names a slot that is live again, in another
+ * generation: it is reclaimed, and never shown as the new process's.
+ */
+static void
+test_stale_generation_reclaimed(void **)
+{
+	mps::shared *sh = shm();
+	int fds[2];
+
+	assert_non_null(sh);
+	assert_int_equal(pipe(fds), 0);
+	pid_t dead = rte_mps_fork(RTE_MPS_NO_WORKER);
+	assert_true(dead >= 0);
+	if (dead == 0) {
+		int id = rte_mps_lcore_claim();
+		if (write(fds[1], &id, sizeof(id)) != sizeof(id))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	int id = -1;
+	assert_int_equal(read(fds[0], &id, sizeof(id)), (ssize_t)sizeof(id));
+	assert_true(id >= 2);
+	uint64_t w = mps::load(&sh->lcore[id]);
+	unsigned int slot = mps::lc_slot(w);
+	assert_int_equal(mps::lc_kind(w), mps::LC_FLOAT);
+	assert_int_equal(sh->procs[slot].pid, dead);
+
+	kill(dead, SIGKILL);
+	assert_int_equal(wait_exit(dead, 5000) & 0x7f, SIGKILL);
+	/* The primary's member watch reclaims both, with the generation. */
+	assert_true(wait_for([&] {
+		return rte_mps_lcore_owner((unsigned int)id, nullptr) == 0 &&
+			mps::slot_state(mps::load(&sh->procs[slot].state)) == mps::SLOT_FREE;
+	}, 5000));
+
+	/* The new process takes the lowest free slot: the dead one's. */
+	pid_t young = rte_mps_fork(RTE_MPS_NO_WORKER);
+	assert_true(young >= 0);
+	if (young == 0) {
+		if (write(fds[1], "r", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	assert_true(read_byte(fds[0]));
+	close(fds[0]);
+	close(fds[1]);
+	uint64_t sw = mps::load(&sh->procs[slot].state);
+	assert_int_equal(mps::slot_state(sw), mps::SLOT_LIVE);
+	assert_int_equal(mps::slot_pid(sw), young);
+	assert_int_equal(mps::slot_gen(sw) & 0xffffff, (mps::lc_gen(w) + 1) & 0xffffff);
+
+	/* Put back the dead owner's word, as if it had not been reclaimed
+	 * before the slot was reused. */
+	uint64_t free_word = mps::LC_FREE;
+	assert_true(mps::cas(&sh->lcore[id], free_word, w));
+	pid_t owner = -1;
+	assert_int_equal(rte_mps_lcore_owner((unsigned int)id, &owner), 2);
+	assert_int_equal(owner, 0);
+	char entry[64];
+	snprintf(entry, sizeof(entry), "\"%d\":{\"kind\":\"floating\",\"pid\":0}", id);
+	std::string reply = telemetry("/mpsupport/lcores");
+	if (reply.find(entry) == std::string::npos)
+		fail_msg("/mpsupport/lcores, lcore %d: %s", id, reply.c_str());
+
+	assert_int_equal(rte_mps_lcore_reclaim(), 1);
+	assert_int_equal(rte_mps_lcore_owner((unsigned int)id, nullptr), 0);
+	snprintf(entry, sizeof(entry), "\"%d\":", id);
+	reply = telemetry("/mpsupport/lcores");
+	if (reply.find("\"floating\":0") == std::string::npos ||
+			reply.find(entry) != std::string::npos)
+		fail_msg("/mpsupport/lcores after the reclaim: %s", reply.c_str());
+	assert_int_equal(mps::load(&sh->procs[slot].state), sw);
+
+	kill(young, SIGKILL);
+	assert_int_equal(wait_exit(young, 5000) & 0x7f, SIGKILL);
+	assert_true(wait_for([&] {
+		return mps::slot_state(mps::load(&sh->procs[slot].state)) == mps::SLOT_FREE;
+	}, 5000));
+}
+
 int
 main(int, char **argv)
 {
@@ -167,6 +294,7 @@ main(int, char **argv)
 		cmocka_unit_test(test_not_initialised),
 		cmocka_unit_test(test_stale_layout),
 		cmocka_unit_test(test_stale_record_pid_reuse),
+		cmocka_unit_test(test_stale_generation_reclaimed),
 	};
 	ret = cmocka_run_group_tests(tests, mps_group_setup, mps_group_teardown);
 	stop_test_eal();

@@ -7,6 +7,8 @@
  * and the fixtures the unit tests of several rooms share.
  */
 
+#include <inttypes.h>
+
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_mempool.h>
@@ -21,6 +23,63 @@ namespace mpstest {
 
 struct rte_mempool *pool;
 
+/* Hugepage memory free for a new mapping, over every page size, in MB. */
+static uint64_t
+free_hugepage_mb()
+{
+	const char *top = "/sys/kernel/mm/hugepages";
+	DIR *d = opendir(top);
+	uint64_t mb = 0;
+
+	if (d == nullptr)
+		return 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != nullptr) {
+		unsigned long kb;
+		if (sscanf(e->d_name, "hugepages-%lukB", &kb) != 1)
+			continue;
+		uint64_t n[2] = { 0, 0 };
+		const char *files[2] = { "free_hugepages", "resv_hugepages" };
+		for (int i = 0; i < 2; i++) {
+			std::string p = std::string(top) + "/" + e->d_name + "/" + files[i];
+			FILE *f = fopen(p.c_str(), "r");
+			if (f == nullptr)
+				continue;
+			if (fscanf(f, "%" SCNu64, &n[i]) != 1)
+				n[i] = 0;
+			fclose(f);
+		}
+		if (n[0] > n[1])
+			mb += (n[0] - n[1]) * kb / 1024;
+	}
+	closedir(d);
+	return mb;
+}
+
+/*
+ * Why an EAL that failed to start could not have started here: too little
+ * free hugepage memory for its -m. Empty if that is not the reason.
+ */
+static std::string
+hugepage_shortage(const std::vector<std::string> &args)
+{
+	uint64_t need = 1;
+	char why[128];
+
+	for (size_t i = 0; i < args.size(); i++) {
+		if (args[i] == "--no-huge")
+			return "";
+		if (args[i] == "-m" && i + 1 < args.size())
+			need = strtoull(args[i + 1].c_str(), nullptr, 10);
+	}
+	uint64_t have = free_hugepage_mb();
+	if (have >= need)
+		return "";
+	snprintf(why, sizeof(why), "%" PRIu64 " MB of free hugepages, %" PRIu64 " MB needed",
+			have, need);
+	return why;
+}
+
 int
 start_test_eal(const char *prog, const char *tag, const std::vector<std::string> &extra,
 		std::string *prefix)
@@ -31,9 +90,16 @@ start_test_eal(const char *prog, const char *tag, const std::vector<std::string>
 	auto args = eal_args(prog, p, "0@0,1@1", false);
 	args.insert(args.end(), extra.begin(), extra.end());
 	if (eal_start(args) < 0) {
-		printf("SKIP: rte_eal_init failed (%s): hugepages needed\n",
-				rte_strerror(rte_errno));
-		return 77;
+		int err = rte_errno;
+		std::string why = hugepage_shortage(args);
+		if (!why.empty()) {
+			printf("SKIP: rte_eal_init failed (%s): %s\n", rte_strerror(err),
+					why.c_str());
+			return 77;
+		}
+		printf("FAIL: rte_eal_init failed (%s), with %" PRIu64 " MB of free "
+				"hugepages\n", rte_strerror(err), free_hugepage_mb());
+		return 1;
 	}
 	if (prefix != nullptr)
 		*prefix = p;

@@ -308,7 +308,8 @@ wait_for(F cond, unsigned int ms)
 
 /* Start the EAL as a primary on lcores 0 and 1, with --no-pci, a
  * --file-prefix of its own (returned in *prefix when not null) and extra
- * arguments. Returns 0, or 77 (Meson's skip code) after saying why. */
+ * arguments. Returns 0; or, after saying why, 77 (Meson's skip code) if
+ * there are too few free hugepages for it, and 1 for any other failure. */
 int start_test_eal(const char *prog, const char *tag,
 		const std::vector<std::string> &extra = {}, std::string *prefix = nullptr);
 

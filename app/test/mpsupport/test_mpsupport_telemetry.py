@@ -49,6 +49,37 @@ def read_until(proc, pattern, timeout):
     return None, out
 
 
+def free_hugepage_mb():
+    """Hugepage memory free for a new mapping, over every page size, in MB."""
+    total = 0
+    for path in glob.glob("/sys/kernel/mm/hugepages/hugepages-*kB"):
+        kb = int(re.search(r"hugepages-(\d+)kB", path).group(1))
+        try:
+            with open(os.path.join(path, "free_hugepages")) as f:
+                free = int(f.read())
+            with open(os.path.join(path, "resv_hugepages")) as f:
+                resv = int(f.read())
+        except (OSError, ValueError):
+            continue
+        total += max(free - resv, 0) * kb // 1024
+    return total
+
+
+def hugepage_shortage(cmd):
+    """Why an EAL started with cmd could not start here: too few free
+    hugepages for its -m. Empty if that is not the reason."""
+    if "--no-huge" in cmd:
+        return ""
+    need = 1
+    for i, arg in enumerate(cmd[:-1]):
+        if arg == "-m":
+            need = int(cmd[i + 1])
+    have = free_hugepage_mb()
+    if have >= need:
+        return ""
+    return "%d MB of free hugepages, %d MB needed" % (have, need)
+
+
 def query(sock_path, cmds):
     """Send each command on a fresh connection's socket, return replies."""
     replies = {}
@@ -113,8 +144,9 @@ def main():
     try:
         match, out = read_until(proc, r"float=(-?\d+)[\s\S]*ready pid=(\d+)", 30)
         if match is None:
-            if "eal=" in out:
-                print("SKIP: the primary could not start (hugepages?): " + out)
+            short = hugepage_shortage(cmd)
+            if "eal=" in out and short:
+                print("SKIP: the primary could not start (%s): %s" % (short, out))
                 return SKIP
             fail("primary not ready: %r" % out)
         float_id, pid = int(match.group(1)), int(match.group(2))

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -30,6 +31,8 @@ namespace {
 constexpr unsigned int shutdown_stop_timeout_ms = 1000;
 /* Bound on the whole shutdown of the workers. */
 constexpr uint64_t shutdown_timeout_ms = 3000;
+/* Bound on the wait for the exit reports of a stopped group. */
+constexpr uint64_t exit_report_timeout_ms = 1000;
 /* How long the main watches for a new worker's first forwarded packet. */
 constexpr uint64_t first_fwd_watch_s = 5;
 
@@ -133,11 +136,39 @@ worker_launch(void *arg)
 void
 start_worker(worker &w)
 {
+	w.exit_ns = 0;
 	w.pid.store(0, std::memory_order_release);
 	w.fwd_reported = false;
 	w.restart_at_ns = 0;
 	w.running.store(true, std::memory_order_relaxed);
 	sem_post(&w.go);
+}
+
+/*
+ * A group can be ready before the exit of each of its workers has been
+ * reported (the tracker and the exit notification watch apart): take the
+ * reports in until each worker of the group that had a process has one,
+ * waiting on the notification's eventfd, up to the deadline. Returns the
+ * workers whose exit is still unreported.
+ */
+uint64_t
+await_exit_reports(uint64_t group, uint64_t deadline_ns)
+{
+	struct pollfd pfd = {rte_mps_exit_notify_fd(), POLLIN, 0};
+
+	for (;;) {
+		uint64_t missing = 0;
+
+		rte_mps_exit_notify_poll();
+		for (unsigned int i = 0; i < workers.count; i++)
+			if ((group & bit(i)) != 0 && workers.w[i].exit_ns == 0 &&
+			    workers.w[i].pid.load(std::memory_order_acquire) != 0)
+				missing |= bit(i);
+		if (missing == 0 || now_ns() >= deadline_ns)
+			return missing;
+		if (pfd.fd < 0 || poll(&pfd, 1, 1) < 0)
+			rte_delay_us_sleep(1000);
+	}
 }
 
 /*
@@ -170,7 +201,7 @@ handle_ready(uint64_t ready, uint64_t now)
 	}
 	if (opts.floating)
 		rte_mps_lcore_reclaim();
-	if (seen != 0 && seen <= now)
+	if (seen != 0)
 		record_recovery(group, seen, now);
 
 	for (unsigned int i = 0; i < workers.count; i++) {
@@ -294,10 +325,8 @@ stop_running_workers()
 
 	for (unsigned int i = 0; i < workers.count; i++) {
 		workers.w[i].restart_at_ns = 0;
-		if (workers.w[i].running.load(std::memory_order_relaxed)) {
+		if (workers.w[i].running.load(std::memory_order_relaxed))
 			running |= bit(i);
-			workers.w[i].exit_ns = 0;
-		}
 	}
 	rte_mps_tracker_set_timeout(shutdown_stop_timeout_ms);
 	if (running != 0 && rte_mps_group_stop(running) < 0)
@@ -312,14 +341,7 @@ stop_running_workers()
 	if ((stopped & running) != running)
 		printf("l2fwd_fork: workers 0x%" PRIx64 " did not stop in %" PRIu64 " ms\n",
 		       running & ~stopped, shutdown_timeout_ms);
-	/* A group can be ready before each exit has been reported: take them all. */
-	for (unsigned int i = 0; i < workers.count && now_ns() < deadline; i++) {
-		while ((running & bit(i)) != 0 && workers.w[i].exit_ns == 0 &&
-		       now_ns() < deadline) {
-			rte_mps_exit_notify_poll();
-			rte_delay_us_sleep(1000);
-		}
-	}
+	await_exit_reports(running, deadline);
 	for (unsigned int i = 0; i < workers.count; i++)
 		workers.w[i].running.store(false, std::memory_order_relaxed);
 	if (opts.floating)
@@ -370,8 +392,11 @@ supervise()
 
 		/* returns at once when a group of stopped workers is ready */
 		n = rte_mps_group_wait(&ready, timeout_ms);
-		now = now_ns();
+		if (n > 0 &&
+		    await_exit_reports(ready, now_ns() + exit_report_timeout_ms * ns_per_ms) != 0)
+			printf("l2fwd_fork: workers 0x%" PRIx64 " stopped with no exit report\n", ready);
 		rte_mps_exit_notify_poll();
+		now = now_ns();
 		if (n > 0)
 			handle_ready(ready, now);
 		check_fork_failures();

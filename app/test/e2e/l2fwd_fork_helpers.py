@@ -97,8 +97,8 @@ class L2fwdFork:
                 self.failed.add(int(m.group(1)))
             else:
                 self.nworkers = int(m.group(1))
-        # between lines of a burst, telemetry is read at most every 50 ms: the crash
-        # loop test must kill each new instance before it is 100 ms old
+        # between lines of a burst, telemetry is read at most every 50 ms, so that
+        # a burst of lines is read at once
         if self.nworkers is not None and self.proc.alive() and \
                 (i is None or time.monotonic() - self.polled > 0.05):
             self.poll_workers()

@@ -232,10 +232,15 @@ def test_floating_workers_take_unique_ids(mp):
     _check_stopped_run(*app.stop(), restarts={0: 3, 1: 3})
 
 
+# Crash-loop bounds wide enough for any load: every death is young (within a minute
+# of the launch) and the five young deaths that fail a pair fit in the window (an hour).
+CRASH_LOOP_ARGS = ['--young-ms', '60000', '--restart-window', '3600']
+
+
 def test_crash_loop_marks_pair_failed(mp):
     """A worker killed every time it starts: back-off, then its pair is failed; the
     other pair keeps forwarding and the main stays up."""
-    app = h.L2fwdFork(mp, nports=4, lcores=h.LCORES_2PAIRS)
+    app = h.L2fwdFork(mp, nports=4, lcores=h.LCORES_2PAIRS, app_args=CRASH_LOOP_ARGS)
     pids = app.wait_all_forwarding(timeout=60)
     victim = pids[0]
     killed = set()
@@ -264,12 +269,31 @@ def test_crash_loop_marks_pair_failed(mp):
     assert workers['0']['state'] == workers['1']['state'] == 'failed', workers
     assert workers['2']['state'] == workers['3']['state'] == 'running', workers
     first = h.telemetry_port_stats(app.query('/l2fwd_fork/stats'))
-    time.sleep(0.5)
+    assert first[2][1] > 0 and first[3][1] > 0, first
+    # the other pair still forwards: its counters move (waited for, with a bound)
+    app.wait_diag('/l2fwd_fork/stats', lambda s: all(
+        h.telemetry_port_stats(s)[p][1] > first[p][1] for p in (2, 3)), 30,
+        'pair 2/3 to go on forwarding')
     code, out, diag = app.stop()
     h.assert_clean_exit(code, out, diag)
-    final = h.telemetry_port_stats(diag['stats'])
-    assert final[2][1] > first[2][1] > 0, 'pair 2/3 stopped forwarding: %s %s' % (first, final)
-    assert final[3][1] > first[3][1] > 0, 'pair 2/3 stopped forwarding: %s %s' % (first, final)
+    assert diag['workers']['0']['state'] == diag['workers']['1']['state'] == 'failed', diag
+    # failed after exactly five young deaths in a row (the restart limit), not before
+    assert diag['workers']['0']['restarts'] == 4, diag['workers']
+
+
+@pytest.mark.parametrize('args,message', [
+    pytest.param(['--young-ms', '86400001'], "invalid --young-ms '86400001'", id='young-big'),
+    pytest.param(['--young-ms', 'x'], "invalid --young-ms 'x'", id='young-garbage'),
+    pytest.param(['--restart-window', '0'], "invalid --restart-window '0'", id='window-zero'),
+    pytest.param(['--restart-window'], "option '--restart-window' needs a value",
+                 id='window-missing'),
+])
+def test_bad_crash_loop_bounds(mp, args, message):
+    r = mp.run(h.APP, lcores=h.LCORES_1PAIR, vdevs=h.null_vdevs(2), eal_extra=h.EAL_MEM,
+               app_args=['-p', '3'] + args, timeout=60)
+    assert r.returncode != 0, r.stdout
+    errors = [line for line in r.stdout.splitlines() if 'l2fwd_fork: error:' in line]
+    assert len(errors) == 1 and message in errors[0], r.stdout
 
 
 def test_odd_port_count_forwards_to_itself(mp):

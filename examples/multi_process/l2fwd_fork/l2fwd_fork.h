@@ -41,12 +41,16 @@ constexpr unsigned int nb_txd = 1024;
  * Crash loops. A worker whose instance dies less than young_ms after its
  * launch is restarted with an exponential back-off; restart_limit such
  * restarts within restart_window_s seconds mark it and its pair failed.
+ * Both bounds are options (--young-ms, --restart-window), so that a test
+ * can make every death young and every window wide, whatever the load.
  */
-constexpr uint64_t young_ms = 100;
+constexpr uint64_t default_young_ms = 100;
+constexpr uint64_t max_young_ms = 86400000; /* one day */
 constexpr uint64_t backoff_base_ms = 10;
 constexpr uint64_t backoff_max_ms = 1000;
 constexpr unsigned int restart_limit = 5;
-constexpr unsigned int restart_window_s = 5;
+constexpr unsigned int default_restart_window_s = 5;
+constexpr unsigned int max_restart_window_s = 86400;
 
 constexpr uint64_t ns_per_ms = UINT64_C(1000000);
 constexpr uint64_t ns_per_s = UINT64_C(1000000000);
@@ -139,6 +143,8 @@ struct options {
 	unsigned int rx_ports_per_lcore = 1;
 	uint64_t timer_period_s = default_timer_period_s;
 	bool floating = false;
+	uint64_t young_ms = default_young_ms;
+	unsigned int restart_window_s = default_restart_window_s;
 };
 
 /* The two addresses written into each packet sent on a port, in header order. */

@@ -9,6 +9,7 @@
  */
 
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,9 +53,15 @@ usage(const char *prgname)
 	       "  -p PORTMASK: hexadecimal bitmask of the ports to use\n"
 	       "  -q NQ: number of ports per worker lcore (1-%u, default 1)\n"
 	       "  -T PERIOD: statistics period in seconds (0 disables, max %u, default %u)\n"
-	       "  -f: floating workers (no CPU affinity, lcore id from the allocator)\n",
+	       "  -f: floating workers (no CPU affinity, lcore id from the allocator)\n"
+	       "Crash-loop bounds, for tests:\n"
+	       "  --young-ms MS: a death within MS ms of the launch is young "
+	       "(0-%" PRIu64 ", default %" PRIu64 ")\n"
+	       "  --restart-window S: %u young deaths within S seconds fail the pair "
+	       "(1-%u, default %u)\n",
 	       prgname, max_rx_ports_per_lcore, max_timer_period_s,
-	       default_timer_period_s);
+	       default_timer_period_s, max_young_ms, default_young_ms, restart_limit,
+	       max_restart_window_s, default_restart_window_s);
 }
 
 /*
@@ -113,13 +120,19 @@ port_init(uint16_t port, struct rte_mempool *pool)
 void
 parse_args(int argc, char **argv)
 {
+	enum { OPT_YOUNG_MS = 256, OPT_RESTART_WINDOW };
+	static const struct option longopts[] = {
+		{"young-ms", required_argument, nullptr, OPT_YOUNG_MS},
+		{"restart-window", required_argument, nullptr, OPT_RESTART_WINDOW},
+		{nullptr, 0, nullptr, 0},
+	};
 	const char *prgname = argv[0];
 	unsigned long v;
 	int opt;
 
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt(argc, argv, ":p:q:T:fh")) != -1) {
+	while ((opt = getopt_long(argc, argv, ":p:q:T:fh", longopts, nullptr)) != -1) {
 		switch (opt) {
 		case 'p':
 			if (mpc::parse_portmask(optarg, &opts.port_mask) < 0)
@@ -141,16 +154,25 @@ parse_args(int argc, char **argv)
 		case 'f':
 			opts.floating = true;
 			break;
+		case OPT_YOUNG_MS:
+			if (mpc::parse_uint(optarg, max_young_ms, &v) < 0)
+				fail("invalid --young-ms '%s' (0-%" PRIu64 " ms)", optarg,
+				     max_young_ms);
+			opts.young_ms = v;
+			break;
+		case OPT_RESTART_WINDOW:
+			if (mpc::parse_uint(optarg, max_restart_window_s, &v) < 0 || v == 0)
+				fail("invalid --restart-window '%s' (1-%u seconds)", optarg,
+				     max_restart_window_s);
+			opts.restart_window_s = static_cast<unsigned int>(v);
+			break;
 		case 'h':
 			usage(prgname);
 			rte_eal_cleanup();
 			exit(EXIT_SUCCESS);
-		case ':':
-			usage(prgname);
-			fail("option -%c needs a value", optopt);
 		default:
 			usage(prgname);
-			fail("unknown option '-%c'", optopt);
+			mpc::reject_bad_option(opt, argv);
 		}
 	}
 	if (optind < argc)

@@ -196,7 +196,8 @@ handle_ready(uint64_t ready, uint64_t now)
 		/* the pair of a worker that failed fails with it */
 		if (w.failed.load(std::memory_order_relaxed))
 			failed = true;
-		if (now - w.launch_ns.load(std::memory_order_acquire) < young_ms * ns_per_ms)
+		if (now - w.launch_ns.load(std::memory_order_acquire) <
+		    opts.young_ms * ns_per_ms)
 			young = true;
 	}
 	if (opts.floating)
@@ -218,7 +219,7 @@ handle_ready(uint64_t ready, uint64_t now)
 			w.quick = 0;
 		}
 		for (unsigned int k = 0; k < RTE_MIN(w.n_young, restart_limit); k++)
-			if (now - w.young_ns[k] < restart_window_s * ns_per_s)
+			if (now - w.young_ns[k] < opts.restart_window_s * ns_per_s)
 				recent++;
 		if (recent >= restart_limit) {
 			failed = true;
@@ -243,7 +244,7 @@ handle_ready(uint64_t ready, uint64_t now)
 			w.restart_at_ns = 0;
 			printf("l2fwd_fork: worker %u (lcore %u) failed: %u restarts "
 			       "within %u s, not restarted\n", i, w.lcore_id,
-			       restart_limit, restart_window_s);
+			       restart_limit, opts.restart_window_s);
 		}
 	}
 	fflush(stdout);

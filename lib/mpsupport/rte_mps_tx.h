@@ -28,6 +28,7 @@
 #include <rte_pause.h>
 
 #include "rte_mps_compat.h"
+#include "rte_mps_kill.h"
 #include "rte_mps_res.h"
 
 #ifdef __cplusplus
@@ -71,9 +72,12 @@ rte_mps_tx_buffer_flush(uint16_t port_id, uint16_t queue_id,
 		return 0;
 	rte_atomic_store_explicit(&buffer->length, (uint16_t)(n | RTE_MPS_TX_BUFFER_IN_FLIGHT),
 			rte_memory_order_release);
+	RTE_MPS_KILL_POINT("tx_flush_in_flight");
 	sent = rte_eth_tx_burst(port_id, queue_id, buffer->pkts, n);
+	RTE_MPS_KILL_POINT("tx_flush_sent");
 	rte_atomic_store_explicit(&buffer->length, 0, rte_memory_order_release);
 	if (unlikely(sent != n)) {
+		RTE_MPS_KILL_POINT("tx_flush_unsent");
 		if (buffer->error_callback != NULL) {
 			buffer->error_callback(&buffer->pkts[sent], (uint16_t)(n - sent),
 					buffer->error_userdata);
@@ -152,8 +156,11 @@ rte_mps_tx_buffer_burst(uint16_t port_id, uint16_t queue_id,
 	uint16_t sent = 0;
 
 	if (buffer->length == 0 && nb_pkts == buffer->size) {
+		RTE_MPS_KILL_POINT("tx_burst_direct");
 		sent = rte_eth_tx_burst(port_id, queue_id, pkts, nb_pkts);
+		RTE_MPS_KILL_POINT("tx_burst_sent");
 		if (unlikely(sent != nb_pkts)) {
+			RTE_MPS_KILL_POINT("tx_burst_partial");
 			if (buffer->error_callback != NULL)
 				buffer->error_callback(&pkts[sent], (uint16_t)(nb_pkts - sent),
 						buffer->error_userdata);
@@ -171,6 +178,7 @@ rte_mps_tx_buffer_burst(uint16_t port_id, uint16_t queue_id,
 		memcpy(&buffer->pkts[len], pkts, k * sizeof(pkts[0]));
 		rte_atomic_store_explicit(&buffer->length, (uint16_t)(len + k),
 				rte_memory_order_release);
+		RTE_MPS_KILL_POINT("tx_burst_buffered");
 		/* a release store orders the stores before it, not those after */
 		rte_compiler_barrier();
 		memset(pkts, 0, k * sizeof(pkts[0]));
@@ -211,6 +219,7 @@ rte_mps_tx_burst_retry(uint16_t port_id, uint16_t queue_id, struct rte_mbuf **pk
 	unsigned int t;
 
 	for (t = 0; unlikely(sent < nb_pkts) && t < retries; t++) {
+		RTE_MPS_KILL_POINT("tx_retry_partial");
 		rte_pause();
 		sent += rte_eth_tx_burst(port_id, queue_id, pkts + sent,
 				(uint16_t)(nb_pkts - sent));

@@ -257,6 +257,38 @@ handle_recovery(const char *, const char *, struct rte_tel_data *d)
 	return 0;
 }
 
+/*
+ * /l2fwd_fork/kill_points: whether the build has them, and each armed
+ * point: its worker, passes so far, and the pid stopped there (0: none yet).
+ */
+int
+handle_kill_points(const char *, const char *, struct rte_tel_data *d)
+{
+	unsigned int n = 0;
+
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_int(d, "built_in", kill_points_built_in);
+	for (unsigned int i = 0; i < max_kill_points; i++) {
+		struct rte_mps_kill_point &p = shared->kill[i].point;
+		struct rte_tel_data *e;
+
+		if (shared->kill[i].worker < 0)
+			continue;
+		e = mpc::telemetry_sub_dict(d, n++);
+		if (e == nullptr)
+			return -ENOMEM;
+		rte_tel_data_add_dict_int(e, "worker", shared->kill[i].worker);
+		rte_tel_data_add_dict_string(e, "name", p.name);
+		rte_tel_data_add_dict_uint(e, "skip", p.skip);
+		rte_tel_data_add_dict_uint(e, "passes",
+			rte_atomic_load_explicit(&p.passes, rte_memory_order_relaxed));
+		rte_tel_data_add_dict_int(e, "parked_pid",
+			rte_atomic_load_explicit(&p.parked_pid, rte_memory_order_acquire));
+	}
+	rte_tel_data_add_dict_uint(d, "count", n);
+	return 0;
+}
+
 } /* namespace */
 
 /* In the main process, before the first fork: workers never use telemetry. */
@@ -280,6 +312,8 @@ register_telemetry()
 		  "Lcore ids held by processes that are gone. Takes no parameters" },
 		{ "/l2fwd_fork/recovery", handle_recovery,
 		  "Recoveries done and the time their resets took. Takes no parameters" },
+		{ "/l2fwd_fork/kill_points", handle_kill_points,
+		  "Kill points built in, armed and reached. Takes no parameters" },
 	};
 
 	for (const auto &c : cmds)

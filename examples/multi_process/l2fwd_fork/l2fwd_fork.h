@@ -85,12 +85,25 @@ struct alignas(RTE_CACHE_LINE_SIZE) worker_report {
 };
 
 /*
+ * Kill points armed with --kill-point, in a build with them (meson
+ * -Dkill_points=true): the library's in the TX helpers (rte_mps_kill.h),
+ * and the worker's own (worker.cpp, kill_point_names in setup.cpp).
+ */
+constexpr unsigned int max_kill_points = 2;
+
+struct kill_point_slot {
+	int32_t worker = -1;            /* the worker that stops there, -1: none */
+	struct rte_mps_kill_point point = {};
+};
+
+/*
  * Everything the main and the workers share, in one rte_malloc() block
  * built with placement new before the first fork.
  */
 struct shared_state {
 	port_counters port[RTE_MAX_ETHPORTS];
 	worker_report worker[RTE_MAX_LCORE];
+	kill_point_slot kill[max_kill_points];
 };
 static_assert(std::is_standard_layout<shared_state>::value,
 	      "shared memory holds plain layouts only");
@@ -145,6 +158,8 @@ struct options {
 	bool floating = false;
 	uint64_t young_ms = default_young_ms;
 	unsigned int restart_window_s = default_restart_window_s;
+	kill_point_slot kill[max_kill_points];  /* copied to the shared state */
+	unsigned int n_kill = 0;
 };
 
 /* The two addresses written into each packet sent on a port, in header order. */
@@ -199,6 +214,14 @@ port_enabled(uint16_t port)
 
 using mpc::fail;
 using mpc::now_ns;
+
+/* Whether this build has the kill points compiled in. */
+constexpr bool kill_points_built_in =
+#ifdef RTE_MPS_KILL_POINTS
+	true;
+#else
+	false;
+#endif
 
 /* setup.cpp */
 void parse_args(int argc, char **argv);

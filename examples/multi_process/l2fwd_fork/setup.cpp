@@ -46,6 +46,61 @@ namespace {
 constexpr unsigned int mempool_cache_size = 256;
 constexpr unsigned int min_mbufs = 8192;
 
+/* The kill points a worker passes: the library's (rte_mps_kill.h), then its own. */
+const char *const kill_point_names[] = {
+	"tx_burst_direct",
+	"tx_burst_sent",
+	"tx_burst_partial",
+	"tx_burst_buffered",
+	"tx_flush_in_flight",
+	"tx_flush_sent",
+	"tx_flush_unsent",
+	"worker_rx",            /* packets received, none yet rewritten or sent */
+	"worker_rx_refill",     /* ... by an RX burst that refilled the lcore's cache */
+	"worker_tx_cache_flush", /* a TX burst flushed the lcore's cache to the pool */
+	"worker_drop_free",     /* the first refused packet freed, the others not */
+};
+
+/* --kill-point WORKER:NAME[:SKIP] */
+void
+parse_kill_point(const char *arg)
+{
+	kill_point_slot &k = opts.kill[opts.n_kill];
+	const char *name, *colon;
+	unsigned long v;
+	std::string w;
+	size_t len;
+
+	if (!kill_points_built_in)
+		fail("--kill-point: this build has no kill points (meson -Dkill_points=true)");
+	if (opts.n_kill == max_kill_points)
+		fail("--kill-point given more than %u times", max_kill_points);
+	name = strchr(arg, ':');
+	if (name == nullptr)
+		fail("invalid --kill-point '%s' (WORKER:NAME[:SKIP])", arg);
+	w.assign(arg, static_cast<size_t>(name - arg));
+	if (mpc::parse_uint(w.c_str(), RTE_MPS_MAX_WORKERS - 1, &v) < 0)
+		fail("invalid worker in --kill-point '%s'", arg);
+	k.worker = static_cast<int32_t>(v);
+	name++;
+	colon = strchr(name, ':');
+	len = colon != nullptr ? static_cast<size_t>(colon - name) : strlen(name);
+	k.point.skip = 0;
+	if (colon != nullptr) {
+		if (mpc::parse_uint(colon + 1, UINT32_MAX, &v) < 0)
+			fail("invalid skip count in --kill-point '%s'", arg);
+		k.point.skip = static_cast<uint32_t>(v);
+	}
+	for (const char *known : kill_point_names) {
+		if (strlen(known) != len || strncmp(known, name, len) != 0)
+			continue;
+		snprintf(k.point.name, sizeof(k.point.name), "%s", known);
+		opts.n_kill++;
+		return;
+	}
+	fail("unknown kill point in --kill-point '%s'", arg);
+}
+
 void
 usage(const char *prgname)
 {
@@ -58,7 +113,9 @@ usage(const char *prgname)
 	       "  --young-ms MS: a death within MS ms of the launch is young "
 	       "(0-%" PRIu64 ", default %" PRIu64 ")\n"
 	       "  --restart-window S: %u young deaths within S seconds fail the pair "
-	       "(1-%u, default %u)\n",
+	       "(1-%u, default %u)\n"
+	       "  --kill-point W:NAME[:SKIP]: stop worker W at a kill point after SKIP "
+	       "passes (builds with -Dkill_points=true)\n",
 	       prgname, max_rx_ports_per_lcore, max_timer_period_s,
 	       default_timer_period_s, max_young_ms, default_young_ms, restart_limit,
 	       max_restart_window_s, default_restart_window_s);
@@ -120,10 +177,11 @@ port_init(uint16_t port, struct rte_mempool *pool)
 void
 parse_args(int argc, char **argv)
 {
-	enum { OPT_YOUNG_MS = 256, OPT_RESTART_WINDOW };
+	enum { OPT_YOUNG_MS = 256, OPT_RESTART_WINDOW, OPT_KILL_POINT };
 	static const struct option longopts[] = {
 		{"young-ms", required_argument, nullptr, OPT_YOUNG_MS},
 		{"restart-window", required_argument, nullptr, OPT_RESTART_WINDOW},
+		{"kill-point", required_argument, nullptr, OPT_KILL_POINT},
 		{nullptr, 0, nullptr, 0},
 	};
 	const char *prgname = argv[0];
@@ -165,6 +223,9 @@ parse_args(int argc, char **argv)
 				fail("invalid --restart-window '%s' (1-%u seconds)", optarg,
 				     max_restart_window_s);
 			opts.restart_window_s = static_cast<unsigned int>(v);
+			break;
+		case OPT_KILL_POINT:
+			parse_kill_point(optarg);
 			break;
 		case 'h':
 			usage(prgname);
@@ -364,6 +425,16 @@ setup_shared_state()
 	if (mem == nullptr)
 		fail("cannot allocate shared state (%zu bytes)", sizeof(shared_state));
 	shared = new (mem) shared_state();
+
+	for (unsigned int i = 0; i < opts.n_kill; i++) {
+		if (static_cast<unsigned int>(opts.kill[i].worker) >= workers.count)
+			fail("--kill-point: no worker %d (%u workers)", opts.kill[i].worker,
+			     workers.count);
+		for (unsigned int j = 0; j < i; j++)
+			if (opts.kill[j].worker == opts.kill[i].worker)
+				fail("--kill-point: worker %d given twice", opts.kill[i].worker);
+		shared->kill[i] = opts.kill[i];
+	}
 
 	for (uint16_t port = 0; port < RTE_MAX_ETHPORTS; port++) {
 		struct rte_eth_dev_tx_buffer *buf;

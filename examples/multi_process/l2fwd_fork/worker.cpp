@@ -58,6 +58,46 @@ flush_tx(const worker &w, port_counters *counters)
 	return total;
 }
 
+/*
+ * In a build with kill points: whether a burst refilled the worker's cache
+ * of its pool from the pool's ring, or flushed it to the ring, so that a
+ * test can stop the worker right after either pool path. Empty otherwise.
+ */
+class cache_watch {
+public:
+#ifdef RTE_MPS_KILL_POINTS
+	explicit cache_watch(const worker &w)
+		: cache_(rte_mempool_default_cache(pools.pool[w.group], rte_lcore_id())),
+		  before_(cache_ != nullptr ? cache_->len : 0)
+	{
+	}
+	void refilled() const
+	{
+		if (cache_ != nullptr && cache_->len > before_)
+			RTE_MPS_KILL_POINT("worker_rx_refill");
+	}
+	void flushed() const
+	{
+		if (cache_ != nullptr && cache_->len < before_)
+			RTE_MPS_KILL_POINT("worker_tx_cache_flush");
+	}
+
+private:
+	const struct rte_mempool_cache *cache_;
+	uint32_t before_;
+#else
+	explicit cache_watch(const worker &)
+	{
+	}
+	void refilled() const
+	{
+	}
+	void flushed() const
+	{
+	}
+#endif
+};
+
 /* Worker process: forwarding loop. 8< */
 void
 worker_loop(const worker &w, worker_report &report)
@@ -91,11 +131,14 @@ worker_loop(const worker &w, worker_report &report)
 		for (unsigned int i = 0; i < w.n_rx_port; i++) {
 			uint16_t port = w.rx_port[i];
 			uint16_t dst = ports.dst[port];
+			cache_watch rx_watch(w);
 			uint16_t nb_rx = rte_eth_rx_burst(port, 0, pkts, max_pkt_burst);
 			uint16_t n;
 
 			if (nb_rx == 0)
 				continue;
+			rx_watch.refilled();
+			RTE_MPS_KILL_POINT("worker_rx");
 			mpc::counter_add(counters[port].rx, nb_rx);
 			for (uint16_t j = 0; j < RTE_MIN(nb_rx, prefetch_ahead); j++)
 				rte_prefetch0(rte_pktmbuf_mtod(pkts[j], void *));
@@ -105,7 +148,9 @@ worker_loop(const worker &w, worker_report &report)
 								       void *));
 				rewrite_mac(pkts[j], dst);
 			}
+			cache_watch tx_watch(w);
 			n = rte_mps_tx_buffer_burst(dst, 0, ports.tx_buffer[dst], pkts, nb_rx);
+			tx_watch.flushed();
 			if (n) {
 				mpc::counter_add(counters[dst].tx, n);
 				sent += n;
@@ -126,8 +171,10 @@ worker_loop(const worker &w, worker_report &report)
 void
 count_tx_drops(struct rte_mbuf **pkts, uint16_t unsent, void *counter)
 {
-	for (uint16_t i = 0; i < unsent; i++)
+	for (uint16_t i = 0; i < unsent; i++) {
 		rte_pktmbuf_free(pkts[i]);
+		RTE_MPS_KILL_POINT("worker_drop_free");
+	}
 	mpc::counter_add(*static_cast<std::atomic<uint64_t> *>(counter), unsent);
 }
 
@@ -160,6 +207,12 @@ worker_process(const worker &w)
 	memset(report.burst->objs, 0, report.burst->size * sizeof(report.burst->objs[0]));
 	rte_atomic_store_explicit(&report.burst->count, report.burst->size,
 				  rte_memory_order_release);
+
+	/* a point is armed once: the instances after the one stopped there run on */
+	for (kill_point_slot &k : shared->kill)
+		if (k.worker == static_cast<int32_t>(w.index) &&
+		    rte_atomic_load_explicit(&k.point.parked_pid, rte_memory_order_acquire) == 0)
+			rte_mps_kill_point_arm(&k.point);
 
 	report.first_fwd_ns.store(0, std::memory_order_relaxed);
 	report.lcore_id.store(rte_lcore_id(), std::memory_order_relaxed);

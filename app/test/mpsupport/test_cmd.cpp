@@ -60,6 +60,21 @@ test_cmd_channel(void **)
 	assert_int_equal(rte_mps_worker_remove(42), 0);
 }
 
+/* An acknowledgement left over from an earlier command answers only that one. */
+static void
+test_cmd_stale_ack(void **)
+{
+	assert_int_equal(rte_mps_worker_add(43), 0);
+	assert_int_equal(rte_mps_cmd_send(43, RTE_MPS_CMD_USER + 3, 0), 0);
+	assert_int_equal(rte_mps_cmd_poll(43), (int)RTE_MPS_CMD_USER + 3);
+	assert_int_equal(rte_mps_cmd_ack(43, RTE_MPS_CMD_USER + 3), 0);
+
+	/* The same command again, which nobody polls: its wait must time out. */
+	assert_int_equal(rte_mps_cmd_send(43, RTE_MPS_CMD_USER + 3, 20), -ETIMEDOUT);
+	assert_int_equal(rte_mps_cmd_poll(43), (int)RTE_MPS_CMD_USER + 3);
+	assert_int_equal(rte_mps_worker_remove(43), 0);
+}
+
 int
 main(int, char **argv)
 {
@@ -69,6 +84,7 @@ main(int, char **argv)
 		return ret;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cmd_channel),
+		cmocka_unit_test(test_cmd_stale_ack),
 	};
 	ret = cmocka_run_group_tests(tests, mps_group_setup, mps_group_teardown);
 	stop_test_eal();

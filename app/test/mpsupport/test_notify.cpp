@@ -115,6 +115,35 @@ test_notify_defer(void **)
 	waitpid(pid, nullptr, 0);
 }
 
+/* An exit fires the registrations of that pid, and no other. */
+static void
+test_notify_only_that_pid(void **)
+{
+	exit_rec first, second;
+	int fd1 = -1, fd2 = -1;
+	pid_t pid1 = fork_waiting_child(&fd1, 0);
+	pid_t pid2 = fork_waiting_child(&fd2, 2);
+
+	assert_true(pid1 > 0 && pid2 > 0);
+	assert_true(rte_mps_exit_notify_register(pid1, 0, record_exit, &first) >= 0);
+	assert_true(rte_mps_exit_notify_register(pid2, 0, record_exit, &second) >= 0);
+	/* The second child holds the first one's pipe too: kill the first. */
+	kill(pid1, SIGKILL);
+	assert_true(wait_for([&] { return first.calls.load() == 1; }, 5000));
+	assert_int_equal(first.info.pid, pid1);
+	assert_int_equal(first.info.signal, SIGKILL);
+	close(fd1);
+	close(fd2);
+	/* Called once, for its own pid: not by the first exit. */
+	assert_true(wait_for([&] { return second.calls.load() == 1; }, 5000));
+	assert_int_equal(second.info.pid, pid2);
+	assert_int_equal(second.info.exit_code, 2);
+	waitpid(pid1, nullptr, 0);
+	waitpid(pid2, nullptr, 0);
+	assert_int_equal(first.calls.load(), 1);
+	assert_int_equal(second.calls.load(), 1);
+}
+
 static void
 test_notify_unregister(void **)
 {
@@ -188,6 +217,7 @@ main(int, char **argv)
 		cmocka_unit_test(test_notify_exit_code),
 		cmocka_unit_test(test_notify_signal_reap),
 		cmocka_unit_test(test_notify_defer),
+		cmocka_unit_test(test_notify_only_that_pid),
 		cmocka_unit_test(test_notify_unregister),
 		cmocka_unit_test(test_notify_bad_args),
 		cmocka_unit_test(test_notify_members),

@@ -137,6 +137,18 @@ def test_bad_secondaries(mp):
         assert st[0][0] > 0 and st[0][2] == 0, st
 
 
+def test_secondary_with_other_portmask(mp):
+    """A secondary whose portmask differs from the primary's stops, naming both."""
+    primary = mp.start(APP, lcores=lcore_of(0), proc_type='primary',
+                       vdevs=NULL_PORTS + ['net_null2', 'net_null3'], eal_extra=['-m', '256'],
+                       app_args=['-p', 'f', '--num-procs', '2', '--proc-id', '0'], name='smp0')
+    primary.expect(r'process 0 of 2 \(primary, pid \d+\) forwarding', timeout=30)
+    expect_error(mp, ['-p', '3', '--num-procs', '2', '--proc-id', '1'],
+                 r'--num-procs 2 -p 0x3 differ from the primary.s --num-procs 2 -p 0xf')
+    assert primary.alive()
+    assert primary.stop() == 0
+
+
 def queues_busy(mp, nprocs):
     """True when dpdk-proc-info shows packets received on queues 0..nprocs-1 of both ports."""
     ports = mt.proc_info_xstats(mp)

@@ -20,6 +20,9 @@
   tools                checkpatches.sh without codespell, clang-format, git:
                        installs nothing, names the packages to install
   matrix               test-meson-builds.sh: syntax, --help, -l, dry run
+  mutations            test-mutations.sh -l: the table lists at least 12 mutations,
+                       one in each area, every one applies (its original code
+                       occurs once), its tests exist; a rotten table is refused
   readme               README.md: the Contributing section names every check,
                        the two set-up commands, .ci/run, every script named
   help SCRIPT          SCRIPT --help exits 0 with a usage text
@@ -416,6 +419,74 @@ def test_matrix():
     return 1 if status else 0
 
 
+# Where the mutations must reach: a file (or directory) each, from the top.
+MUTATION_AREAS = [
+    'lib/mpsupport/mps_lcore.cpp',
+    'lib/mpsupport/mps_registry.cpp',
+    'lib/mpsupport/mps_notify.cpp',
+    'lib/mpsupport/mps_recovery.cpp',
+    'lib/mpsupport/mps_worker.cpp',
+    'lib/mpsupport/mps_res.cpp',
+    'lib/mpsupport/rte_mps_tx.h',
+    'examples/multi_process/client_server_mp/mp_server/',
+    'examples/multi_process/l2fwd_fork/supervisor.cpp',
+    'examples/multi_process/simple_mp/',
+    'examples/multi_process/symmetric_mp/',
+]
+
+
+def test_mutations():
+    script = os.path.join(DEVTOOLS, 'test-mutations.sh')
+    status = 0
+    rc, _ = run(['sh', '-n', script])
+    status |= rc != 0
+    rc, out = run([script, '-l'])
+    entries = re.findall(r'^ *\d+ ([a-z0-9-]+): .*\n +(\S+); tests: (.*)$', out, re.M)
+    if rc != 0:
+        print('FAIL: -l exits with %d: an entry of the table does not apply' % rc)
+        status = 1
+    if len(entries) < 12:
+        print('FAIL: -l lists %d mutations, fewer than 12' % len(entries))
+        status = 1
+    for area in MUTATION_AREAS:
+        if not any(f == area or (area.endswith('/') and f.startswith(area))
+                   for _, f, _ in entries):
+            print('FAIL: no mutation of %s' % area)
+            status = 1
+    # Every test a mutation names is one Meson knows (when the build is here).
+    if BUILD and os.path.exists(os.path.join(BUILD, 'build.ninja')):
+        meson = '/usr/bin/meson' if os.path.exists('/usr/bin/meson') else 'meson'
+        rc, listed = run([meson, 'test', '-C', BUILD, '--no-rebuild', '--list'])
+        known = {ln.split(' / ')[-1].strip() for ln in listed.splitlines() if ' / ' in ln}
+        suites = {x for ln in listed.splitlines() if ' / ' in ln
+                  for x in ln.split(' / ')[0].split(':')[-1].split('+')}
+        for name, _, tests in entries:
+            for t in tests.split():
+                ok = t[6:] in suites if t.startswith('suite:') else t.split('::')[0] in known
+                if not ok:
+                    print('FAIL: mutation %s names an unknown test %s' % (name, t))
+                    status = 1
+    # A table whose original code is gone, or occurs twice, is refused.
+    rotten = {
+        'gone': ('file: lib/mpsupport/mps_lcore.cpp\n- no such code in this file;\n',
+                 'occurs 0 times'),
+        'twice': ('file: lib/mpsupport/mps_lcore.cpp\n- return 0;\n', 'occurs '),
+        'no-file': ('file: lib/no/such.cpp\n- return 0;\n', 'No such file'),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind, (body, message) in rotten.items():
+            table = os.path.join(tmp, kind + '.txt')
+            with open(table, 'w', encoding='utf-8') as f:
+                f.write('== rotten-%s: a sample\n%stests: mpsupport-lcore\n+ x;\n' % (kind, body))
+            rc, out = run([script, '-l', '-f', table])
+            if rc == 0 or message not in out or 'rotten-' + kind not in out:
+                print('FAIL: a table whose code is %s was not refused with "%s"'
+                      % (kind, message))
+                status = 1
+    print('PASS' if status == 0 else 'FAIL')
+    return 1 if status else 0
+
+
 def test_readme():
     """The README's Contributing section names every check a contributor runs."""
     path = os.path.join(SRC, 'README.md')
@@ -491,6 +562,7 @@ def main():
         'tools': test_tools,
         'exceptions': test_exceptions,
         'matrix': test_matrix,
+        'mutations': test_mutations,
         'readme': test_readme,
         'help': lambda: test_help(rest[0]),
     }

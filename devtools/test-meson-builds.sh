@@ -26,6 +26,9 @@ usage() {
 	  make        each example built with plain make and pkg-config, shared
 	              and static, against the staged librte_mpsupport and the
 	              system (or PKG_CONFIG_PATH) libdpdk, by devtools/examples.mk
+	  mutations   devtools/test-mutations.sh: each mutation of
+	              devtools/mutations.txt must make a test fail (about 40
+	              minutes; its copy and build are kept under mutations/)
 	  dpdk-tree   a build against a DPDK build tree through its
 	              meson-uninstalled pkg-config files; only when
 	              \$DPDK_BUILD_DIR is set
@@ -74,7 +77,7 @@ for cc in gcc clang ; do
 		done
 	done
 done
-steps="$steps asan tsan install make"
+steps="$steps asan tsan install make mutations"
 [ -n "${DPDK_BUILD_DIR:-}" ] && steps="$steps dpdk-tree"
 
 if $list ; then
@@ -252,6 +255,11 @@ make_step() {
 	return $status
 }
 
+mutations_step() {
+	# Its own copy of the tree and build, kept between runs: incremental.
+	run nice "$srcdir/devtools/test-mutations.sh" -d "$builds/mutations" -j "$jobs"
+}
+
 dpdk_tree_step() {
 	d=$DPDK_BUILD_DIR
 	if [ ! -d "$d/meson-uninstalled" ] ; then
@@ -285,6 +293,7 @@ for s in $steps ; do
 	tsan) tsan_step ;;
 	install) install_step ;;
 	make) make_step ;;
+	mutations) mutations_step ;;
 	dpdk-tree) dpdk_tree_step ;;
 	esac
 	step_end $?

@@ -392,7 +392,8 @@ def test_matrix():
     status |= rc != 0
     rc, out = run([script, '-l'])
     steps = out.split()
-    for want in ('gcc-debug-shared', 'clang-release-static', 'asan', 'install', 'make'):
+    for want in ('gcc-debug-shared', 'clang-release-static', 'asan', 'install', 'make',
+                 'mutations'):
         if want not in steps:
             print('FAIL: step %s not listed' % want)
             status = 1
@@ -401,7 +402,7 @@ def test_matrix():
         rc, out = run([script, '-n'], env=env)
         for want in ('-Dwerror=true', '-Db_sanitize=address,undefined', '--suite fast-tests',
                      '--suite mp-tests', 'meson install', 'examples.mk', '-Ddefault_library=static',
-                     'CC=clang'):
+                     'CC=clang', 'test-mutations.sh'):
             if want not in out:
                 print('FAIL: the dry run never shows %s' % want)
                 status = 1

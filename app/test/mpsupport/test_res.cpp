@@ -210,6 +210,41 @@ test_res_listed_twice(void **)
 	rte_mempool_free(mp);
 }
 
+/* A driver frees what it sent while the TX buffer still lists it (a worker
+ * killed inside rte_eth_tx_burst()): the reset frees only the rest. */
+static void
+test_res_driver_freed_not_freed_again(void **)
+{
+	/* No cache and not 2^n - 1 objects: a second free lands in the ring. */
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("mps_ut_mbuf3", 500, 0, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	auto *txb = static_cast<struct rte_eth_dev_tx_buffer *>(
+			rte_zmalloc("mps_ut_txb3", RTE_ETH_TX_BUFFER_SIZE(8), 0));
+	struct rte_mps_audit a;
+	struct rte_mbuf *m[3];
+
+	assert_non_null(mp);
+	assert_non_null(txb);
+	rte_eth_tx_buffer_init(txb, 8);
+	assert_int_equal(rte_mps_worker_add(7), 0);
+	assert_int_equal(rte_mps_res_tx_buffer(7, txb), 0);
+	assert_int_equal(rte_pktmbuf_alloc_bulk(mp, m, 3), 0);
+	for (struct rte_mbuf *x : m)
+		txb->pkts[txb->length++] = x;
+	rte_pktmbuf_free(m[1]);                 /* sent: the driver freed it */
+
+	assert_int_equal(rte_mps_res_reset(7), 2);
+	assert_int_equal(txb->length, 0);
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.in_pool, 500);
+	assert_int_equal(a.unaccounted, 0);
+	assert_int_equal(a.surplus, 0);
+
+	assert_int_equal(rte_mps_worker_remove(7), 0);
+	rte_free(txb);
+	rte_mempool_free(mp);
+}
+
 /*
  * A listed mbuf pool is rebuilt whole by the reset, whatever state a worker
  * killed at a random instruction left it in.
@@ -477,6 +512,7 @@ main(int, char **argv)
 		cmocka_unit_test(test_res_reset_and_audit),
 		cmocka_unit_test(test_res_audit_double_free),
 		cmocka_unit_test(test_res_listed_twice),
+		cmocka_unit_test(test_res_driver_freed_not_freed_again),
 		cmocka_unit_test(test_res_mempool_rebuild),
 		cmocka_unit_test(test_res_mempool_shared_not_rebuilt),
 		cmocka_unit_test(test_reclaim_waits_for_rebuild),

@@ -60,9 +60,10 @@ def wait_parked(app, point, worker=0, timeout=60):
     app.wait_until(parked, timeout, 'worker %d stopped at %s' % (worker, point))
     pid = found['parked_pid']
     assert found['passes'] == found['skip'] + 1, found
-    # stopped by SIGSTOP at the point, not gone
-    state = proc_state(pid)
-    assert state == 'T', 'pid %d at %s is in state %s' % (pid, point, state)
+    # stopped by SIGSTOP at the point (the pid is written just before the
+    # signal is raised), not gone
+    app.wait_until(lambda: proc_state(pid) == 'T', 10,
+                   'pid %d stopped at %s' % (pid, point))
     return pid
 
 

@@ -13,3 +13,21 @@ PACK_PACKAGES="$PACK_PACKAGES clang
     python3-pytest python3-pyelftools
     python3-sphinx python3-sphinx-rtd-theme
     codespell clang-format dpkg-dev debootstrap"
+
+# A compiler cache, so that the builds of a fresh clone are mostly cache
+# hits. The build directories live in the checkout: the paths meson passes
+# are then relative to it, the same in every clone. Meson uses ccache by
+# itself when CC is unset; with_ccache prefixes a compiler set by hand.
+export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/dpdk-mp-pack/ccache}"
+export CCACHE_BASEDIR="$PACK_DIR"
+export CCACHE_NOHASHDIR=true
+export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-4G}"
+PACK_PACKAGES="$PACK_PACKAGES ccache"
+
+with_ccache() { # with_ccache <compiler>: the compiler, through ccache if present
+    if command -v ccache >/dev/null 2>&1; then
+        echo "ccache $1"
+    else
+        echo "$1"
+    fi
+}

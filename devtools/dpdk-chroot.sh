@@ -23,11 +23,11 @@ set -eu
 
 CACHE=${DPDK_CHROOT_CACHE:-$HOME/.cache/dpdk-mp-pack/chroot}
 # What the pack needs inside: DPDK, both compilers, the unit test
-# frameworks, and what the end-to-end tests run.
+# frameworks, what the end-to-end tests run, and a compiler cache.
 CHROOT_PACKAGES="libdpdk-dev dpdk dpdk-dev meson ninja-build pkg-config g++ clang
     libgtest-dev libcmocka-dev libbsd-dev libpcap-dev
     python3 python3-pytest python3-pexpect python3-pyelftools
-    procps psmisc iproute2"
+    procps psmisc iproute2 ccache"
 
 mounts=""
 while [ $# -gt 0 ]; do

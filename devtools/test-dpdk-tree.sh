@@ -17,8 +17,9 @@
 #               and disable_apps select)
 # The pack is built without its tests (-Dtests=false) each way: they build
 # against the same DPDK release in the main build already. The source and
-# every build are cached under $DPDK_TREE_CACHE: a repeat run rebuilds only
-# what changed. Each step prints its time.
+# DPDK's builds are cached under $DPDK_TREE_CACHE; the pack's builds are in
+# the checkout (build-tree-*), their objects in ccache: a repeat run, from a
+# fresh clone too, compiles only what changed. Each step prints its time.
 #
 # Usage: devtools/test-dpdk-tree.sh [beside] [inside] [subproject]
 #   (no argument: all three)
@@ -43,8 +44,10 @@ fi
 TESTS=${DPDK_TREE_TESTS:-smoke}
 JOBS=${DPDK_TREE_JOBS:-2}
 E2E=$PACK_DIR/app/test/e2e
-# The pack's build directories belong to one checkout: one set per path.
-PACK_KEY=pack-$(printf '%s' "$PACK_DIR" | cksum | cut -d' ' -f1)
+# The pack's build directories live in the checkout, so that ccache finds
+# the same relative paths in every clone (devtools/dev-env.sh).
+PACK_BUILD=$PACK_DIR/build-tree
+[ -n "$TREE_SRC" ] && PACK_BUILD=$PACK_BUILD-${CACHE##*/tree-}
 PY3=/usr/bin/python3
 
 # A minimal DPDK: the drivers the pack's tests use (net/tap needs gso) and
@@ -245,7 +248,7 @@ pack_examples() {
 
 do_beside() {
     B=$CACHE/beside/dpdk-build
-    P=$CACHE/beside/$PACK_KEY
+    P=$PACK_BUILD-beside
     step_begin "beside: dpdk build"
     # shellcheck disable=SC2086
     setup "$B" "$SRC" $DPDK_OPTS -Dexamples= &&
@@ -255,7 +258,7 @@ do_beside() {
     step_begin "beside: pack build"
     export PKG_CONFIG_PATH="$B/meson-uninstalled"
     # The stamp holds the source path only: meson reconfigures by itself.
-    if setup "$P" "$PACK_DIR" -Ddpdk_fallback=false -Dtests=false && touch "$P" &&
+    if setup "$P" "$PACK_DIR" -Ddpdk_fallback=false -Dtests=false &&
        build "$P.log" -C "$P"; then
         check_linked_to "$P" "$B/lib"
     else
@@ -330,8 +333,24 @@ no_dpdk_pc_dir() {
     echo "$d"
 }
 
+# Is directory $1, or one above it, writable by all?
+under_world_writable() {
+    d=$1
+    while [ "$d" != / ]; do
+        [ -n "$(find "$d" -maxdepth 0 -perm -o+w)" ] && return 0
+        d=$(dirname "$d")
+    done
+    return 1
+}
+
 do_subproject() {
-    P=$CACHE/subproject/$PACK_KEY
+    P=$PACK_BUILD-subproject
+    # The EAL loads no plugin from under a world-writable directory (/tmp,
+    # say): there, the drivers the tests load are built in the cache, and
+    # ccache cannot help (the paths differ from clone to clone).
+    if under_world_writable "$PACK_DIR"; then
+        P=$CACHE/subproject/build
+    fi
     step_begin "subproject: pack and dpdk build"
     S=$PACK_DIR/subprojects/dpdk
     if [ -L "$S" ] || [ ! -e "$S" ]; then
@@ -352,7 +371,7 @@ do_subproject() {
     fi
     # shellcheck disable=SC2086
     if (unset PKG_CONFIG_PATH; export PKG_CONFIG_LIBDIR="$pcdir" &&
-        setup "$P" "$PACK_DIR" -Dtests=false && touch "$P" &&
+        setup "$P" "$PACK_DIR" -Dtests=false &&
         build "$P.log" -C "$P"); then
         check_linked_to "$P" "$P/subprojects/dpdk/lib"
     else
@@ -377,9 +396,9 @@ mkdir -p "$CACHE"
 # One run at a time per cache.
 exec 9>"$CACHE/lock"
 flock 9
-# Forget the pack builds of checkouts unused for a week.
+# The pack builds older versions of this script kept there, one per checkout.
 find "$CACHE/beside" "$CACHE/subproject" -mindepth 1 -maxdepth 1 -name 'pack-*' \
-    -mtime +7 -exec rm -rf {} + 2>/dev/null || true
+    -exec rm -rf {} + 2>/dev/null || true
 install_packages
 reserve_hugepages || die "the e2e tests need at least 64 free 2 MB hugepages"
 clean_stale_prefixes

@@ -11,7 +11,7 @@
 #
 # Usage: devtools/test-dpdk-versions.sh [SUITE]...   (default: trixie sid)
 # Environment:
-#   DPDK_VERSIONS_CACHE  build directories (default
+#   DPDK_VERSIONS_CACHE  the compiler cache each chroot uses (default
 #                        ~/.cache/dpdk-mp-pack/versions)
 #   DPDK_VERSIONS_TESTS  "smoke" (default) or "full": every mp-tests file
 
@@ -20,8 +20,6 @@ set -eu
 
 CACHE=${DPDK_VERSIONS_CACHE:-$HOME/.cache/dpdk-mp-pack/versions}
 TESTS=${DPDK_VERSIONS_TESTS:-smoke}
-# The pack's build directories belong to one checkout: one set per path.
-PACK_KEY=pack-$(printf '%s' "$PACK_DIR" | cksum | cut -d' ' -f1)
 # FILE[:pytest -k expression, with + for a space]
 SMOKE="test_simple_mp.py:messages_both_ways
     test_client_server_mp.py:conservation+and+2
@@ -56,7 +54,8 @@ in_build() {
     dir=$1
     if [ ! -f "$dir/build.ninja" ]; then
         rm -rf "$dir"
-        CC=$2 CXX=$3 meson setup "$dir" "$PACK_DIR" -Ddpdk_fallback=false \
+        CC=$(with_ccache "$2") CXX=$(with_ccache "$3") \
+            meson setup "$dir" "$PACK_DIR" -Ddpdk_fallback=false \
             >"$dir.setup.log" 2>&1 || { tail -n 30 "$dir.setup.log"; return 1; }
     fi
     if ! nice ninja -C "$dir" >"$dir.log" 2>&1; then
@@ -87,9 +86,11 @@ in_e2e() {
 # The part that runs in the chroot: $1 is the suite, for the labels.
 inside() {
     suite=$1
-    B=$CACHE/$suite/$PACK_KEY
-    mkdir -p "$B"
-    touch "$B"    # in use: not to be forgotten for a week
+    # In the checkout, so that ccache finds the same relative paths in
+    # every clone; the cache itself is the chroot's own, under $CACHE.
+    B=$PACK_DIR/build-$suite
+    export CCACHE_DIR=$CACHE/ccache-$suite
+    mkdir -p "$B" "$CACHE/$suite"
     v=$(pkg-config --modversion libdpdk)
     if ! timed "$suite ($v): build gcc" in_build "$B" gcc g++; then
         echo "$TIMES" >"$CACHE/$suite/times"
@@ -138,8 +139,8 @@ install_packages
 reserve_hugepages || die "the e2e tests need at least 64 free 2 MB hugepages"
 clean_stale_prefixes
 mkdir -p "$CACHE"
-# Forget the builds of checkouts unused for a week.
-find "$CACHE" -mindepth 2 -maxdepth 2 -name 'pack-*' -mtime +7 -exec rm -rf {} + 2>/dev/null || true
+# The builds older versions of this script kept there, one per checkout.
+find "$CACHE" -mindepth 2 -maxdepth 2 -name 'pack-*' -exec rm -rf {} + 2>/dev/null || true
 for s in $suites; do
     run_suite "$s"
 done

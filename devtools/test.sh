@@ -80,8 +80,10 @@ fi
 # The same tree must build -Werror clean with clang.
 if [ "$#" -eq 0 ]; then
     say "building with clang in $BUILD_DIR-clang"
-    if CC=clang CXX=clang++ meson setup --wipe "$BUILD_DIR-clang" "$PACK_DIR" >/dev/null 2>&1 ||
-       CC=clang CXX=clang++ meson setup "$BUILD_DIR-clang" "$PACK_DIR" >/dev/null; then
+    CC=$(with_ccache clang) CXX=$(with_ccache clang++)
+    export CC CXX
+    if meson setup --wipe "$BUILD_DIR-clang" "$PACK_DIR" >/dev/null 2>&1 ||
+       meson setup "$BUILD_DIR-clang" "$PACK_DIR" >/dev/null; then
         if nice ninja -C "$BUILD_DIR-clang" >"$BUILD_DIR-clang.log" 2>&1; then
             printf 'pass\tbuild/clang-werror\tOK\n' >>"$results"
         else
@@ -91,6 +93,7 @@ if [ "$#" -eq 0 ]; then
     else
         printf 'fail\tbuild/clang-werror\tFAIL\n' >>"$results"
     fi
+    unset CC CXX
 fi
 clean_stale_prefixes
 

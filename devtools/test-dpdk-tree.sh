@@ -28,7 +28,7 @@
 #   DPDK_TREE_SRC    another DPDK source tree to use instead of Debian's
 #                    (a checkout of 25.11 or of main, say); its builds are
 #                    cached apart, under tree-<checksum of its path>
-#   DPDK_TREE_TESTS  "smoke" (default): simple_mp and one l2fwd_fork
+#   DPDK_TREE_TESTS  "smoke" (default): a simple_mp exchange and one l2fwd_fork
 #                    recovery on each build; "full": every mp-tests file
 #   DPDK_TREE_JOBS   ninja jobs (default 2)
 
@@ -133,7 +133,7 @@ run_e2e() {
         set -- $(cd "$E2E" && ls test_simple_mp.py test_symmetric_mp.py \
                 test_client_server_mp.py test_l2fwd_fork.py 2>/dev/null)
     else
-        set -- test_simple_mp.py test_l2fwd_fork.py:kill_one_worker
+        set -- test_simple_mp.py:messages_both_ways test_l2fwd_fork.py:kill_one_worker
     fi
     for t in "$@"; do
         file=${t%%:*}

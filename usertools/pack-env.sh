@@ -74,16 +74,27 @@ reserve_hugepages() {
     say "hugepages: $have x 2 MB reserved, $(cat ${HP_NR%nr_hugepages}free_hugepages) free"
 }
 
-# Remove hugepage and runtime files of our prefixes whose processes are gone.
+# Remove the hugepage and runtime files of the --file-prefix values given
+# (by default those of the tests and demos) whose processes are gone: the
+# EAL leaves them behind even after a clean exit.
 clean_stale_prefixes() {
-    for d in /var/run/dpdk/mpt* /var/run/dpdk/mpdemo*; do
-        [ -d "$d" ] || continue
-        p=$(basename "$d")
-        # A live process of the group holds its config file open.
-        if ! fuser "$d/config" >/dev/null 2>&1; then
-            rm -rf "$d"
-            rm -f /dev/hugepages/"$p"*
-        fi
+    if [ $# -eq 0 ]; then
+        set -- "mpt*" "mpdemo*"
+    fi
+    for pat in "$@"; do
+        case $pat in
+        */*|.*|"") say "clean_stale_prefixes: not a prefix: '$pat'"; continue ;;
+        esac
+        # shellcheck disable=SC2231
+        for d in /var/run/dpdk/$pat; do
+            [ -d "$d" ] || continue
+            p=$(basename "$d")
+            # A live process of the group holds its config file open.
+            if ! fuser "$d/config" >/dev/null 2>&1; then
+                rm -rf "$d"
+                rm -f /dev/hugepages/"$p"map_*
+            fi
+        done
     done
 }
 

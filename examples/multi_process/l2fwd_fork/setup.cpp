@@ -115,7 +115,7 @@ usage(const char *prgname)
 	       "  --restart-window S: %u young deaths within S seconds fail the pair "
 	       "(1-%u, default %u)\n"
 	       "  --kill-point W:NAME[:SKIP]: stop worker W at a kill point after SKIP "
-	       "passes (builds with -Dkill_points=true)\n",
+	       "passes (default 0; builds with -Dkill_points=true)\n",
 	       prgname, max_rx_ports_per_lcore, max_timer_period_s,
 	       default_timer_period_s, max_young_ms, default_young_ms, restart_limit,
 	       max_restart_window_s, default_restart_window_s);

@@ -11,7 +11,7 @@
 PACK_PACKAGES="$PACK_PACKAGES clang
     libcmocka-dev libbenchmark-dev dpdk-doc
     python3-pytest python3-pyelftools
-    python3-sphinx python3-sphinx-rtd-theme
+    python3-sphinx python3-sphinx-rtd-theme doxygen
     codespell clang-format dpkg-dev debootstrap"
 
 # A compiler cache, so that the builds of a fresh clone are mostly cache

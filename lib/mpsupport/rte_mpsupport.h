@@ -19,7 +19,7 @@
  * repair.
  *
  * - Process registry: each process calling rte_mps_init() takes a slot
- *   holding its pid, its start time (field 22 of /proc/<pid>/stat, so that a
+ *   holding its pid, its start time (field 22 of /proc/PID/stat, so that a
  *   recycled pid is never mistaken for the old process), its type and its EAL
  *   lcore set. The EAL lcores are reserved in the shared lcore table; an
  *   overlap with a live member is refused and named.

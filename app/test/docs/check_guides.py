@@ -12,7 +12,10 @@
 * literalinclude markers in DPDK's form (``<what>. 8<`` and ``>8 End of <what>.``);
 * figures: SVG files under ``img/``, referenced as ``img/<name>.*`` right after a label and
   with a caption; every SVG is well-formed, carries the SPDX line, and is used;
-* doc/guides/meson.build lists every source, code shown included, so that ninja rebuilds.
+* doc/guides/meson.build lists every source, code shown included, so that ninja rebuilds;
+* the API reference: Doxygen on the public headers of lib/mpsupport with doc/api/doxy-api.conf,
+  where every warning (an undocumented symbol among them) is an error,
+  and every link of the HTML guides into it leads to a page it made.
 """
 
 import argparse
@@ -44,6 +47,52 @@ def sphinx(builder, src, out, errors):
     else:
         print('ok   sphinx-build -b %s -W -n' % builder)
     return os.path.join(out, builder)
+
+
+def doxygen(source_dir, out, errors):
+    """Build the API reference into out/html as doc/api/meson.build does."""
+    import shutil
+    import time
+    exe = shutil.which('doxygen')
+    if exe is None:
+        fail(errors, 'no doxygen (apt-get install doxygen)')
+        return
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(source_dir, 'VERSION'), encoding='utf-8') as f:
+        version = f.read().strip()
+    env = dict(os.environ, MPS_SOURCE_DIR=source_dir, MPS_API_OUT=out, MPS_VERSION=version)
+    start = time.monotonic()
+    r = subprocess.run([exe, os.path.join(source_dir, 'doc', 'api', 'doxy-api.conf')],
+                       env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       timeout=600)
+    if r.returncode != 0 or r.stdout.strip():
+        fail(errors, 'doxygen failed (%d), warnings are errors:\n%s' % (r.returncode, r.stdout))
+    elif not os.path.isfile(os.path.join(out, 'html', 'index.html')):
+        fail(errors, 'doxygen made no html/index.html')
+    else:
+        print('ok   doxygen API reference, no warning (%.1f s)' % (time.monotonic() - start))
+
+
+def check_api_links(html_dir, errors):
+    """Every link of the HTML guides into the API reference leads to a page."""
+    links = 0
+    for root, _, files in os.walk(html_dir):
+        for name in files:
+            if not name.endswith('.html'):
+                continue
+            path = os.path.join(root, name)
+            with open(path, encoding='utf-8') as f:
+                text = f.read()
+            for href in re.findall(r'href="([^"#]*api/html/[^"#]*)"', text):
+                links += 1
+                target = os.path.normpath(os.path.join(root, href))
+                if not os.path.isfile(target):
+                    fail(errors, '%s: link %s leads nowhere'
+                         % (os.path.relpath(path, html_dir), href))
+    if links == 0:
+        fail(errors, 'the HTML guides have no link to the API reference')
+    else:
+        print('ok   %d link(s) from the guides to the API reference' % links)
 
 
 def man_pages(conf_path):
@@ -219,12 +268,15 @@ def main():
 
     out = args.keep or tempfile.mkdtemp(prefix='mp-doc-')
     try:
-        sphinx('html', guides, out, errors)
-        man_dir = sphinx('man', guides, out, errors)
+        # The layout of the build tree: doc/guides/html beside doc/api/html.
+        html_dir = sphinx('html', guides, os.path.join(out, 'guides'), errors)
+        man_dir = sphinx('man', guides, os.path.join(out, 'guides'), errors)
         check_man(man_dir, man_pages(os.path.join(guides, 'conf.py')), errors)
-        html_index = os.path.join(out, 'html', 'index.html')
+        html_index = os.path.join(html_dir, 'index.html')
         if not os.path.isfile(html_index):
             fail(errors, 'no index.html produced')
+        doxygen(args.source_dir, os.path.join(out, 'api'), errors)
+        check_api_links(html_dir, errors)
     finally:
         if not args.keep:
             import shutil

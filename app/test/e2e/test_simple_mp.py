@@ -92,7 +92,7 @@ def test_no_secondary_without_primary(mp):
     assert r.returncode != 0
     lines = [ln for ln in r.stdout.splitlines() if ln.startswith('simple_mp:')]
     assert lines == ['simple_mp: cannot start a secondary: '
-                     'no primary process is running with this --file-prefix']
+                     'no primary process runs with --file-prefix %s' % mp.prefix]
 
 
 def test_too_long_message_is_refused(mp):

@@ -4,20 +4,28 @@
 
 #include "mp_common.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <string>
+#include <utility>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
+#include <rte_log.h>
 #include <rte_telemetry.h>
 
 namespace mpc {
@@ -54,23 +62,223 @@ install_signal_handlers()
 	sigaction(SIGTERM, &sa, nullptr);
 }
 
-/* The EAL does not say why a secondary failed to attach; guess it for the user. */
-bool
-asked_for_secondary(int argc, char **argv)
+/*
+ * While rte_eal_init() runs, what the EAL logs at error level and what
+ * getopt() prints about an EAL option go through here on their way to
+ * stderr, so that the error line can say why the EAL refused.
+ */
+struct eal_capture {
+	FILE *out;		/* the real stderr */
+	std::string argv0;	/* getopt() signs its complaints with it */
+	std::string partial;
+	std::string reasons;
+};
+
+void
+capture_line(eal_capture &c, const std::string &line)
 {
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (strcmp(argv[i], "--proc-type=secondary") == 0)
-			return true;
-		if (strcmp(argv[i], "--proc-type") == 0 && i + 1 < argc &&
-		    strcmp(argv[i + 1], "secondary") == 0)
-			return true;
+	std::string text;
+	const std::string getopt_sign = c.argv0 + ": ";
+
+	if (line.compare(0, getopt_sign.size(), getopt_sign) == 0)
+		text = line.substr(getopt_sign.size());
+	else if (rte_log_cur_msg_loglevel() > 0 &&
+		 rte_log_cur_msg_loglevel() <= static_cast<int>(RTE_LOG_ERR))
+		text = line.compare(0, 5, "EAL: ") == 0 ? line.substr(5) : line;
+	/* The EAL repeats the first reason as FATAL, then in general terms. */
+	if (text.empty() || text.compare(0, 7, "FATAL: ") == 0 || c.reasons.size() > 400)
+		return;
+	if (!c.reasons.empty() && text == "Invalid 'command line' arguments.")
+		return;
+	/* getopt() and the EAL may say the same thing twice. */
+	if (c.reasons.find(text) != std::string::npos)
+		return;
+	if (!c.reasons.empty())
+		c.reasons += "; ";
+	c.reasons += text;
+}
+
+ssize_t
+capture_write(void *cookie, const char *buf, size_t size)
+{
+	auto &c = *static_cast<eal_capture *>(cookie);
+
+	fwrite(buf, 1, size, c.out);
+	fflush(c.out);
+	for (size_t i = 0; i < size; i++) {
+		if (buf[i] != '\n') {
+			c.partial += buf[i];
+			continue;
+		}
+		capture_line(c, c.partial);
+		c.partial.clear();
 	}
-	return false;
+	return static_cast<ssize_t>(size);
 }
 
 } /* namespace */
+
+int
+scan_eal_args(int argc, char *const argv[], eal_request &req, std::string &err)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = nullptr;
+		std::string name;
+
+		if (strcmp(a, "--") == 0)
+			break;
+		if (strncmp(a, "--", 2) != 0)
+			continue;
+		const char *eq = strchr(a, '=');
+		if (eq != nullptr) {
+			name.assign(a, static_cast<size_t>(eq - a));
+			val = eq + 1;
+		} else {
+			name = a;
+		}
+		if (name == "--no-shconf" || name == "--in-memory") {
+			req.no_shconf = true;
+			continue;
+		}
+		if (name == "--no-huge") {
+			req.no_huge = true;
+			continue;
+		}
+		if (name != "--file-prefix" && name != "--proc-type")
+			continue;
+		if (val == nullptr) {
+			if (i + 1 >= argc || strcmp(argv[i + 1], "--") == 0) {
+				err = "option '" + name + "' needs a value";
+				return -EINVAL;
+			}
+			val = argv[++i];
+		}
+		if (name == "--file-prefix") {
+			if (*val == '\0' || strchr(val, '/') != nullptr) {
+				err = std::string("invalid --file-prefix '") + val +
+					"' (a non-empty name without '/')";
+				return -EINVAL;
+			}
+			req.file_prefix = val;
+		} else {
+			if (strcmp(val, "primary") != 0 && strcmp(val, "secondary") != 0 &&
+			    strcmp(val, "auto") != 0) {
+				err = std::string("invalid --proc-type '") + val +
+					"' (primary, secondary or auto)";
+				return -EINVAL;
+			}
+			req.proc_type = val;
+		}
+	}
+	return 0;
+}
+
+std::string
+runtime_dir(const std::string &file_prefix)
+{
+	/* Where the EAL puts it: /var/run for root, else $XDG_RUNTIME_DIR or /tmp. */
+	std::string base = "/var/run";
+
+	if (getuid() != 0) {
+		const char *xdg = getenv("XDG_RUNTIME_DIR");
+		base = xdg != nullptr ? xdg : "/tmp";
+	}
+	return base + "/dpdk/" + file_prefix;
+}
+
+group_probe
+probe_group(const std::string &dir)
+{
+	group_probe g;
+	const std::string config = dir + "/config";
+	int fd = open(config.c_str(), O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		/* The primary holds a write lock on its config file for its whole life. */
+		struct flock fl = {};
+		fl.l_type = F_WRLCK;
+		fl.l_whence = SEEK_SET;
+		if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK)
+			g.primary = fl.l_pid;
+		close(fd);
+		g.has_config = true;
+	}
+
+	/* Every process of the group holds a flock on each memory file it maps. */
+	std::vector<std::pair<dev_t, ino_t>> files;
+	DIR *d = opendir(dir.c_str());
+	if (d == nullptr)
+		return g;
+	while (struct dirent *e = readdir(d)) {
+		struct stat st;
+		if (strncmp(e->d_name, "fbarray_", 8) != 0)
+			continue;
+		if (stat((dir + "/" + e->d_name).c_str(), &st) == 0)
+			files.emplace_back(st.st_dev, st.st_ino);
+	}
+	closedir(d);
+
+	FILE *locks = fopen("/proc/locks", "re");
+	if (locks == nullptr)
+		return g;
+	char line[256];
+	while (fgets(line, sizeof(line), locks) != nullptr) {
+		char kind[16], mode[16], rw[16];
+		int pid;
+		unsigned int maj, min;
+		unsigned long ino;
+
+		/* "1: FLOCK  ADVISORY  READ 1234 00:1a:5678 0 EOF"; waiters have "->". */
+		if (sscanf(line, "%*d: %15s %15s %15s %d %x:%x:%lu", kind, mode, rw, &pid,
+			   &maj, &min, &ino) != 7 || strcmp(kind, "FLOCK") != 0)
+			continue;
+		if (pid == getpid() || pid == g.primary)
+			continue;
+		for (const auto &f : files) {
+			if (major(f.first) != maj || minor(f.first) != min || f.second != ino)
+				continue;
+			if (std::find(g.attached.begin(), g.attached.end(), pid) ==
+			    g.attached.end())
+				g.attached.push_back(pid);
+		}
+	}
+	fclose(locks);
+	std::sort(g.attached.begin(), g.attached.end());
+	return g;
+}
+
+std::string
+check_group(const eal_request &req, const group_probe &probe)
+{
+	const std::string prefix = "--file-prefix " + req.file_prefix;
+
+	if (req.no_shconf)
+		return "";
+	if (req.proc_type == "secondary") {
+		/* A dead primary's secondaries may be joined (its memory is still there). */
+		if (probe.primary == 0 && probe.attached.empty())
+			return "cannot start a secondary: no primary process runs with " + prefix;
+		return "";
+	}
+	if (probe.primary != 0) {
+		if (req.proc_type == "auto")
+			return "";
+		return "cannot start a primary: a primary process already runs with " + prefix +
+			" (pid " + std::to_string(probe.primary) + ")";
+	}
+	if (!probe.attached.empty()) {
+		std::string pids;
+		for (pid_t p : probe.attached)
+			pids += (pids.empty() ? "" : ", ") + std::to_string(p);
+		return "cannot start a primary: the primary process of " + prefix +
+			" has exited but its secondary processes still run (pid " + pids +
+			"); a new primary would overwrite the memory they use: stop them, or "
+			"start this process with --proc-type=secondary";
+	}
+	return "";
+}
+
 
 void
 set_app_name(const char *argv0)
@@ -165,13 +373,41 @@ eal_init(int argc, char **argv, const app_identity &identity)
 	set_app_name(identity.name != nullptr ? identity.name : argv[0]);
 	app.error_tag = identity.error_tag;
 	install_signal_handlers();
-	const bool want_secondary = asked_for_secondary(argc, argv);
+
+	eal_request req;
+	std::string err;
+	if (scan_eal_args(argc, argv, req, err) < 0)
+		fail("%s", err.c_str());
+	err = check_group(req, probe_group(runtime_dir(req.file_prefix)));
+	if (!err.empty())
+		fail("%s", err.c_str());
+
+	eal_capture capture;
+	capture.out = stderr;
+	capture.argv0 = argv[0];
+	cookie_io_functions_t io = {};
+	io.write = capture_write;
+	FILE *tee = fopencookie(&capture, "w", io);
+	if (tee != nullptr) {
+		setvbuf(tee, nullptr, _IOLBF, 0);
+		rte_openlog_stream(tee);
+		stderr = tee;
+	}
+	rte_errno = 0;
 	int ret = rte_eal_init(argc, argv);
+	const int eal_errno = rte_errno;
+	if (tee != nullptr) {
+		fflush(tee);
+		stderr = capture.out;
+		rte_openlog_stream(nullptr);
+		fclose(tee);
+	}
 	if (ret < 0) {
-		if (want_secondary)
-			fail("cannot start a secondary: no primary process is running with "
-			     "this --file-prefix");
-		fail("cannot initialise the EAL: %s", rte_strerror(rte_errno));
+		if (!capture.reasons.empty())
+			fail("cannot initialise the EAL: %s", capture.reasons.c_str());
+		if (eal_errno != 0)
+			fail("cannot initialise the EAL: %s", rte_strerror(eal_errno));
+		fail("cannot initialise the EAL (it gave no reason)");
 	}
 	app.eal_up = true;
 	return ret;

@@ -15,6 +15,17 @@
  *   - mpc::eal_init(argc, argv, identity): name the app, catch SIGINT and
  *     SIGTERM, run rte_eal_init() (one error line and exit on failure);
  *     returns the number of EAL arguments to skip before the app's own.
+ *     Before the EAL starts, it looks at the group's runtime directory and
+ *     refuses, in one line, what the EAL would do wrong or explain badly:
+ *     a second primary, a secondary with no process to attach to, and a
+ *     new primary over the memory of a dead primary's secondaries (the EAL
+ *     would overwrite the memory configuration they use). When
+ *     rte_eal_init() fails all the same, the error line quotes the EAL's
+ *     own reason (its error-level log lines and getopt's complaint).
+ *   - mpc::scan_eal_args(): what the EAL arguments ask for (file prefix,
+ *     process type, shared config), without starting the EAL.
+ *   - mpc::probe_group(dir): whether a primary holds the runtime directory's
+ *     config lock, and which processes still hold its memory files.
  *   - mpc::proc_type_name(): "primary" or "secondary", for messages.
  *
  * Errors
@@ -61,6 +72,7 @@
 #define MP_COMMON_H
 
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <atomic>
 #include <cstdint>
@@ -106,6 +118,44 @@ struct app_identity {
  * @return the number of arguments rte_eal_init() consumed.
  */
 int eal_init(int argc, char **argv, const app_identity &identity = app_identity());
+
+/** What the EAL arguments (before "--") ask for, as far as the group goes. */
+struct eal_request {
+	std::string file_prefix = "rte";
+	/** "primary" (the EAL's default), "secondary" or "auto". */
+	std::string proc_type = "primary";
+	/** --no-shconf or --in-memory: no runtime directory is shared. */
+	bool no_shconf = false;
+	bool no_huge = false;
+};
+
+/**
+ * Read the EAL arguments of argv (up to "--") without starting the EAL.
+ * @return 0, or -EINVAL with err naming a value the EAL would refuse.
+ */
+int scan_eal_args(int argc, char *const argv[], eal_request &req, std::string &err);
+
+/** The runtime directory the EAL uses for a file prefix. */
+std::string runtime_dir(const std::string &file_prefix);
+
+/** Who uses the runtime directory of a group. */
+struct group_probe {
+	/** Pid holding the config file's lock (the primary), or 0. */
+	pid_t primary = 0;
+	/** Other processes holding the group's memory files (fbarray locks). */
+	std::vector<pid_t> attached;
+	/** The config file exists (a primary ran there once). */
+	bool has_config = false;
+};
+
+/** Look at the runtime directory dir (e.g. runtime_dir("rte")). */
+group_probe probe_group(const std::string &dir);
+
+/**
+ * Whether a process asking for req may start, given what probe_group()
+ * found. @return an empty string, or the reason it may not.
+ */
+std::string check_group(const eal_request &req, const group_probe &probe);
 
 /** Set the program name used in error messages (basename of argv0). */
 void set_app_name(const char *argv0);

@@ -46,7 +46,10 @@ class L2fwdFork:
 
     def __init__(self, group, nports=2, lcores=LCORES_1PAIR, app_args=(), vdevs=None,
                  floating=False, timeout=30):
-        args = ['-p', '%x' % ((1 << nports) - 1), '-T', '0'] + list(app_args)
+        # No periodic statistics unless the test asks for them (an option given
+        # twice is refused).
+        period = [] if '-T' in app_args else ['-T', '0']
+        args = ['-p', '%x' % ((1 << nports) - 1)] + period + list(app_args)
         if floating:
             args.append('-f')
         self.group = group

@@ -60,6 +60,8 @@ install_signal_handlers()
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, nullptr);
 	sigaction(SIGTERM, &sa, nullptr);
+	sigaction(SIGHUP, &sa, nullptr);
+	signal(SIGUSR2, SIG_IGN);
 }
 
 /*
@@ -378,6 +380,8 @@ eal_init(int argc, char **argv, const app_identity &identity)
 	std::string err;
 	if (scan_eal_args(argc, argv, req, err) < 0)
 		fail("%s", err.c_str());
+	if (identity.primary_only != nullptr && req.proc_type == "secondary")
+		fail("%s", identity.primary_only);
 	err = check_group(req, probe_group(runtime_dir(req.file_prefix)));
 	if (!err.empty())
 		fail("%s", err.c_str());
@@ -419,6 +423,22 @@ reject_bad_option(int opt, char *const argv[])
 	if (opt == ':')
 		fail("option '%s' needs a value", argv[optind - 1]);
 	fail("unknown option '%s'", argv[optind - 1]);
+}
+
+void
+reject_repeat(std::vector<int> &seen, int opt, const char *name)
+{
+	if (std::find(seen.begin(), seen.end(), opt) != seen.end())
+		fail("option '%s' given twice", name);
+	seen.push_back(opt);
+}
+
+void
+require_shared_memory()
+{
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY && !rte_eal_has_hugepages())
+		fail("--no-huge is not supported: the primary's memory would be private, "
+		     "and no secondary process could attach to it");
 }
 
 void

@@ -62,10 +62,11 @@
  * Buffered TX is in mp_tx.h (mpc::tx_buffer), on the library's TX helpers.
  *
  * Signals
- *   - SIGINT and SIGTERM (caught by eal_init()) set a flag, as does
+ *   - SIGINT, SIGTERM and SIGHUP (caught by eal_init()) set a flag, as does
  *     mpc::request_quit(); mpc::quit_requested() tells whether it is set.
  *     Packet loops poll it and return so that main() can print statistics
- *     and clean up.
+ *     and clean up. SIGHUP (the terminal went away) stops the app as
+ *     SIGTERM does. SIGUSR2 is ignored unless the app gives it a meaning.
  */
 
 #ifndef MP_COMMON_H
@@ -111,6 +112,11 @@ struct app_identity {
 	const char *name = nullptr;
 	/** Put between the name and the text of an error line. */
 	const char *error_tag = "error: ";
+	/**
+	 * For an app that runs only as the primary process: the error line
+	 * given for --proc-type=secondary, before the EAL starts.
+	 */
+	const char *primary_only = nullptr;
 };
 
 /**
@@ -173,6 +179,12 @@ const char *proc_type_name();
  */
 [[noreturn]] void fail(const char *fmt, ...) __rte_format_printf(1, 2);
 
+/**
+ * Fail unless this primary's memory is in hugepages: without them
+ * (--no-huge) it is private to the process, and no secondary can attach.
+ */
+void require_shared_memory();
+
 /** Tell fail() whether the EAL is initialised (and must be cleaned up). */
 void set_eal_up(bool up);
 
@@ -194,6 +206,12 @@ uint64_t now_ns();
  * optstring starting with ':'.
  */
 [[noreturn]] void reject_bad_option(int opt, char *const argv[]);
+
+/**
+ * Fail when an option taken once comes again: the last value winning in
+ * silence hides typing mistakes. seen holds the options met so far.
+ */
+void reject_repeat(std::vector<int> &seen, int opt, const char *name);
 
 /** Fail if getopt() left arguments that are not options. */
 void reject_extra_args(int argc, char *const argv[]);

@@ -43,7 +43,11 @@ constexpr int supervisor_nice = -10;
 /* Bound on the STOP handshake in a recovery; the tracker sends SIGKILL after it. */
 constexpr unsigned int stop_timeout_ms = 50;
 
-/* SIGINT, SIGTERM: stop and exit. SIGUSR1: report. SIGUSR2: stop the workers. */
+constexpr const char *primary_only = "l2fwd_fork runs only as a primary process: its workers "
+	"are processes it forks, and a secondary has nothing to run (no --proc-type=secondary, "
+	"and no second instance with the same --file-prefix)";
+
+/* SIGINT, SIGTERM, SIGHUP: stop and exit. SIGUSR1: report. SIGUSR2: stop the workers. */
 void
 signal_handler(int signum)
 {
@@ -68,10 +72,16 @@ main(int argc, char **argv)
 	setvbuf(stdout, nullptr, _IOLBF, 0);
 	/* before any thread exists, so that every one of them inherits it */
 	setpriority(PRIO_PROCESS, 0, supervisor_nice);
-	ret = mpc::eal_init(argc, argv);
+	mpc::app_identity identity;
+	identity.primary_only = primary_only;
+	ret = mpc::eal_init(argc, argv, identity);
 	argc -= ret;
 	argv += ret;
 	argv[0] = argv[-ret];
+
+	/* --proc-type=auto with a primary running makes a secondary */
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		fail("%s", primary_only);
 
 	/* after fork(), memory is shared only when it is hugepage backed */
 	if (!rte_eal_has_hugepages())
@@ -93,6 +103,7 @@ main(int argc, char **argv)
 
 	signal(SIGINT, signal_handler);
 	signal(SIGTERM, signal_handler);
+	signal(SIGHUP, signal_handler);
 	signal(SIGUSR1, signal_handler);
 	signal(SIGUSR2, signal_handler);
 

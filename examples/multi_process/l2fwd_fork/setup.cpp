@@ -18,6 +18,7 @@
 
 #include <new>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <rte_dev.h>
@@ -185,12 +186,21 @@ parse_args(int argc, char **argv)
 		{nullptr, 0, nullptr, 0},
 	};
 	const char *prgname = argv[0];
+	std::vector<int> seen;
 	unsigned long v;
 	int opt;
 
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":p:q:T:fh", longopts, nullptr)) != -1) {
+		/* --kill-point may come several times, every other option once */
+		static const std::pair<int, const char *> once[] = {
+			{'p', "-p"}, {'q', "-q"}, {'T', "-T"}, {'f', "-f"},
+			{OPT_YOUNG_MS, "--young-ms"}, {OPT_RESTART_WINDOW, "--restart-window"},
+		};
+		for (const auto &o : once)
+			if (o.first == opt)
+				mpc::reject_repeat(seen, opt, o.second);
 		switch (opt) {
 		case 'p':
 			if (mpc::parse_portmask(optarg, &opts.port_mask) < 0)

@@ -27,12 +27,14 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_mempool.h>
+#include <rte_mpsupport.h>
 #include <rte_pause.h>
 #include <rte_ring.h>
 
 #include "commands.h"
 #include "messaging.h"
 #include "mp_common.h"
+#include "mp_group.h"
 
 using namespace simple_mp;
 
@@ -67,6 +69,65 @@ lcore_recv(void *)
 }
 /* >8 End of the receive loop. */
 
+/*
+ * The command line library keeps at most line_limit characters of a line
+ * and drops bytes that are not printable ASCII, both without a word: a
+ * line that lost anything that way is refused whole instead of being run
+ * cut or changed.
+ */
+constexpr std::size_t line_limit = 512;
+
+struct line_guard {
+	std::size_t length = 0;	/* bytes typed on the current line */
+	bool non_ascii = false;
+
+	/* Feed buf to cl; return -1 when the command line has ended. */
+	int feed(struct cmdline *cl, const char *buf, std::size_t len)
+	{
+		std::size_t from = 0;
+
+		for (std::size_t i = 0; i < len; i++) {
+			const unsigned char c = static_cast<unsigned char>(buf[i]);
+
+			if (c == '\r' || c == '\n') {
+				if (length <= line_limit && !non_ascii) {
+					length = 0;
+					continue;
+				}
+				if (cmdline_in(cl, buf + from, static_cast<int>(i - from)) < 0)
+					return -1;
+				from = i + 1;
+				refuse(cl);
+			} else if (c == 0x7f || c == '\b') {
+				length -= length > 0;
+			} else if (c >= 0x80) {
+				non_ascii = true;
+				length++;
+			} else if (c >= 0x20) {
+				length++;
+			}
+		}
+		return cmdline_in(cl, buf + from, static_cast<int>(len - from)) < 0 ? -1 : 0;
+	}
+
+	void refuse(struct cmdline *cl)
+	{
+		struct rdline *rdl = cmdline_get_rdline(cl);
+
+		if (non_ascii)
+			cmdline_printf(cl, "\nError: the line holds non-ASCII bytes, which the "
+				       "prompt cannot carry (ASCII text only): nothing done\n");
+		else
+			cmdline_printf(cl, "\nError: the line is %zu characters long and the "
+				       "prompt keeps %zu: it was truncated, nothing done\n",
+				       length, line_limit);
+		length = 0;
+		non_ascii = false;
+		rdline_reset(rdl);
+		rdline_newline(rdl, "simple_mp > ");
+	}
+};
+
 /* Read the prompt without blocking, so that quit, signals and a dead primary are seen. */
 int
 run_prompt(bool secondary, unsigned int recv_lcore)
@@ -76,6 +137,7 @@ run_prompt(bool secondary, unsigned int recv_lcore)
 
 	struct cmdline *cl = cmdline_stdin_new(simple_mp_ctx, "simple_mp > ");
 	int status = EXIT_SUCCESS;
+	line_guard guard;
 
 	if (cl == nullptr)
 		mpc::fail("cannot create the command line");
@@ -95,7 +157,7 @@ run_prompt(bool secondary, unsigned int recv_lcore)
 			ssize_t len = read(STDIN_FILENO, buf, sizeof(buf));
 
 			/* End of input, Ctrl-D on an empty line, or "quit". */
-			if (len <= 0 || cmdline_in(cl, buf, static_cast<int>(len)) < 0)
+			if (len <= 0 || guard.feed(cl, buf, static_cast<std::size_t>(len)) < 0)
 				break;
 		}
 		if (secondary && !rte_eal_primary_proc_alive(nullptr)) {
@@ -154,11 +216,16 @@ main(int argc, char **argv)
 	if (recv_lcore >= RTE_MAX_LCORE)
 		mpc::fail("needs at least two lcores (the prompt and the receiver), got %u",
 			  rte_lcore_count());
+	mpc::require_shared_memory();
 	attach_channel(primary);
+	/* Join the group: refuses lcores that a live member already runs on. */
+	const int mps = mpc::group_join();
 
 	printf("%s: running as the %s process\n", prog, mpc::proc_type_name());
 	const int status = run_prompt(!primary, recv_lcore);
 	rte_eal_mp_wait_lcore();
+	if (mps == 0)
+		rte_mps_fini();
 	rte_eal_cleanup();
 	return status;
 }

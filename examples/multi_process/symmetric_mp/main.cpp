@@ -90,6 +90,7 @@ parse_args(int argc, char **argv)
 		{nullptr, 0, nullptr, 0},
 	};
 	app_options a;
+	std::vector<int> seen;
 	unsigned long v;
 	int opt;
 
@@ -98,15 +99,18 @@ parse_args(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, ":p:", longopts, nullptr)) != -1) {
 		switch (opt) {
 		case 'p':
+			mpc::reject_repeat(seen, opt, "-p");
 			if (mpc::parse_portmask(optarg, &a.portmask) != 0)
 				mpc::fail("invalid portmask '%s' (hexadecimal, non-zero)", optarg);
 			break;
 		case OPT_NUM_PROCS:
+			mpc::reject_repeat(seen, opt, "--num-procs");
 			if (mpc::parse_uint(optarg, max_procs, &v) != 0 || v == 0)
 				mpc::fail("invalid --num-procs '%s' (1..%u)", optarg, max_procs);
 			a.num_procs = static_cast<unsigned int>(v);
 			break;
 		case OPT_PROC_ID:
+			mpc::reject_repeat(seen, opt, "--proc-id");
 			if (mpc::parse_uint(optarg, max_procs - 1, &v) != 0)
 				mpc::fail("invalid --proc-id '%s' (0..%u)", optarg, max_procs - 1);
 			a.proc_id = static_cast<unsigned int>(v);
@@ -256,6 +260,7 @@ main(int argc, char **argv)
 	argv += ret;
 
 	const app_options a = parse_args(argc, argv);
+	mpc::require_shared_memory();
 	const bool primary = rte_eal_process_type() == RTE_PROC_PRIMARY;
 	const std::vector<uint16_t> ports = mpc::paired_ports(a.portmask);
 

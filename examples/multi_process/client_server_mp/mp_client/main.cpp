@@ -81,8 +81,11 @@ parse_args(int argc, char **argv)
 	while ((opt = getopt(argc, argv, ":n:")) != -1) {
 		switch (opt) {
 		case 'n':
-			if (mpc::parse_uint(optarg, UINT16_MAX, &v) != 0)
-				mpc::fail("invalid client id '%s'", optarg);
+			if (have_id)
+				mpc::fail("option '-n' given twice");
+			if (mpc::parse_uint(optarg, cs::max_clients - 1, &v) != 0)
+				mpc::fail("invalid client id '%s' (0..%u, below the server's -n)",
+					  optarg, cs::max_clients - 1);
 			have_id = true;
 			break;
 		default:
@@ -91,7 +94,8 @@ parse_args(int argc, char **argv)
 	}
 	mpc::reject_extra_args(argc, argv);
 	if (!have_id)
-		mpc::fail("usage: %s [EAL options] -- -n CLIENT_ID", mpc::app_name());
+		mpc::fail("missing -n CLIENT_ID; usage: %s [EAL options] -- -n CLIENT_ID",
+			  mpc::app_name());
 	return static_cast<unsigned int>(v);
 }
 

@@ -79,12 +79,15 @@ app_options
 parse_args(int argc, char **argv)
 {
 	app_options a;
+	std::vector<int> seen;
 	unsigned long v;
 	int opt;
 
 	opterr = 0;
 	optind = 1;
 	while ((opt = getopt(argc, argv, ":p:n:")) != -1) {
+		if (opt == 'p' || opt == 'n')
+			mpc::reject_repeat(seen, opt, opt == 'p' ? "-p" : "-n");
 		switch (opt) {
 		case 'p':
 			if (mpc::parse_portmask(optarg, &a.portmask) != 0)
@@ -102,8 +105,8 @@ parse_args(int argc, char **argv)
 	}
 	mpc::reject_extra_args(argc, argv);
 	if (a.portmask == 0 || a.num_clients == 0)
-		mpc::fail("usage: %s [EAL options] -- -p PORTMASK -n NUM_CLIENTS",
-			  mpc::app_name());
+		mpc::fail("missing %s; usage: %s [EAL options] -- -p PORTMASK -n NUM_CLIENTS",
+			  a.portmask == 0 ? "-p PORTMASK" : "-n NUM_CLIENTS", mpc::app_name());
 	return a;
 }
 
@@ -401,11 +404,15 @@ stats_lcore(void *arg)
 int
 main(int argc, char **argv)
 {
-	int ret = mpc::eal_init(argc, argv);
+	mpc::app_identity identity;
+	identity.primary_only = "mp_server must be the primary process: it creates what its "
+		"clients attach to (no --proc-type=secondary)";
+	int ret = mpc::eal_init(argc, argv, identity);
 	argc -= ret;
 	argv += ret;
 
 	const app_options a = parse_args(argc, argv);
+	mpc::require_shared_memory();
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		mpc::fail("mp_server must be the primary process (another primary runs with this "
 			  "--file-prefix)");

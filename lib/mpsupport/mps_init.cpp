@@ -49,6 +49,15 @@ check_layout(const shared *sh)
 
 } /* namespace */
 
+int
+check_memzone(const void *addr, size_t len)
+{
+	if (len < sizeof(shared))
+		return fail(EPROTO, "memzone %s is %zu bytes, expected %zu",
+				RTE_MPS_MZ_NAME, len, sizeof(shared));
+	return check_layout(static_cast<const shared *>(addr));
+}
+
 } /* namespace mps */
 
 using namespace mps;
@@ -86,11 +95,8 @@ rte_mps_init(void)
 		sh->max_workers = RTE_MPS_MAX_WORKERS;
 		store(&sh->magic, RTE_MPS_MAGIC);
 	} else {
-		if (mz->len < sizeof(shared))
-			return fail(EPROTO, "memzone %s is %zu bytes, expected %zu",
-					RTE_MPS_MZ_NAME, mz->len, sizeof(shared));
 		sh = static_cast<shared *>(mz->addr);
-		int ret = check_layout(sh);
+		int ret = check_memzone(mz->addr, mz->len);
 		if (ret < 0) {
 			MPS_LOG(DEBUG, "%s\n", rte_mps_strerror());
 			return ret;

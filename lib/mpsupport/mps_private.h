@@ -273,6 +273,13 @@ private:
 /* Common (mps_common.cpp): set rte_errno and the thread's message; return -err. */
 int fail(int err, const char *fmt, ...) __rte_format_printf(2, 3);
 void clear_error();
+
+/* Whether len bytes at addr hold a registry this build can use (magic,
+ * layout version, sizes); 0, or -EPROTO with the reason in the error text. */
+int check_memzone(const void *addr, size_t len);
+
+/* A telemetry parameter that names a pid: decimal digits, 1..INT_MAX. */
+int parse_pid_param(const char *params, int *pid);
 uint64_t now_ns();
 int unpin_thread(rte_thread_t thread);
 

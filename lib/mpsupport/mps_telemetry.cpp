@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,11 +96,10 @@ handle_info(const char *, const char *params, struct rte_tel_data *d)
 	const shared *sh = load(&self.sh);
 
 	if (params != nullptr && params[0] != '\0') {
-		char *end;
-		long pid = strtol(params, &end, 10);
+		int pid;
 		bool found = false;
 
-		if (*end != '\0' || pid <= 0 || sh == nullptr)
+		if (parse_pid_param(params, &pid) < 0 || sh == nullptr)
 			return -EINVAL;
 		rte_tel_data_start_dict(d);
 		for_each_proc(sh, [&](unsigned int i, const proc_slot *ps) {
@@ -227,6 +227,25 @@ handle_workers(const char *, const char *, struct rte_tel_data *d)
 }
 
 } /* namespace */
+
+int
+parse_pid_param(const char *params, int *pid)
+{
+	long v = 0;
+
+	/* Digits only: no sign, no blanks, no leading zero, at most INT_MAX. */
+	if (params == nullptr || params[0] < '1' || params[0] > '9')
+		return -EINVAL;
+	for (const char *p = params; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		v = v * 10 + (*p - '0');
+		if (v > INT_MAX)
+			return -EINVAL;
+	}
+	*pid = static_cast<int>(v);
+	return 0;
+}
 
 } /* namespace mps */
 

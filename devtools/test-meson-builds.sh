@@ -22,6 +22,10 @@ usage() {
 	              --suite mp-tests in it
 	  tsan        gcc with TSan, then the mpsupport unit and multi-process
 	              tests in it
+	  fuzz        clang with -Dfuzz=true: each libFuzzer target of
+	              app/test/fuzz runs for \$FUZZ_SECONDS (default 60) on a
+	              copy of its seed corpus; a crash fails the step and leaves
+	              its input in fuzz/fuzz-artifacts/
 	  install     meson install of gcc-release-shared into a staging prefix
 	  make        each example built with plain make and pkg-config, shared
 	              and static, against the staged librte_mpsupport and the
@@ -77,7 +81,7 @@ for cc in gcc clang ; do
 		done
 	done
 done
-steps="$steps asan tsan install make mutations"
+steps="$steps asan tsan fuzz install make mutations"
 [ -n "${DPDK_BUILD_DIR:-}" ] && steps="$steps dpdk-tree"
 
 if $list ; then
@@ -199,6 +203,15 @@ tsan_step() {
 		--print-errorlogs --timeout-multiplier 3 --num-processes 1
 }
 
+fuzz_step() {
+	secs=${FUZZ_SECONDS:-60}
+	build fuzz clang clang++ -Dfuzz=true -Dexamples= -Dbuildtype=debugoptimized ||
+		return 1
+	run env FUZZ_SECONDS="$secs" nice $meson test -C "$builds/fuzz" --suite fuzz-smoke \
+		--print-errorlogs --num-processes 1 --timeout-multiplier $((secs / 30 + 2))
+	$dry || grep -h 'executions in' "$builds/fuzz/meson-logs/testlog.txt" | sed 's/^/    /'
+}
+
 install_step() {
 	if ! $dry && [ ! -f "$builds/gcc-release-shared/build.ninja" ] ; then
 		matrix_step gcc-release-shared || return 1
@@ -291,6 +304,7 @@ for s in $steps ; do
 	gcc-*|clang-*) matrix_step "$s" ;;
 	asan) asan_step ;;
 	tsan) tsan_step ;;
+	fuzz) fuzz_step ;;
 	install) install_step ;;
 	make) make_step ;;
 	mutations) mutations_step ;;

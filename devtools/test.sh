@@ -77,15 +77,21 @@ if [ "$#" -eq 0 ]; then
     fi
 fi
 
-# The same tree must build -Werror clean with clang.
+# The same tree must build -Werror clean with clang, the fuzz targets included.
 if [ "$#" -eq 0 ]; then
     say "building with clang in $BUILD_DIR-clang"
     CC=$(with_ccache clang) CXX=$(with_ccache clang++)
     export CC CXX
-    if meson setup --wipe "$BUILD_DIR-clang" "$PACK_DIR" >/dev/null 2>&1 ||
-       meson setup "$BUILD_DIR-clang" "$PACK_DIR" >/dev/null; then
+    if meson setup --wipe "$BUILD_DIR-clang" "$PACK_DIR" -Dfuzz=true >/dev/null 2>&1 ||
+       meson setup "$BUILD_DIR-clang" "$PACK_DIR" -Dfuzz=true >/dev/null; then
         if nice ninja -C "$BUILD_DIR-clang" >"$BUILD_DIR-clang.log" 2>&1; then
             printf 'pass\tbuild/clang-werror\tOK\n' >>"$results"
+            # The libFuzzer targets (built here with -Dfuzz=true): a few
+            # seconds each on their seed corpus (FUZZ_SECONDS, default 2).
+            meson test -C "$BUILD_DIR-clang" --suite fuzz-smoke --print-errorlogs \
+                >"$BUILD_DIR-clang-fuzz.log" 2>&1
+            grep -h 'executions in' "$BUILD_DIR-clang/meson-logs/testlog.txt"
+            collect "$BUILD_DIR-clang/meson-logs/testlog.json" "clang:"
         else
             tail -40 "$BUILD_DIR-clang.log"
             printf 'fail\tbuild/clang-werror\tFAIL\n' >>"$results"

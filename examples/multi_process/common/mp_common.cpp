@@ -437,8 +437,7 @@ void
 require_shared_memory()
 {
 	if (rte_eal_process_type() == RTE_PROC_PRIMARY && !rte_eal_has_hugepages())
-		fail("--no-huge is not supported: the primary's memory would be private, "
-		     "and no secondary process could attach to it");
+		fail("--no-huge is not supported: a secondary cannot attach without hugepages");
 }
 
 void

@@ -181,7 +181,7 @@ const char *proc_type_name();
 
 /**
  * Fail unless this primary's memory is in hugepages: without them
- * (--no-huge) it is private to the process, and no secondary can attach.
+ * (--no-huge) the EAL lists no memory that a secondary could map.
  */
 void require_shared_memory();
 

@@ -15,6 +15,8 @@
 #include <rte_errno.h>
 #include <rte_ring.h>
 
+#include "rte_mps_capture.h"
+
 #include "mps_private.h"
 
 namespace mps {
@@ -27,6 +29,8 @@ constexpr unsigned int CMD_RING_SIZE = 64;
 struct rte_ring *cmd_ring[RTE_MPS_MAX_WORKERS];
 struct rte_ring *ack_ring[RTE_MPS_MAX_WORKERS];
 thread_local uint32_t last_seq[RTE_MPS_MAX_WORKERS];
+/* The command rings have one producer: the threads of the main take turns. */
+pthread_mutex_t send_mutex = PTHREAD_MUTEX_INITIALIZER;
 
 void
 ring_names(unsigned int w, char *cmd, char *ack, size_t len)
@@ -149,7 +153,19 @@ cmd_send_stop(unsigned int w)
 {
 	if (!lookup_rings(w))
 		return;
+	mutex_guard lk(send_mutex);
 	if (rte_ring_enqueue(cmd_ring[w], encode(next_seq(w), RTE_MPS_CMD_STOP)) != 0)
+		MPS_LOG(WARNING, "command ring of worker %u full\n", w);
+}
+
+/* Not acknowledged: the worker says in shared memory what it applied. */
+void
+cmd_send_capture(unsigned int w)
+{
+	if (!lookup_rings(w))
+		return;
+	mutex_guard lk(send_mutex);
+	if (rte_ring_enqueue(cmd_ring[w], encode(next_seq(w), RTE_MPS_CMD_CAPTURE)) != 0)
 		MPS_LOG(WARNING, "command ring of worker %u full\n", w);
 }
 
@@ -165,9 +181,14 @@ rte_mps_cmd_send(unsigned int worker, uint32_t cmd, unsigned int timeout_ms)
 		return fail(ENOENT, "unknown worker %u", worker);
 	if (cmd == 0)
 		return fail(EINVAL, "command 0 is reserved");
+	if (cmd == RTE_MPS_CMD_CAPTURE)
+		return fail(EINVAL, "command %u is the library's", cmd);
 	uint32_t seq = next_seq(worker);
-	if (rte_ring_enqueue(cmd_ring[worker], encode(seq, cmd)) != 0)
-		return fail(ENOBUFS, "command ring of worker %u is full", worker);
+	{
+		mutex_guard lk(send_mutex);
+		if (rte_ring_enqueue(cmd_ring[worker], encode(seq, cmd)) != 0)
+			return fail(ENOBUFS, "command ring of worker %u is full", worker);
+	}
 	if (timeout_ms == 0)
 		return 0;
 	uint64_t deadline = now_ns() + static_cast<uint64_t>(timeout_ms) * 1000000ull;
@@ -195,6 +216,10 @@ rte_mps_cmd_poll(unsigned int worker)
 		return fail(ENOENT, "unknown worker %u", worker);
 	if (rte_ring_dequeue(cmd_ring[worker], &obj) != 0)
 		return 0;
+	if (unlikely(decode_cmd(obj) == RTE_MPS_CMD_CAPTURE)) {
+		capture_apply_command();
+		return 0;
+	}
 	last_seq[worker] = decode_seq(obj);
 	return static_cast<int>(decode_cmd(obj));
 }

@@ -43,6 +43,48 @@ dpdk_set_lcore_id(unsigned int id)
 }
 
 /*
+ * Assumes: the callbacks of a queue are a singly linked list of
+ * { next, fn, param } nodes (struct rte_eth_rxtx_callback, 17.02 to 25.11),
+ * whose head rte_eth_fp_ops[port].rxq.clbk[queue] (or txq) points to in
+ * this process; rte_eth_rx_burst() reads the head with acquire order and
+ * the add functions publish a node with release order; removal unlinks by
+ * comparing addresses and frees nothing. The list is this process's own:
+ * in a forked worker, a change reaches no other process.
+ */
+const struct rte_eth_rxtx_callback *
+dpdk_link_callback(uint16_t port, uint16_t queue, bool rx, dpdk_callback *cb)
+{
+	struct rte_eth_fp_ops *ops = &rte_eth_fp_ops[port];
+	auto heads = rx ? ops->rxq.clbk : ops->txq.clbk;
+
+	cb->next = static_cast<dpdk_callback *>(rte_atomic_load_explicit(&heads[queue],
+			rte_memory_order_acquire));
+	rte_atomic_store_explicit(&heads[queue], static_cast<void *>(cb),
+			rte_memory_order_release);
+	return reinterpret_cast<const struct rte_eth_rxtx_callback *>(cb);
+}
+
+/*
+ * Assumes: a single-producer (single-consumer) ring moves its prod (cons)
+ * head with a plain store, then copies the objects, then moves the tail to
+ * the head (DPDK's default sync type, 2.0 to 25.11); the other side looks
+ * only at this side's tail. A user killed between the two stores leaves
+ * head ahead of tail, and the next user would publish the slots in
+ * between: putting the head back to the tail drops that reservation.
+ */
+void
+dpdk_ring_abort_sp(struct rte_ring *r)
+{
+	rte_atomic_store_explicit(&r->prod.head, r->prod.tail, rte_memory_order_release);
+}
+
+void
+dpdk_ring_abort_sc(struct rte_ring *r)
+{
+	rte_atomic_store_explicit(&r->cons.head, r->cons.tail, rte_memory_order_release);
+}
+
+/*
  * Assumes: a pool with cache_size != 0 keeps RTE_MAX_LCORE per-lcore caches
  * in mp->local_cache, indexed by lcore id, in memory every process of the
  * group maps at the same address; cache->len counts the objects at

@@ -18,6 +18,7 @@
 
 #include <vector>
 
+#include <rte_ethdev.h>
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
@@ -51,6 +52,12 @@ void **dpdk_cache_objs(struct rte_mempool_cache *c);
  * read in place without taking them, appended to out. */
 void dpdk_ring_objs(const struct rte_ring *r, std::vector<void *> &out);
 
+/* Give back what a dead single producer (sp) or single consumer (sc) of r
+ * had reserved and not finished: head back to tail on that side. Only
+ * with no live user on that side. */
+void dpdk_ring_abort_sp(struct rte_ring *r);
+void dpdk_ring_abort_sc(struct rte_ring *r);
+
 /* The common store of mp when it is one of DPDK's ring drivers, else
  * nullptr. */
 struct rte_ring *dpdk_pool_ring(const struct rte_mempool *mp);
@@ -60,6 +67,26 @@ unsigned int dpdk_pool_count(const struct rte_mempool *mp);
 
 /* Put objects straight into the common store of mp, past every cache. */
 int dpdk_pool_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n);
+
+/* An ethdev RX or TX callback as ethdev keeps it (struct
+ * rte_eth_rxtx_callback of ethdev_driver.h, a header Debian does not
+ * install). */
+struct dpdk_callback {
+	dpdk_callback *next;
+	union {
+		rte_rx_callback_fn rx;
+		rte_tx_callback_fn tx;
+	} fn;
+	void *param;
+};
+
+/* Put cb first on the callback list of a queue, as
+ * rte_eth_add_first_rx_callback() does, without allocating: for a forked
+ * worker, which must not use rte_malloc. cb must outlive its place on the
+ * list; rte_eth_remove_rx_callback() and rte_eth_remove_tx_callback() take
+ * it off. Returns cb as ethdev's handle. */
+const struct rte_eth_rxtx_callback *dpdk_link_callback(uint16_t port, uint16_t queue,
+		bool rx, dpdk_callback *cb);
 
 /*
  * What a put into a full lcore cache does with the objects already in it.

@@ -29,6 +29,7 @@ namespace mps {
 void
 fork_prepare()
 {
+	capture_fork_prepare();
 	pthread_mutex_lock(&recovery.lock);
 	pthread_mutex_lock(&notify_mutex);
 }
@@ -38,6 +39,7 @@ fork_parent()
 {
 	pthread_mutex_unlock(&notify_mutex);
 	pthread_mutex_unlock(&recovery.lock);
+	capture_fork_parent();
 }
 
 void
@@ -46,6 +48,7 @@ fork_child()
 	lcore_reclaim_forked_child();
 	notify_forked_child();
 	recovery_forked_child();
+	capture_fork_child();
 }
 
 namespace {
@@ -80,6 +83,7 @@ rte_mps_fork(int worker)
 				"be shared with a forked worker", RTE_MPS_MZ_NAME);
 
 	pid_t parent = getpid();
+	capture_prepare_fork(worker);
 	lcore_snapshot_pools();
 	/* no reset runs between the fork and the attach (see res_reset_set) */
 	mutex_guard launch(res_launch_mutex);
@@ -100,6 +104,7 @@ rte_mps_fork(int worker)
 		uint64_t none[LCORE_WORDS] = {};
 		if (slot_register(RTE_MPS_PROC_FORKED, parent, worker, none) < 0)
 			MPS_LOG(ERR, "forked worker %d: %s\n", (int)self.pid, rte_mps_strerror());
+		capture_forked_child(worker);
 		return 0;
 	}
 	if (worker != RTE_MPS_NO_WORKER) {

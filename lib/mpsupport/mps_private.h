@@ -352,6 +352,16 @@ void cmd_channel_free(unsigned int w);
 void cmd_channel_drain(unsigned int w);
 void cmd_channel_forget();
 void cmd_send_stop(unsigned int w);
+void cmd_send_capture(unsigned int w);
+
+/* Capture (mps_capture.cpp). */
+void capture_fork_prepare();
+void capture_fork_parent();
+void capture_fork_child();
+void capture_forked_child(int worker);
+void capture_prepare_fork(int worker);
+void capture_reset(uint64_t mask);
+void capture_apply_command();
 
 /* Resources (mps_res.cpp). */
 int res_reset_worker(unsigned int worker);

@@ -377,6 +377,7 @@ res_reset_set(uint64_t mask)
 	mutex_guard launch(res_launch_mutex);
 	/* No dead lcore's cache is flushed until the free set is known. */
 	mutex_guard reclaim(lcore_reclaim_mutex);
+	capture_reset(mask);
 	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
 		if (!(mask & (1ull << w)))
 			continue;

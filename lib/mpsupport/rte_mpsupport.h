@@ -53,6 +53,7 @@
  * one to avoid what it does not need: only rte_mps_tx.h needs ethdev.
  */
 
+#include "rte_mps_capture.h"
 #include "rte_mps_compat.h"
 #include "rte_mps_fork.h"
 #include "rte_mps_kill.h"

@@ -5,10 +5,13 @@
 #include "mp_group.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <unistd.h>
 
+#include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_mpsupport.h>
+#include <rte_pdump.h>
 
 #include "mp_common.h"
 
@@ -26,6 +29,34 @@ group_join()
 		at_fail([] { rte_mps_fini(); });    /* leave the registry on the way out */
 	return ret < 0 ? ret : 0;
 }
+
+/* Packet capture. 8< */
+void
+capture_join(bool in_group)
+{
+	const bool primary = rte_eal_process_type() == RTE_PROC_PRIMARY;
+
+	/* DPDK's capture server: dpdk-dumpcap and dpdk-pdump talk to it. */
+	if (primary && rte_pdump_init() < 0)
+		fail("cannot initialise packet capture: %s", rte_strerror(rte_errno));
+	/* The group's: the request reaches every process polling a port. */
+	if (!in_group || rte_mps_capture_init() == 0)
+		return;
+	/* a secondary of a primary that does not capture forwards all the same */
+	if (primary)
+		fail("cannot take part in packet capture: %s", rte_mps_strerror());
+	printf("warning: packet capture will not see this process: %s\n", rte_mps_strerror());
+}
+
+void
+capture_leave(bool in_group)
+{
+	if (in_group)
+		rte_mps_capture_uninit();
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
+		rte_pdump_uninit();
+}
+/* >8 End of packet capture. */
 
 bool
 owner_slot::word_alive(uint64_t word)

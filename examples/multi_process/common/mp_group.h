@@ -39,6 +39,18 @@ namespace mpc {
 int group_join();
 
 /**
+ * Take part in packet capture (dpdk-dumpcap, dpdk-pdump): the primary
+ * starts DPDK's capture server, and every process of the group, when
+ * in_group (group_join() succeeded), takes part so that capture reaches
+ * the ports it polls. Fails the app on error in the primary; a secondary
+ * that cannot take part warns and goes on.
+ */
+void capture_join(bool in_group);
+
+/** Stop taking part in capture, before rte_mps_fini(). */
+void capture_leave(bool in_group);
+
+/**
  * Who plays a numbered role, in shared memory: (pid << 32) | low 32 bits of
  * its start time, or 0 when nobody does. One word, so that claiming it is a
  * single compare-and-swap even when the previous owner died mid-way.

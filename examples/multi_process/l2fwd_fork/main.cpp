@@ -100,6 +100,8 @@ main(int argc, char **argv)
 	setup_shared_state();
 	init_ports();
 	register_telemetry();
+	/* dpdk-dumpcap reaches the workers through the main (see the guide) */
+	mpc::capture_join(true);
 
 	signal(SIGINT, signal_handler);
 	signal(SIGTERM, signal_handler);
@@ -120,6 +122,7 @@ main(int argc, char **argv)
 	stop_ports();
 	run_audit("exit");
 	run_pool_check("exit");
+	mpc::capture_leave(true);
 	close_ports();
 	rte_mps_fini();
 	rte_eal_cleanup();

@@ -273,6 +273,8 @@ main(int argc, char **argv)
 	ret = mpc::group_join();
 	if (ret == -ENOTSUP)
 		printf("symmetric_mp: warning: librte_mpsupport unavailable, lcore overlap not checked\n");
+	/* capture reaches this process's queues too */
+	mpc::capture_join(ret == 0);
 
 	if (primary)
 		primary_init(a, ports, &cfg);
@@ -294,6 +296,7 @@ main(int argc, char **argv)
 
 	print_stats(a, ports, st);
 	cfg->procs[a.proc_id].release();
+	mpc::capture_leave(ret == 0);
 	if (ret == 0)
 		rte_mps_fini();
 

@@ -228,6 +228,8 @@ main(int argc, char **argv)
 			[](const struct rte_mps_exit_info *, void *) {
 				mpc::request_quit();
 			}, nullptr);
+	/* capture of the server's ports reaches what this client sends */
+	mpc::capture_join(mps == 0);
 
 	info->client_lcore[client.id] = rte_lcore_id();
 	claim_id();
@@ -286,6 +288,7 @@ main(int argc, char **argv)
 	       st.tx.load(std::memory_order_relaxed), st.drop.load(std::memory_order_relaxed));
 	fflush(stdout);
 	info->owner[client.id].release();
+	mpc::capture_leave(mps == 0);
 	if (mps == 0)
 		rte_mps_fini();
 	rte_eal_cleanup();

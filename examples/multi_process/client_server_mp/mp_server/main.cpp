@@ -426,6 +426,8 @@ main(int argc, char **argv)
 
 	init(a, ports);
 	cs::register_telemetry(server.info, server.pool, server.rings);
+	/* dpdk-dumpcap -i <port> now captures here and in every client */
+	mpc::capture_join(mps == 0);
 
 	/* Learn of every secondary's exit as it happens. */
 	if (mps == 0 && rte_mps_exit_notify_register(RTE_MPS_PID_MEMBERS, RTE_MPS_NOTIFY_DEFER,
@@ -475,6 +477,7 @@ main(int argc, char **argv)
 		printf("mbufs: %u clients still run, not counted; DPDK counts %u of %u free\n",
 		       running, rte_mempool_avail_count(server.pool), server.pool->size);
 	}
+	mpc::capture_leave(mps == 0);
 	if (mps == 0)
 		rte_mps_fini();
 	rte_eal_cleanup();

@@ -5,7 +5,8 @@
 # Live demo of dpdk-l2fwd_fork on two net_null ports: the main process forks
 # two worker processes, one of them is killed with kill -9, and the main
 # brings the pair back within milliseconds; at exit the audit shows that no
-# mbuf and no lcore id was lost.
+# mbuf and no lcore id was lost. When dpdk-dumpcap is installed, a capture of
+# port 0 runs across the recovery, and the new worker captures too.
 # Uses MP_PACK_BUILD_DIR (default: <pack>/build); starts one process group
 # with its own --file-prefix and removes everything it created.
 
@@ -17,9 +18,56 @@ APP=$BUILD_DIR/examples/dpdk-l2fwd_fork
 PY=/usr/bin/python3
 PREFIX=mpdemo_l2fwd_$$
 LOG=$(mktemp /tmp/demo-l2fwd-fork.XXXXXX)
+CAP=$(mktemp /tmp/demo-l2fwd-fork.XXXXXX.pcapng)
 PID=
+CAP_PID=
+
+stop_capture() {
+    [ -n "$CAP_PID" ] || return 0
+    kill -INT "$CAP_PID" 2>/dev/null
+    i=0
+    while kill -0 "$CAP_PID" 2>/dev/null && [ $i -lt 50 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    kill -KILL "$CAP_PID" 2>/dev/null
+    wait "$CAP_PID" 2>/dev/null
+    CAP_PID=
+}
+
+# /mpsupport/capture: packets each process's capture callbacks saw, by pid
+capture_seen() {
+    $PY - "$PREFIX" <<'PYEOF'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.settimeout(5)
+s.connect('/var/run/dpdk/%s/dpdk_telemetry.v2' % sys.argv[1])
+s.recv(4096)
+s.send(b'/mpsupport/capture')
+reply = json.loads(s.recv(65536).decode())['/mpsupport/capture']
+for pid, n in sorted(reply.get('seen', {}).items()):
+    print('  pid %s: %d packets seen' % (pid, n))
+PYEOF
+}
+
+# enhanced packet blocks in a pcapng file
+count_pcapng() {
+    $PY - "$1" <<'PYEOF'
+import struct, sys
+data = open(sys.argv[1], 'rb').read()
+off = n = 0
+while off + 8 <= len(data):
+    btype, blen = struct.unpack_from('<II', data, off)
+    if blen < 12:
+        break
+    n += btype == 6
+    off += blen
+print(n)
+PYEOF
+}
 
 cleanup() {
+    stop_capture
     if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
         kill -INT "$PID" 2>/dev/null
         i=0
@@ -31,7 +79,7 @@ cleanup() {
     fi
     rm -f /dev/hugepages/"$PREFIX"*
     rm -rf /var/run/dpdk/"$PREFIX"
-    rm -f "$LOG"
+    rm -f "$LOG" "$CAP"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -57,6 +105,20 @@ sleep 2
 say "statistics (printed every second by the main process)"
 grep -nE '^Total packets (sent|received)' "$LOG" | tail -n 2
 
+DUMPCAP=$(command -v dpdk-dumpcap || true)
+if [ -n "$DUMPCAP" ]; then
+    say "dpdk-dumpcap captures port 0 (received by worker 0, sent by worker 1)"
+    echo "dpdk-dumpcap --file-prefix=$PREFIX -i net_null0 -s 96 -q -w $CAP"
+    "$DUMPCAP" --file-prefix="$PREFIX" -i net_null0 -s 96 -q -w "$CAP" >/dev/null 2>&1 &
+    CAP_PID=$!
+    i=0
+    while [ "$(count_pcapng "$CAP" 2>/dev/null || echo 0)" -eq 0 ] && [ $i -lt 100 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    capture_seen
+fi
+
 VICTIM=$(sed -n 's/.*worker 0 (lcore 1) started, pid \([0-9]*\).*/\1/p' "$LOG" | tail -n 1)
 say "kill -9 $VICTIM (worker 0)"
 T_KILL=$($PY -c 'import os, sys, time
@@ -79,6 +141,12 @@ show_workers
 sleep 2
 say "statistics after the recovery: the counters keep growing"
 grep -nE '^Total packets (sent|received)' "$LOG" | tail -n 2
+if [ -n "$CAP_PID" ]; then
+    say "the capture went on: worker 0's new instance (pid $NEW) captures too"
+    capture_seen
+    stop_capture
+    say "dpdk-dumpcap stopped: $(count_pcapng "$CAP") packets in $CAP"
+fi
 
 say "Ctrl-C: the main stops the workers over their command rings, then audits"
 kill -INT "$PID"

@@ -18,11 +18,13 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include <rte_ring.h>
+#include <rte_ring_peek.h>
 #include <rte_version.h>
 
 #include <rte_mpsupport.h>
@@ -409,6 +411,132 @@ test_unknown_put_model_refuses_salvage(void **)
 	rte_mempool_free(mp);
 }
 
+/* A started net_null port with one RX and one TX queue. */
+static uint16_t
+null_port(struct rte_mempool *mp)
+{
+	struct rte_eth_conf conf = {};
+	uint16_t port;
+
+	assert_int_equal(rte_eal_hotplug_add("vdev", "net_null_ti", ""), 0);
+	assert_int_equal(rte_eth_dev_get_port_by_name("net_null_ti", &port), 0);
+	assert_int_equal(rte_eth_dev_configure(port, 1, 1, &conf), 0);
+	assert_int_equal(rte_eth_rx_queue_setup(port, 0, 64, SOCKET_ID_ANY, nullptr, mp), 0);
+	assert_int_equal(rte_eth_tx_queue_setup(port, 0, 64, SOCKET_ID_ANY, nullptr), 0);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	return port;
+}
+
+static unsigned int rx_calls[2];
+static unsigned int tx_calls[2];
+
+static uint16_t
+count_rx(uint16_t, uint16_t, struct rte_mbuf **, uint16_t nb, uint16_t, void *arg)
+{
+	rx_calls[*static_cast<int *>(arg)]++;
+	return nb;
+}
+
+static uint16_t
+count_tx(uint16_t, uint16_t, struct rte_mbuf **, uint16_t nb, void *arg)
+{
+	tx_calls[*static_cast<int *>(arg)]++;
+	return nb;
+}
+
+/*
+ * A queue's callbacks are { next, fn, param } nodes headed by
+ * rte_eth_fp_ops[port].rxq.clbk[queue] (txq for TX): a node the library
+ * links without allocating runs in the burst functions along with one
+ * that ethdev added, and ethdev's remove functions take it off.
+ */
+static void
+test_callback_list_layout(void **)
+{
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("ti_cb", 511, 0, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	assert_non_null(mp);
+	uint16_t port = null_port(mp);
+	static int id0 = 0, id1 = 1;
+	struct rte_mbuf *pkts[4];
+
+	const struct rte_eth_rxtx_callback *rx0 =
+		rte_eth_add_first_rx_callback(port, 0, count_rx, &id0);
+	const struct rte_eth_rxtx_callback *tx0 = rte_eth_add_tx_callback(port, 0, count_tx, &id0);
+	assert_non_null(rx0);
+	assert_non_null(tx0);
+	/* ethdev's own nodes read as the library's layout */
+	auto *head = static_cast<dpdk_callback *>(rte_eth_fp_ops[port].rxq.clbk[0]);
+	assert_ptr_equal(head, rx0);
+	assert_ptr_equal(reinterpret_cast<void *>(head->fn.rx),
+			reinterpret_cast<void *>(count_rx));
+	assert_ptr_equal(head->param, &id0);
+	head = static_cast<dpdk_callback *>(rte_eth_fp_ops[port].txq.clbk[0]);
+	assert_ptr_equal(head, tx0);
+	assert_ptr_equal(head->param, &id0);
+
+	static dpdk_callback rx1, tx1;
+	rx1.fn.rx = count_rx;
+	rx1.param = &id1;
+	tx1.fn.tx = count_tx;
+	tx1.param = &id1;
+	const struct rte_eth_rxtx_callback *rxh = dpdk_link_callback(port, 0, true, &rx1);
+	const struct rte_eth_rxtx_callback *txh = dpdk_link_callback(port, 0, false, &tx1);
+	uint16_t n = rte_eth_rx_burst(port, 0, pkts, 4);
+	assert_int_equal(rte_eth_tx_burst(port, 0, pkts, n), n);
+	assert_int_equal(rx_calls[0], 1);
+	assert_int_equal(rx_calls[1], 1);
+	assert_int_equal(tx_calls[0], 1);
+	assert_int_equal(tx_calls[1], 1);
+
+	assert_int_equal(rte_eth_remove_rx_callback(port, 0, rxh), 0);
+	assert_int_equal(rte_eth_remove_tx_callback(port, 0, txh), 0);
+	n = rte_eth_rx_burst(port, 0, pkts, 4);
+	assert_int_equal(rte_eth_tx_burst(port, 0, pkts, n), n);
+	assert_int_equal(rx_calls[1], 1);
+	assert_int_equal(tx_calls[1], 1);
+	assert_int_equal(rx_calls[0], 2);
+	assert_int_equal(tx_calls[0], 2);
+
+	rte_eth_remove_rx_callback(port, 0, rx0);
+	rte_eth_remove_tx_callback(port, 0, tx0);
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+	rte_eal_hotplug_remove("vdev", "net_null_ti");
+	rte_mempool_free(mp);
+}
+
+/*
+ * A single producer or consumer that stopped between its head and its tail
+ * leaves the head ahead; putting it back to the tail drops its reservation
+ * and leaves a ring that works on.
+ */
+static void
+test_ring_abort_single(void **)
+{
+	struct rte_ring *r = rte_ring_create("ti_abort", 16, SOCKET_ID_ANY,
+			RING_F_SP_ENQ | RING_F_SC_DEQ);
+	void *objs[4] = { (void *)1, (void *)2, (void *)3, (void *)4 };
+	void *out[4];
+
+	assert_non_null(r);
+	/* a producer reserves two slots and dies */
+	assert_int_equal(rte_ring_enqueue_bulk_start(r, 2, nullptr), 2);
+	assert_int_not_equal(r->prod.head, r->prod.tail);
+	dpdk_ring_abort_sp(r);
+	assert_int_equal(r->prod.head, r->prod.tail);
+	assert_int_equal(rte_ring_enqueue_bulk(r, objs, 4, nullptr), 4);
+	assert_int_equal(rte_ring_count(r), 4);
+	/* a consumer takes one and dies */
+	assert_int_equal(rte_ring_dequeue_bulk_start(r, out, 1, nullptr), 1);
+	dpdk_ring_abort_sc(r);
+	assert_int_equal(r->cons.head, r->cons.tail);
+	assert_int_equal(rte_ring_dequeue_bulk(r, out, 4, nullptr), 4);
+	for (unsigned int i = 0; i < 4; i++)
+		assert_ptr_equal(out[i], objs[i]);
+	rte_ring_free(r);
+}
+
 static int
 group_setup(void **)
 {
@@ -437,6 +565,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_put_model_holds_for_lcore_caches),
 		cmocka_unit_test(test_unknown_put_model_live_release),
 		cmocka_unit_test(test_unknown_put_model_refuses_salvage),
+		cmocka_unit_test(test_callback_list_layout),
+		cmocka_unit_test(test_ring_abort_single),
 	};
 	int ret = cmocka_run_group_tests(tests, group_setup, nullptr);
 	rte_mps_fini();

@@ -77,7 +77,7 @@ SAMPLES = [
      'processes of the group, 1 to 32', 'range 1 to 32'),
     ('sample_app_ug/multi_process.rst', "core 3: Received 'hello_secondary'",
      "core 3: got 'hello_secondary'", "core 3: got 'hello_secondary'"),
-    ('man/dpdk-l2fwd_fork.rst', 'cannot initialise the EAL: Invalid argument',
+    ('man/dpdk-l2fwd_fork.rst', 'cannot initialise the EAL: invalid parameter for --lcores',
      'Invalid EAL arguments', 'Invalid EAL arguments'),
 ]
 

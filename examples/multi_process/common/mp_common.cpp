@@ -250,37 +250,52 @@ probe_group(const std::string &dir)
 	return g;
 }
 
+/* A message made from a printf format (the guides' checks find the formats). */
+static std::string format(const char *fmt, ...) __rte_format_printf(1, 2);
+
+static std::string
+format(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
 std::string
 check_group(const eal_request &req, const group_probe &probe)
 {
-	const std::string prefix = "--file-prefix " + req.file_prefix;
+	const char *prefix = req.file_prefix.c_str();
 
 	if (req.no_shconf)
 		return "";
 	if (req.proc_type == "secondary") {
 		/* A dead primary's secondaries may be joined (its memory is still there). */
 		if (probe.primary == 0 && probe.attached.empty())
-			return "cannot start a secondary: no primary process runs with " + prefix;
+			return format("cannot start a secondary: no primary process runs with "
+				      "--file-prefix %s", prefix);
 		return "";
 	}
 	if (probe.primary != 0) {
 		if (req.proc_type == "auto")
 			return "";
-		return "cannot start a primary: a primary process already runs with " + prefix +
-			" (pid " + std::to_string(probe.primary) + ")";
+		return format("cannot start a primary: a primary process already runs with "
+			      "--file-prefix %s (pid %d)", prefix, (int)probe.primary);
 	}
 	if (!probe.attached.empty()) {
 		std::string pids;
 		for (pid_t p : probe.attached)
 			pids += (pids.empty() ? "" : ", ") + std::to_string(p);
-		return "cannot start a primary: the primary process of " + prefix +
-			" has exited but its secondary processes still run (pid " + pids +
-			"); a new primary would overwrite the memory they use: stop them, or "
-			"start this process with --proc-type=secondary";
+		return format("cannot start a primary: the primary process of --file-prefix %s "
+			      "has exited but its secondary processes still run (pid %s); a new "
+			      "primary would overwrite the memory they use: stop them, or start "
+			      "this process with --proc-type=secondary", prefix, pids.c_str());
 	}
 	return "";
 }
-
 
 void
 set_app_name(const char *argv0)

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <deque>
 
+#include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_mempool.h>
 #include <rte_ring.h>
@@ -134,6 +135,35 @@ dpdk_ring_objs(const struct rte_ring *r, std::vector<void *> &out)
 
 	for (uint32_t i = cons; i != prod && i - cons < r->capacity; i++)
 		out.push_back(slots[i & r->mask]);
+}
+
+/*
+ * Assumes: a net_ring queue is a struct whose first member is the struct
+ * rte_ring * it reads from (RX) or writes to (TX) (struct ring_queue in
+ * drivers/net/ring/rte_eth_ring.c), and rte_eth_fp_ops[port] (the fast
+ * path's table, public in rte_ethdev_core.h) holds the queue pointers of a
+ * started port in this process; a stopped port has NULL there. The ring is
+ * checked by looking its name up.
+ */
+bool
+dpdk_queue_held(uint16_t port, uint16_t queue, bool tx, std::vector<void *> &out)
+{
+	struct rte_eth_dev_info info;
+
+	if (!rte_eth_dev_is_valid_port(port) || queue >= RTE_MAX_QUEUES_PER_PORT ||
+			rte_eth_dev_info_get(port, &info) != 0 || info.driver_name == nullptr ||
+			strcmp(info.driver_name, "net_ring") != 0)
+		return false;
+	const struct rte_eth_fp_ops *ops = &rte_eth_fp_ops[port];
+	void **qs = tx ? ops->txq.data : ops->rxq.data;
+	void *q = qs != nullptr ? qs[queue] : nullptr;
+	if (q == nullptr)
+		return false;
+	const struct rte_ring *r = *static_cast<struct rte_ring * const *>(q);
+	if (r == nullptr || rte_ring_lookup(r->name) != r)
+		return false;
+	dpdk_ring_objs(r, out);
+	return true;
 }
 
 /*

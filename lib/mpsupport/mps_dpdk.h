@@ -58,6 +58,14 @@ void dpdk_ring_objs(const struct rte_ring *r, std::vector<void *> &out);
 void dpdk_ring_abort_sp(struct rte_ring *r);
 void dpdk_ring_abort_sc(struct rte_ring *r);
 
+/*
+ * The objects a port's driver holds in one of its queues, read in place,
+ * appended to out, for a driver whose queues can be read that way:
+ * net_ring (its queues are rings). False for any other driver, or a queue
+ * that is not set up on a started port.
+ */
+bool dpdk_queue_held(uint16_t port, uint16_t queue, bool tx, std::vector<void *> &out);
+
 /* The common store of mp when it is one of DPDK's ring drivers, else
  * nullptr. */
 struct rte_ring *dpdk_pool_ring(const struct rte_mempool *mp);

@@ -95,6 +95,8 @@ enum : uint32_t {
 	RES_BURST = 3,
 	RES_RING = 4,
 	RES_POOL = 5,    /* mempool rebuilt when its workers are reset */
+	RES_RXQ = 6,     /* port (addr) and RX queue (lcore) the worker reads */
+	RES_TXQ = 7,     /* port (addr) and TX queue (lcore) the worker sends on */
 };
 
 struct res_entry {

@@ -55,7 +55,7 @@ res_add(unsigned int worker, uint32_t type, uint32_t lcore, const void *addr)
 		return fail(EINVAL, "mpsupport is not initialised");
 	if (worker >= RTE_MPS_MAX_WORKERS || load(&self.sh->workers[worker].state) == W_NONE)
 		return fail(ENOENT, "unknown worker %u", worker);
-	if (type != RES_LCORE && addr == nullptr)
+	if (type != RES_LCORE && type != RES_RXQ && type != RES_TXQ && addr == nullptr)
 		return fail(EINVAL, "null resource for worker %u", worker);
 	if (type == RES_LCORE && lcore >= RTE_MAX_LCORE)
 		return fail(EINVAL, "lcore %u out of range (max %u)", lcore, RTE_MAX_LCORE);
@@ -276,6 +276,112 @@ pools_to_rebuild(uint64_t mask)
 	return pools;
 }
 
+/* The port and queue of a listed RX or TX queue. */
+inline uint16_t
+entry_port(const res_entry &e)
+{
+	return static_cast<uint16_t>(e.addr);
+}
+
+inline uint16_t
+entry_queue(const res_entry &e)
+{
+	return static_cast<uint16_t>(e.lcore);
+}
+
+/*
+ * Objects that the drivers of the queues listed by the workers of mask hold
+ * (sorted, once each): what a driver whose queues can be read (net_ring)
+ * has taken and not yet given on. They are the driver's: the next reader of
+ * the queue gets them.
+ */
+std::vector<void *>
+queues_held(uint64_t mask)
+{
+	std::vector<void *> held;
+
+	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
+		if (!(mask & (1ull << w)))
+			continue;
+		for (const res_entry &e : self.sh->workers[w].res) {
+			uint32_t t = load(&e.type);
+			if (t == RES_RXQ || t == RES_TXQ)
+				dpdk_queue_held(entry_port(e), entry_queue(e), t == RES_TXQ, held);
+		}
+	}
+	std::sort(held.begin(), held.end());
+	held.erase(std::unique(held.begin(), held.end()), held.end());
+	return held;
+}
+
+/* What a reset stopped, to start again once it is done. */
+struct stopped_queues {
+	std::vector<std::pair<uint16_t, uint16_t>> rx, tx;
+	std::vector<uint16_t> ports;
+};
+
+/*
+ * Stop the queues listed by the workers of mask, or their port where the
+ * driver cannot stop a queue: a driver that holds TX mbufs until they are
+ * sent, or RX mbufs in its descriptors, gives them back to their pool when
+ * the queue stops, before the reset looks at what is free.
+ */
+stopped_queues
+queues_stop(uint64_t mask)
+{
+	stopped_queues st;
+
+	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
+		if (!(mask & (1ull << w)))
+			continue;
+		for (const res_entry &e : self.sh->workers[w].res) {
+			uint32_t t = load(&e.type);
+			if (t != RES_RXQ && t != RES_TXQ)
+				continue;
+			uint16_t port = entry_port(e), q = entry_queue(e);
+			auto &list = t == RES_RXQ ? st.rx : st.tx;
+			if (std::find(st.ports.begin(), st.ports.end(), port) != st.ports.end() ||
+					std::find(list.begin(), list.end(),
+						std::make_pair(port, q)) != list.end())
+				continue;
+			int ret = t == RES_RXQ ? rte_eth_dev_rx_queue_stop(port, q) :
+				rte_eth_dev_tx_queue_stop(port, q);
+			if (ret == 0) {
+				list.emplace_back(port, q);
+				continue;
+			}
+			/* not supported by the driver: the whole port */
+			ret = rte_eth_dev_stop(port);
+			if (ret == 0)
+				st.ports.push_back(port);
+			else
+				MPS_LOG(ERR, "port %u: cannot stop queue %u or the port: %s\n",
+						port, q, rte_strerror(-ret));
+		}
+	}
+	return st;
+}
+
+void
+queues_start(const stopped_queues &st)
+{
+	int ret;
+
+	for (uint16_t port : st.ports)
+		if ((ret = rte_eth_dev_start(port)) != 0)
+			MPS_LOG(ERR, "port %u: cannot start again: %s\n", port, rte_strerror(-ret));
+	for (const auto &pq : st.rx)
+		if (std::find(st.ports.begin(), st.ports.end(), pq.first) == st.ports.end() &&
+				(ret = rte_eth_dev_rx_queue_start(pq.first, pq.second)) != 0)
+			MPS_LOG(ERR, "port %u: cannot start RX queue %u again: %s\n",
+					pq.first, pq.second, rte_strerror(-ret));
+	for (const auto &pq : st.tx)
+		if (std::find(st.ports.begin(), st.ports.end(), pq.first) == st.ports.end() &&
+				(ret = rte_eth_dev_tx_queue_start(pq.first, pq.second)) != 0)
+			MPS_LOG(ERR, "port %u: cannot start TX queue %u again: %s\n",
+					pq.first, pq.second, rte_strerror(-ret));
+}
+
 } /* namespace */
 
 /*
@@ -378,6 +484,13 @@ res_reset_set(uint64_t mask)
 	/* No dead lcore's cache is flushed until the free set is known. */
 	mutex_guard reclaim(lcore_reclaim_mutex);
 	capture_reset(mask);
+	/*
+	 * What the drivers hold stays theirs: read before the queues stop
+	 * (a stopped port's queues cannot be read); what a driver gives back
+	 * when its queue stops is free below, and skipped.
+	 */
+	std::vector<void *> held = queues_held(mask);
+	stopped_queues stopped = queues_stop(mask);
 	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
 		if (!(mask & (1ull << w)))
 			continue;
@@ -405,10 +518,14 @@ res_reset_set(uint64_t mask)
 		rte_mempool_walk(collect_free, &free_now);
 		std::sort(free_now.begin(), free_now.end());
 	}
-	size_t skipped = 0;
+	size_t skipped = 0, driver = 0;
 	for (rte_mbuf *m : objs) {
 		if (std::binary_search(free_now.begin(), free_now.end(), (void *)m)) {
 			skipped++;
+			continue;
+		}
+		if (std::binary_search(held.begin(), held.end(), (void *)m)) {
+			driver++;
 			continue;
 		}
 		rte_pktmbuf_free(m);
@@ -417,6 +534,9 @@ res_reset_set(uint64_t mask)
 	if (skipped != 0)
 		MPS_LOG(INFO, "workers 0x%" PRIx64 ": %zu listed objects were already free\n",
 				mask, skipped);
+	if (driver != 0)
+		MPS_LOG(INFO, "workers 0x%" PRIx64 ": %zu listed objects are held by a driver\n",
+				mask, driver);
 
 	for (struct rte_mempool *mp : pools) {
 		unsigned int n = pool_rebuild(mp);
@@ -438,6 +558,7 @@ res_reset_set(uint64_t mask)
 		}
 		cmd_channel_drain(w);
 	}
+	queues_start(stopped);
 	return total;
 }
 
@@ -479,6 +600,26 @@ int
 rte_mps_res_ring(unsigned int worker, struct rte_ring *ring)
 {
 	return res_add(worker, RES_RING, 0, ring);
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_res_rx_queue, 22.11)
+int
+rte_mps_res_rx_queue(unsigned int worker, uint16_t port_id, uint16_t queue_id)
+{
+	if (!rte_eth_dev_is_valid_port(port_id) || queue_id >= RTE_MAX_QUEUES_PER_PORT)
+		return fail(EINVAL, "no port %u or queue %u", port_id, queue_id);
+	return res_add(worker, RES_RXQ, queue_id,
+			reinterpret_cast<const void *>(static_cast<uintptr_t>(port_id)));
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_res_tx_queue, 22.11)
+int
+rte_mps_res_tx_queue(unsigned int worker, uint16_t port_id, uint16_t queue_id)
+{
+	if (!rte_eth_dev_is_valid_port(port_id) || queue_id >= RTE_MAX_QUEUES_PER_PORT)
+		return fail(EINVAL, "no port %u or queue %u", port_id, queue_id);
+	return res_add(worker, RES_TXQ, queue_id,
+			reinterpret_cast<const void *>(static_cast<uintptr_t>(port_id)));
 }
 
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_res_mempool, 22.11)
@@ -568,21 +709,30 @@ rte_mps_mempool_audit(struct rte_mempool *mp, struct rte_mps_audit *audit)
 		}
 		std::sort(listed.begin(), listed.end());
 		listed.erase(std::unique(listed.begin(), listed.end()), listed.end());
+		/* What the drivers of listed queues hold is theirs, listed or not. */
+		std::vector<void *> held = queues_held(~0ull);
+		held.erase(std::remove_if(held.begin(), held.end(), [mp, &free_objs](void *o) {
+				return static_cast<const rte_mbuf *>(o)->pool != mp ||
+					std::binary_search(free_objs.begin(), free_objs.end(), o);
+			}), held.end());
+		a.in_driver = (uint32_t)held.size();
 		a.in_lists = (uint32_t)std::count_if(listed.begin(), listed.end(),
-				[&free_objs](void *o) {
+				[&free_objs, &held](void *o) {
 					return !std::binary_search(free_objs.begin(),
-							free_objs.end(), o);
+							free_objs.end(), o) &&
+						!std::binary_search(held.begin(), held.end(), o);
 				});
 	}
 	if (identified) {
 		/* Exact: each found object once, and every extra copy of one. */
-		int64_t left = (int64_t)a.size - (int64_t)free_distinct - a.in_lists;
+		int64_t left = (int64_t)a.size - (int64_t)free_distinct - a.in_lists - a.in_driver;
 		a.surplus = a.in_pool + a.in_caches - (uint32_t)free_distinct;
 		a.unaccounted = left > 0 ? (uint32_t)left : 0;
 		a.surplus += left < 0 ? (uint32_t)-left : 0;
 	} else {
 		/* Counts only: a surplus and a missing object cancel out. */
-		int64_t left = (int64_t)a.size - a.in_pool - a.in_caches - a.in_lists;
+		int64_t left = (int64_t)a.size - a.in_pool - a.in_caches - a.in_lists -
+			a.in_driver;
 		a.unaccounted = left > 0 ? (uint32_t)left : 0;
 		a.surplus = left < 0 ? (uint32_t)-left : 0;
 	}

@@ -49,6 +49,12 @@ struct rte_mps_audit {
 	uint32_t in_lists;    /**< Objects in registered buffers and rings, not free. */
 	uint32_t unaccounted; /**< Objects found in none of these places. */
 	uint32_t surplus;     /**< Copies found beyond the first: objects freed twice. */
+	/**
+	 * Objects a driver holds in a queue listed with rte_mps_res_rx_queue()
+	 * or rte_mps_res_tx_queue(), for drivers whose queues can be read
+	 * (net_ring), not free: the driver's, listed or not.
+	 */
+	uint32_t in_driver;
 };
 
 /**
@@ -187,7 +193,9 @@ rte_mps_res_reset(unsigned int worker);
  *
  * Objects in registered TX buffers, burst arrays and rings belonging to mp
  * are counted in in_lists, each once, unless they are free already (a TX
- * buffer in flight). Objects held by drivers or by the application
+ * buffer in flight) or held by a driver. Objects that the driver of a
+ * listed queue holds are counted in in_driver when the driver's queues can
+ * be read (net_ring). Objects held by other drivers or by the application
  * elsewhere show up as unaccounted.
  *
  * The common store is read in full, not through rte_mempool_avail_count(),

@@ -42,6 +42,52 @@ extern "C" {
 #define RTE_MPS_TX_BUFFER_IN_FLIGHT 0x8000
 
 /**
+ * List a port's RX queue that a worker receives from.
+ *
+ * When the worker is reset, the queue is stopped first
+ * (rte_eth_dev_rx_queue_stop(), or rte_eth_dev_stop() on the port where
+ * the driver cannot stop a queue) and started again after: a driver gives
+ * back the mbufs of its descriptors when the queue stops. The mbufs that a
+ * driver whose queues can be read (net_ring, whose queues are rings) holds
+ * are the driver's: the reset does not free them even when the worker's
+ * lists name them too, and rte_mps_mempool_audit() counts them in
+ * in_driver.
+ *
+ * @param worker
+ *   Worker index.
+ * @param port_id
+ *   Port.
+ * @param queue_id
+ *   RX queue.
+ * @return
+ *   0 on success, -ENOENT, -ENOSPC or -EINVAL (no such port).
+ */
+__rte_experimental
+int
+rte_mps_res_rx_queue(unsigned int worker, uint16_t port_id, uint16_t queue_id);
+
+/**
+ * List a port's TX queue that a worker sends on.
+ *
+ * As rte_mps_res_rx_queue(): stopped during the worker's reset, started
+ * again after, and what its driver holds (a driver that keeps TX mbufs
+ * until they are sent, or net_ring, whose TX queue is a ring another
+ * worker reads) is the driver's, never freed by the reset.
+ *
+ * @param worker
+ *   Worker index.
+ * @param port_id
+ *   Port.
+ * @param queue_id
+ *   TX queue.
+ * @return
+ *   0 on success, -ENOENT, -ENOSPC or -EINVAL (no such port).
+ */
+__rte_experimental
+int
+rte_mps_res_tx_queue(unsigned int worker, uint16_t port_id, uint16_t queue_id);
+
+/**
  * Send the packets of a listed TX buffer, safely against kill -9.
  *
  * The same as rte_eth_tx_buffer_flush(), except that the packets stay

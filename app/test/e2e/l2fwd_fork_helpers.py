@@ -24,6 +24,8 @@ LCORES_1PAIR = '0@0,1@1,2@0'
 # Two pairs: four busy workers on two CPUs (slower, still correct).
 LCORES_2PAIRS = '0@0,1@1,2@0,3@1,4@0'
 EAL_MEM = ['-m', '256']
+# the app's burst size
+MAX_PKT_BURST = 32
 
 RE_STARTED = re.compile(r'worker (\d+) \(lcore (\d+)\) started, pid (\d+)')
 RE_FAILED = re.compile(r'worker (\d+) \(lcore \d+\) failed: ')
@@ -216,7 +218,8 @@ def check_diagnostics(diag):
         problems.append('mbufs unaccounted: %s' % audit)
     if audit['surplus'] != 0:
         problems.append('mbufs found twice (freed twice): %s' % audit)
-    if audit['in_pool'] + audit['in_caches'] + audit['in_lists'] != audit['size']:
+    if audit['in_pool'] + audit['in_caches'] + audit['in_lists'] + audit['in_driver'] != \
+            audit['size']:
         problems.append('audit does not add up: %s' % audit)
     if check['duplicates'] != 0:
         problems.append('mbufs freed twice: %s' % check)

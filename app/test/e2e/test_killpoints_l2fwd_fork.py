@@ -40,20 +40,23 @@ def proc_state(pid):
         return f.read().rsplit(')', 1)[1].split()[0]
 
 
-def start(mp, point, worker=0, skip=0, **kw):
+def start(mp, point, worker=0, skip=0, more=(), **kw):
     args = APP_ARGS + ['--kill-point', '%d:%s:%d' % (worker, point, skip)]
+    for p in more:
+        args += ['--kill-point', p]
     app = h.L2fwdFork(mp, app_args=args + list(kw.pop('app_args', ())), **kw)
     assert app.query('/l2fwd_fork/kill_points')['built_in'] == 1
     return app
 
 
-def wait_parked(app, point, worker=0, timeout=60):
-    """Wait until the worker stopped at the point; return its pid."""
+def wait_parked(app, point, worker=0, timeout=60, index=0):
+    """Wait until the worker stopped at the point (kill point number index);
+    return its pid."""
     found = {}
 
     def parked():
         kp = app.query('/l2fwd_fork/kill_points')
-        e = kp['0']
+        e = kp[str(index)]
         assert (e['worker'], e['name']) == (worker, point), kp
         found.update(e)
         return e['parked_pid'] > 0 and app.pids.get(worker) == e['parked_pid']
@@ -173,4 +176,32 @@ def test_kill_at_point_pcap_ring(mp, tmp_path, worker, point):
     app = start(mp, point, worker=worker, vdevs=pcap_ring_vdevs(tmp_path))
     pid = wait_parked(app, point, worker=worker)
     kill_and_recover(app, pid, worker=worker)
+    assert_pcap_ring_clean(*app.stop())
+
+
+def test_kill_pair_ring_holds_sent(mp, tmp_path):
+    """Issue 15, H3: worker 0 is stopped right after net_ring took a full burst (its
+    in-hand array still lists it), and worker 1, which receives from that ring, is
+    stopped before it reads it. Both are killed: the burst is in the driver's queue and
+    in worker 0's list at once. The recovery must leave it to the driver (the next
+    worker 1 receives it), not free it as well: nothing freed twice."""
+    app = start(mp, 'worker_rx', worker=1, more=['0:tx_burst_sent:1'],
+                vdevs=pcap_ring_vdevs(tmp_path))
+    pid1 = wait_parked(app, 'worker_rx', worker=1)
+    pid0 = wait_parked(app, 'tx_burst_sent', worker=0, index=1)
+    app.wait_until(lambda: len(app.pids) == app.nworkers, 30, 'every worker started')
+    # both stopped, nothing moves: what the ring holds is the driver's, not lost
+    runs = app.query('/l2fwd_fork/audit')['runs']
+    app.proc.signal(signal.SIGUSR1)
+    audit = app.wait_diag('/l2fwd_fork/audit', lambda a: a['runs'] > runs, 10,
+                          'audit of the stopped pair')
+    assert audit['in_driver'] >= h.MAX_PKT_BURST, audit
+    assert (audit['unaccounted'], audit['surplus']) == (PCAP_FRAMES, 0), audit
+    before = dict(app.pids)
+    app.kill(pid0)
+    app.kill(pid1)
+    for w in before:
+        app.wait_new_instance(w, before[w], timeout=30)
+    app.wait_until(lambda: pid0 in app.killed and pid1 in app.killed, 10,
+                   'kills reported')
     assert_pcap_ring_clean(*app.stop())

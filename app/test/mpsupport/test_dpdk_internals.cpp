@@ -18,6 +18,7 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_dev.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
@@ -224,6 +225,47 @@ test_pool_ring_by_ops_name(void **)
 	assert_int_equal(rte_mempool_set_ops_byname(mp, "mps_test_array", nullptr), 0);
 	assert_true(rte_mempool_populate_default(mp) > 0);
 	assert_null(dpdk_pool_ring(mp));
+	rte_mempool_free(mp);
+}
+
+/* A started net_ring port's queues are read in place, as the ring they
+ * are; a stopped port's, or another driver's, are not read. */
+static void
+test_net_ring_queue_held(void **)
+{
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("mps_ti_ethpool", 255, 0, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	struct rte_eth_conf conf = {};
+	struct rte_mbuf *m[3];
+	std::vector<void *> held;
+	uint16_t p;
+
+	assert_non_null(mp);
+	/* the PMD as the e2e tests use it, with no link-time dependency */
+	assert_int_equal(rte_dev_probe("net_ring_ti0"), 0);
+	assert_int_equal(rte_eth_dev_get_port_by_name("net_ring_ti0", &p), 0);
+	assert_int_equal(rte_eth_dev_configure(p, 1, 1, &conf), 0);
+	assert_int_equal(rte_eth_rx_queue_setup(p, 0, 64, SOCKET_ID_ANY, nullptr, mp), 0);
+	assert_int_equal(rte_eth_tx_queue_setup(p, 0, 64, SOCKET_ID_ANY, nullptr), 0);
+	assert_false(dpdk_queue_held(p, 0, true, held));    /* not started */
+	assert_int_equal(rte_eth_dev_start(p), 0);
+	assert_int_equal(rte_pktmbuf_alloc_bulk(mp, m, 3), 0);
+	assert_int_equal(rte_eth_tx_burst(p, 0, m, 3), 3);
+	assert_true(dpdk_queue_held(p, 0, true, held));
+	assert_true(dpdk_queue_held(p, 0, false, held));    /* the same ring */
+	assert_int_equal(held.size(), 6);
+	for (unsigned int i = 0; i < 3; i++) {
+		assert_ptr_equal(held[i], m[i]);
+		assert_ptr_equal(held[3 + i], m[i]);
+	}
+	held.clear();
+	assert_false(dpdk_queue_held(p, 1, true, held));    /* no such queue */
+	assert_int_equal(rte_eth_rx_burst(p, 0, m, 3), 3);    /* read, not taken */
+	rte_pktmbuf_free_bulk(m, 3);
+	assert_int_equal(rte_eth_dev_stop(p), 0);
+	assert_false(dpdk_queue_held(p, 0, true, held));
+	assert_true(held.empty());
+	rte_eth_dev_close(p);
 	rte_mempool_free(mp);
 }
 
@@ -559,6 +601,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_cache_layout),
 		cmocka_unit_test(test_ring_layout),
 		cmocka_unit_test(test_pool_ring_by_ops_name),
+		cmocka_unit_test(test_net_ring_queue_held),
 		cmocka_unit_test(test_pool_enqueue_skips_caches),
 		cmocka_unit_test(test_pool_count_not_capped),
 		cmocka_unit_test(test_put_model_of_this_release),

@@ -204,6 +204,7 @@ handle_audit(const char *, const char *, struct rte_tel_data *d)
 	rte_tel_data_add_dict_uint(d, "in_pool", a.totals.in_pool);
 	rte_tel_data_add_dict_uint(d, "in_caches", a.totals.in_caches);
 	rte_tel_data_add_dict_uint(d, "in_lists", a.totals.in_lists);
+	rte_tel_data_add_dict_uint(d, "in_driver", a.totals.in_driver);
 	rte_tel_data_add_dict_uint(d, "unaccounted", a.totals.unaccounted);
 	rte_tel_data_add_dict_uint(d, "surplus", a.totals.surplus);
 	rte_tel_data_add_dict_uint(d, "leaked_lcores", a.leaked_lcore_ids.size());
@@ -382,15 +383,17 @@ run_audit(const char *when)
 		a.in_pool += one.in_pool;
 		a.in_caches += one.in_caches;
 		a.in_lists += one.in_lists;
+		a.in_driver += one.in_driver;
 		a.unaccounted += one.unaccounted;
 		a.surplus += one.surplus;
 	}
 	if (!failed) {
 		leaked = leaked_lcore_ids(true);
 		printf("l2fwd_fork: audit (%s): mbufs %u in pool %u in caches %u "
-		       "in lists %u unaccounted %u surplus %u; lcore ids leaked %zu\n",
+		       "in lists %u unaccounted %u surplus %u; lcore ids leaked %zu; "
+		       "in driver queues %u\n",
 		       when, a.size, a.in_pool, a.in_caches, a.in_lists, a.unaccounted,
-		       a.surplus, leaked.size());
+		       a.surplus, leaked.size(), a.in_driver);
 	}
 	fflush(stdout);
 

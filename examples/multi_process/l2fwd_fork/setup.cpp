@@ -478,10 +478,18 @@ setup_shared_state()
 		if (rte_mps_res_burst(i, burst) < 0)
 			fail("cannot register burst array of worker %u: %s", i,
 			     rte_mps_strerror());
-		for (unsigned int p = 0; p < w.n_rx_port; p++)
-			if (rte_mps_res_tx_buffer(i, ports.tx_buffer[ports.dst[w.rx_port[p]]]) < 0)
+		for (unsigned int p = 0; p < w.n_rx_port; p++) {
+			uint16_t dst = ports.dst[w.rx_port[p]];
+
+			if (rte_mps_res_tx_buffer(i, ports.tx_buffer[dst]) < 0)
 				fail("cannot register TX buffer of worker %u: %s", i,
 				     rte_mps_strerror());
+			/* stopped in a recovery; what a driver holds stays its own */
+			if (rte_mps_res_rx_queue(i, w.rx_port[p], 0) < 0 ||
+			    rte_mps_res_tx_queue(i, dst, 0) < 0)
+				fail("cannot register the queues of worker %u: %s", i,
+				     rte_mps_strerror());
+		}
 		if (!opts.floating && rte_mps_res_lcore_cache(i, w.lcore_id) < 0)
 			fail("cannot register lcore %u cache of worker %u: %s",
 			     w.lcore_id, i, rte_mps_strerror());

@@ -10,6 +10,7 @@
 
 #include <inttypes.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
@@ -45,6 +46,15 @@ check_layout(const shared *sh)
 				sh->max_workers, sizeof(shared), RTE_MAX_LCORE,
 				RTE_MPS_MAX_PROCS, RTE_MPS_MAX_WORKERS);
 	return 0;
+}
+
+/* The inode of this process's pid namespace, or 0 when it cannot be read. */
+uint64_t
+own_pid_ns()
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/pid", &st) == 0 ? static_cast<uint64_t>(st.st_ino) : 0;
 }
 
 } /* namespace */
@@ -93,6 +103,7 @@ rte_mps_init(void)
 		sh->max_lcore = RTE_MAX_LCORE;
 		sh->max_procs = RTE_MPS_MAX_PROCS;
 		sh->max_workers = RTE_MPS_MAX_WORKERS;
+		sh->pid_ns = own_pid_ns();
 		store(&sh->magic, RTE_MPS_MAGIC);
 	} else {
 		sh = static_cast<shared *>(mz->addr);
@@ -101,6 +112,16 @@ rte_mps_init(void)
 			MPS_LOG(DEBUG, "%s\n", rte_mps_strerror());
 			return ret;
 		}
+		/*
+		 * Members are known by their pids, which mean something else in
+		 * another pid namespace: the liveness checks would then watch, or
+		 * kill, some other process.
+		 */
+		uint64_t ns = own_pid_ns();
+		if (sh->pid_ns != 0 && ns != sh->pid_ns)
+			return fail(EXDEV, "this process is in another pid namespace than "
+					"the primary (pid:[%" PRIu64 "], not pid:[%" PRIu64 "]): "
+					"its pids would mean other processes", ns, sh->pid_ns);
 	}
 
 	const char *why;

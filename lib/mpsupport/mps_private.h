@@ -127,7 +127,8 @@ struct shared {
 	uint32_t max_workers;
 	int32_t primary_pid;
 	uint64_t primary_start;
-	uint8_t pad0[64 - 40];
+	uint64_t pid_ns;      /* inode of the primary's pid namespace, 0 unknown */
+	uint8_t pad0[64 - 48];
 	uint64_t lcore[RTE_MAX_LCORE];
 	proc_slot procs[RTE_MPS_MAX_PROCS];
 	worker_slot workers[RTE_MPS_MAX_WORKERS];

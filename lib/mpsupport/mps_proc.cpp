@@ -10,6 +10,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,17 @@ struct stat_fields {
 	uint64_t start_time;
 };
 
+/*
+ * Only "no such file" or "no such process" mean that the process is gone.
+ * Any other error (EMFILE, ENFILE, ENOMEM, EACCES from a /proc mounted
+ * with hidepid) says nothing about it, and is returned as it is.
+ */
+int
+gone_or(int err)
+{
+	return err == ENOENT || err == ESRCH ? -ESRCH : -err;
+}
+
 int
 read_stat(pid_t pid, stat_fields *f)
 {
@@ -37,11 +50,14 @@ read_stat(pid_t pid, stat_fields *f)
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -ESRCH;
+		return gone_or(errno);
 	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	int err = errno;
 	close(fd);
-	if (n <= 0)
-		return -ESRCH;
+	if (n < 0)
+		return gone_or(err);
+	if (n == 0)
+		return -ESRCH;    /* the process went between open and read */
 	buf[n] = '\0';
 
 	/* The command name may hold spaces and parentheses: skip to the last ')'. */
@@ -75,10 +91,13 @@ proc_threads(pid_t pid)
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
+		return gone_or(errno) == -ESRCH ? 0 : INT_MAX;    /* unknown: alive */
 	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	int err = errno;
 	close(fd);
-	if (n <= 0)
+	if (n < 0)
+		return gone_or(err) == -ESRCH ? 0 : INT_MAX;
+	if (n == 0)
 		return 0;
 	buf[n] = '\0';
 	const char *p = strstr(buf, "\nThreads:");
@@ -109,7 +128,21 @@ proc_alive(pid_t pid, uint64_t start_time)
 {
 	stat_fields f;
 
-	if (pid <= 0 || read_stat(pid, &f) < 0 || f.start_time != start_time)
+	if (pid <= 0)
+		return false;
+	int ret = read_stat(pid, &f);
+	if (ret == -ESRCH)
+		return false;
+	if (ret < 0) {
+		/*
+		 * /proc cannot be read now: fail closed. The pid tells whether a
+		 * process has it; only "no such process" is dead, and a process
+		 * that has the pid may be this one (its start time cannot be
+		 * checked), so it counts as alive.
+		 */
+		return kill(pid, 0) == 0 || errno != ESRCH;
+	}
+	if (f.start_time != start_time)
 		return false;
 	if (f.state == 'X' || f.state == 'x')
 		return false;

@@ -153,22 +153,36 @@ rte_mps_worker_attach(unsigned int worker, pid_t pid)
 		return ret;
 	if (pid <= 0)
 		return fail(EINVAL, "bad pid %d", static_cast<int>(pid));
+	/*
+	 * The pidfd first: it names the process that has the pid now, and the
+	 * start time read after it is that process's, or a later one's when
+	 * it is gone already; the other way round, the pidfd could name a
+	 * process that took the pid after the start time was read, and the
+	 * tracker could then kill it.
+	 */
+	int pidfd = pidfd_open(pid, 0);
 	/* A zombie still has its /proc entry: its exit is reported at once. */
-	if (rte_mps_proc_start_time(pid, &start) < 0)
+	if (rte_mps_proc_start_time(pid, &start) < 0) {
+		if (pidfd >= 0)
+			close(pidfd);
 		return fail(ESRCH, "no process %d to attach to worker %u",
 				static_cast<int>(pid), worker);
+	}
 
 	mutex_guard lk(recovery.lock);
 	worker_slot *ws = worker_slot_of(worker);
-	if (ws == nullptr)
-		return fail(ENOENT, "unknown worker %u", worker);
-	if (running(ws) && ws->pid != pid && worker_alive(worker))
+	if (ws == nullptr || (running(ws) && ws->pid != pid && worker_alive(worker))) {
+		if (pidfd >= 0)
+			close(pidfd);
+		if (ws == nullptr)
+			return fail(ENOENT, "unknown worker %u", worker);
 		return fail(EBUSY, "worker %u is already run by pid %d", worker, ws->pid);
+	}
 	int old = recovery.exit_handle[worker];
 	recovery.exit_handle[worker] = -1;
 	if (recovery.pidfd[worker] >= 0)
 		close(recovery.pidfd[worker]);
-	recovery.pidfd[worker] = pidfd_open(pid, 0);
+	recovery.pidfd[worker] = pidfd;
 	cmd_channel_drain(worker);
 	store(&ws->pid, static_cast<int32_t>(pid));
 	store(&ws->start_time, start);

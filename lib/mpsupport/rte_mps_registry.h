@@ -32,7 +32,7 @@ extern "C" {
 /** Magic at the start of the registry memzone ("MPSUPPRT"). */
 #define RTE_MPS_MAGIC UINT64_C(0x5452505055535053)
 /** Layout version of the registry memzone. */
-#define RTE_MPS_LAYOUT_VERSION 1
+#define RTE_MPS_LAYOUT_VERSION 2
 
 /** Maximum number of processes registered at the same time. */
 #define RTE_MPS_MAX_PROCS 32
@@ -70,6 +70,8 @@ struct rte_mps_proc_info {
  *   0 on success, or a negative errno value (rte_errno is also set):
  *   - -ENOENT: secondary and no registry (primary did not call it).
  *   - -EPROTO: registry has a bad magic or layout version.
+ *   - -EXDEV: the process is in another pid namespace than the primary,
+ *     where its pid, and those of the members, mean other processes.
  *   - -EBUSY: an EAL lcore is used by another live member (named by
  *     rte_mps_strerror(), and in the debug log).
  *   - -ENOSPC: no free process slot.

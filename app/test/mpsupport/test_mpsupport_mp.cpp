@@ -15,6 +15,9 @@
 /* Every DPDK process here gets --no-pci from mps_test_env.h. */
 #include <inttypes.h>
 #include <pthread.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <sys/resource.h>
 
 #include <atomic>
@@ -202,6 +205,24 @@ role_main(const char *role, int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	setvbuf(stdout, nullptr, _IOLBF, 0);
+
+	if (opt == "newpidns") {
+		/* The role runs as pid 1 of a pid namespace of its own. */
+		if (unshare(CLONE_NEWPID) < 0) {
+			printf("unshare=%d\n", -errno);
+			return 6;
+		}
+		pid_t c = fork();
+		if (c < 0)
+			return 6;
+		if (c > 0) {
+			int st = 0;
+			while (waitpid(c, &st, 0) < 0 && errno == EINTR)
+				;
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		}
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	}
 
 	int n = rte_eal_init(argc, argv);
 	if (n < 0) {
@@ -442,6 +463,26 @@ test_stale_layout_refused_by_secondary(void **)
 	assert_int_equal(rte_mps_lcore_owner(5, nullptr), 0);
 }
 
+/* Issue 15, H2: a secondary in another pid namespace is refused, its pids
+ * would name other processes to the members. */
+static void
+test_other_pid_namespace_refused(void **)
+{
+	child c = spawn_role("sec-init", prefix, "6@0", true, {}, "newpidns");
+	int st = finish(c, 20000);
+	if (c.output.find("unshare=") != std::string::npos)
+		fail_msg("cannot make a pid namespace here: %s", c.output.c_str());
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 2);
+	char want[128];
+	snprintf(want, sizeof(want),
+			"init=%d msg=this process is in another pid namespace than the primary",
+			-EXDEV);
+	if (c.output.find(want) == std::string::npos)
+		fail_msg("output: %s", c.output.c_str());
+	assert_int_equal(rte_mps_lcore_owner(6, nullptr), 0);
+}
+
 static void
 test_secondary_without_registry(void **)
 {
@@ -620,6 +661,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_secondary_registers_and_is_reclaimed),
 		cmocka_unit_test(test_overlap_refused),
 		cmocka_unit_test(test_stale_layout_refused_by_secondary),
+		cmocka_unit_test(test_other_pid_namespace_refused),
 		cmocka_unit_test(test_secondary_without_registry),
 		cmocka_unit_test(test_primary_death_seen_by_secondary),
 		cmocka_unit_test(test_fork_refused_without_hugepages),

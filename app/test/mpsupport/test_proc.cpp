@@ -10,7 +10,10 @@
 
 /* Every DPDK process here gets --no-pci from mps_test_env.h. */
 #include <thread>
+#include <sys/resource.h>
 #include <sys/syscall.h>
+
+#include <vector>
 
 #include <thread>
 
@@ -88,6 +91,56 @@ test_start_time_and_alive(void **)
 	assert_int_equal(rte_mps_proc_alive(pid, cst), 0);
 }
 
+/*
+ * Issue 15, H2: /proc that cannot be read is no proof of death. With every
+ * file descriptor in use (EMFILE), a live process (this one, a child) is
+ * still alive, and a pid that no process has is still dead.
+ */
+static void
+test_alive_without_fds(void **)
+{
+	uint64_t st, cst;
+	int fd = -1;
+	pid_t child = fork_waiting_child(&fd, 0);
+	assert_true(child > 0);
+	int gfd = -1;
+	pid_t gone = fork_waiting_child(&gfd, 0);
+	assert_true(gone > 0);
+	close(gfd);
+	uint64_t gst;
+	assert_int_equal(rte_mps_proc_start_time(gone, &gst), 0);
+	assert_int_equal(waitpid(gone, nullptr, 0), gone);
+	assert_int_equal(rte_mps_proc_start_time(getpid(), &st), 0);
+	assert_int_equal(rte_mps_proc_start_time(child, &cst), 0);
+
+	struct rlimit old, low;
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	std::vector<int> fds;
+	int probe = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	assert_true(probe >= 0);
+	low = old;
+	low.rlim_cur = static_cast<rlim_t>(probe) + 16;
+	close(probe);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	int k;
+	while ((k = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
+		fds.push_back(k);
+	int err = errno;
+	int self_alive = rte_mps_proc_alive(getpid(), st);
+	int child_alive = rte_mps_proc_alive(child, cst);
+	int gone_alive = rte_mps_proc_alive(gone, gst);
+	for (int d : fds)
+		close(d);
+	setrlimit(RLIMIT_NOFILE, &old);
+	close(fd);
+	waitpid(child, nullptr, 0);
+
+	assert_int_equal(err, EMFILE);
+	assert_int_equal(self_alive, 1);
+	assert_int_equal(child_alive, 1);
+	assert_int_equal(gone_alive, 0);
+}
+
 /* A process whose main thread ends while another thread goes on. */
 static int
 zombie_leader_main()
@@ -112,6 +165,7 @@ main(int argc, char **argv)
 		return ret;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_start_time_and_alive),
+		cmocka_unit_test(test_alive_without_fds),
 	};
 	ret = cmocka_run_group_tests(tests, mps_group_setup, mps_group_teardown);
 	stop_test_eal();

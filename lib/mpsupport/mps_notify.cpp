@@ -27,6 +27,7 @@ namespace {
 
 constexpr unsigned int MAX_REG = 256;
 constexpr unsigned int QUEUE_SIZE = 256;
+constexpr unsigned int MAX_RUNNING = 8;
 constexpr uint64_t WAKE_EVENT = UINT64_MAX;
 constexpr char IPC_NAME[] = "mps_member";
 
@@ -67,8 +68,14 @@ struct notifier_state {
 	deferred queue[QUEUE_SIZE] = {};
 	unsigned int q_head = 0;
 	unsigned int q_tail = 0;
-	int running = -1;          /* handle whose callback is running */
-	pthread_t running_thread;
+	/*
+	 * Callbacks running now, and on which thread: the notify thread and
+	 * any thread in rte_mps_exit_notify_poll() may each run one.
+	 */
+	struct {
+		int handle = -1;
+		pthread_t thread;
+	} running[MAX_RUNNING];
 	int epfd = -1;
 	int wakefd = -1;
 	int deferfd = -1;
@@ -138,12 +145,22 @@ void
 run_callback(mutex_guard &lk, int handle, rte_mps_exit_cb_t cb, void *arg,
 		const rte_mps_exit_info *info)
 {
-	notifier.running = handle;
-	notifier.running_thread = pthread_self();
+	unsigned int slot;
+
+	for (;;) {
+		for (slot = 0; slot < MAX_RUNNING; slot++)
+			if (notifier.running[slot].handle < 0)
+				break;
+		if (slot < MAX_RUNNING)
+			break;
+		pthread_cond_wait(&notifier.cond, &notify_mutex);
+	}
+	notifier.running[slot].handle = handle;
+	notifier.running[slot].thread = pthread_self();
 	lk.unlock();
 	cb(info, arg);
 	lk.lock();
-	notifier.running = -1;
+	notifier.running[slot].handle = -1;
 	pthread_cond_broadcast(&notifier.cond);
 }
 
@@ -428,7 +445,8 @@ notify_forked_child()
 	pthread_cond_init(&notifier.cond, nullptr);
 	notifier.started = false;
 	notifier.ipc = false;
-	notifier.running = -1;
+	for (auto &run : notifier.running)
+		run.handle = -1;
 	for (unsigned int i = 0; i < MAX_REG; i++)
 		notifier.regs[i].state = R_FREE;
 	notifier.q_head = notifier.q_tail = 0;
@@ -527,8 +545,14 @@ rte_mps_exit_notify_unregister(int handle)
 	if (handle < 0)
 		return fail(ENOENT, "unknown exit registration %d", handle);
 	mutex_guard lk(notify_mutex);
-	while (notifier.running == handle &&
-			!pthread_equal(notifier.running_thread, pthread_self()))
+	/* Until no other thread runs its callback, whichever thread runs it. */
+	auto running_elsewhere = [handle] {
+		for (const auto &run : notifier.running)
+			if (run.handle == handle && !pthread_equal(run.thread, pthread_self()))
+				return true;
+		return false;
+	};
+	while (running_elsewhere())
 		pthread_cond_wait(&notifier.cond, &notify_mutex);
 	reg *r = find(handle);
 	if (r == nullptr || r->internal)

@@ -9,9 +9,11 @@
  */
 
 /* Every DPDK process here gets --no-pci from mps_test_env.h. */
+#include <poll.h>
 #include <pthread.h>
 
 #include <atomic>
+#include <thread>
 
 #include <rte_errno.h>
 
@@ -67,6 +69,71 @@ test_notify_exit_code(void **)
 	assert_int_equal(WEXITSTATUS(st), 7);
 	/* A fired registration is gone. */
 	assert_int_equal(rte_mps_exit_notify_unregister(h), -ENOENT);
+}
+
+/* A callback on the notify thread that waits for the test to let it go. */
+struct held_cb {
+	std::atomic<bool> entered{false};
+	std::atomic<bool> release{false};
+	std::atomic<bool> done{false};
+};
+
+static void
+held_exit(const rte_mps_exit_info *, void *arg)
+{
+	auto *h = static_cast<held_cb *>(arg);
+
+	h->entered = true;
+	while (!h->release.load())
+		usleep(100);
+	h->done = true;
+}
+
+/*
+ * Issue 15, M4: while the notify thread runs one callback, a deferred one
+ * runs and ends in rte_mps_exit_notify_poll(). Unregistering the first
+ * must still wait until its callback has returned.
+ */
+static void
+test_notify_unregister_waits_both_threads(void **)
+{
+	held_cb held;
+	exit_rec rec;
+	int fa = -1, fb = -1;
+	pid_t a = fork_waiting_child(&fa, 0);
+	pid_t b = fork_waiting_child(&fb, 0);
+
+	assert_true(a > 0 && b > 0);
+	int ha = rte_mps_exit_notify_register(a, RTE_MPS_NOTIFY_REAP, held_exit, &held);
+	int hb = rte_mps_exit_notify_register(b, RTE_MPS_NOTIFY_DEFER | RTE_MPS_NOTIFY_REAP,
+			record_exit, &rec);
+	assert_true(ha >= 0 && hb >= 0);
+	/* b's exit queued first (b holds a's pipe too: kills, not ends of file) */
+	kill(b, SIGKILL);
+	struct pollfd pfd = { rte_mps_exit_notify_fd(), POLLIN, 0 };
+	assert_true(wait_for([&] { return poll(&pfd, 1, 0) == 1; }, 5000));
+	kill(a, SIGKILL);
+	assert_true(wait_for([&] { return held.entered.load(); }, 5000));
+	/* b's callback, on this thread, starts and ends while a's runs */
+	assert_true(wait_for([&] {
+		rte_mps_exit_notify_poll();
+		return rec.calls.load() == 1;
+	}, 5000));
+
+	std::atomic<bool> returned{false};
+	bool done_at_return = false;
+	std::thread t([&] {
+		rte_mps_exit_notify_unregister(ha);
+		done_at_return = held.done.load();
+		returned = true;
+	});
+	/* a bound for the wrong order to show, not a timing assertion */
+	wait_for([&] { return returned.load(); }, 300);
+	held.release = true;
+	t.join();
+	close(fa);
+	close(fb);
+	assert_true(done_at_return);
 }
 
 static void
@@ -219,6 +286,7 @@ main(int, char **argv)
 		cmocka_unit_test(test_notify_defer),
 		cmocka_unit_test(test_notify_only_that_pid),
 		cmocka_unit_test(test_notify_unregister),
+		cmocka_unit_test(test_notify_unregister_waits_both_threads),
 		cmocka_unit_test(test_notify_bad_args),
 		cmocka_unit_test(test_notify_members),
 	};

@@ -6,9 +6,19 @@
  * Command channel: two single-producer single-consumer rings per worker,
  * main to worker and back. An entry packs a sequence number with the
  * command, so that the main process knows which command an ack answers.
+ *
+ * Single producer, single consumer, and so immune to a user killed in the
+ * middle of an operation (no other user waits on its tail): each end has
+ * one user at a time. In the main process, the tracker and
+ * rte_mps_cmd_send() both send and both take acks (the reset drains
+ * them): cmd_mutex serialises them, and no other process sends. The
+ * worker is the only one that takes commands while it runs: the main
+ * drains the command ring only when the worker is gone (the reset), never
+ * at attach, where the new worker may already poll.
  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -25,12 +35,14 @@ namespace {
 
 constexpr unsigned int CMD_RING_SIZE = 64;
 
+/* The main process's side of every channel: enqueues of commands and
+ * dequeues of acks. */
+pthread_mutex_t cmd_mutex = PTHREAD_MUTEX_INITIALIZER;
+
 /* Rings looked up once per process (a forked child inherits them). */
 struct rte_ring *cmd_ring[RTE_MPS_MAX_WORKERS];
 struct rte_ring *ack_ring[RTE_MPS_MAX_WORKERS];
 thread_local uint32_t last_seq[RTE_MPS_MAX_WORKERS];
-/* The command rings have one producer: the threads of the main take turns. */
-pthread_mutex_t send_mutex = PTHREAD_MUTEX_INITIALIZER;
 
 void
 ring_names(unsigned int w, char *cmd, char *ack, size_t len)
@@ -136,7 +148,17 @@ void
 cmd_channel_drain(unsigned int w)
 {
 	if (lookup_rings(w)) {
+		mutex_guard lk(cmd_mutex);
 		drain(cmd_ring[w]);
+		drain(ack_ring[w]);
+	}
+}
+
+void
+cmd_channel_drain_acks(unsigned int w)
+{
+	if (lookup_rings(w)) {
+		mutex_guard lk(cmd_mutex);
 		drain(ack_ring[w]);
 	}
 }
@@ -153,7 +175,7 @@ cmd_send_stop(unsigned int w)
 {
 	if (!lookup_rings(w))
 		return;
-	mutex_guard lk(send_mutex);
+	mutex_guard lk(cmd_mutex);
 	if (rte_ring_enqueue(cmd_ring[w], encode(next_seq(w), RTE_MPS_CMD_STOP)) != 0)
 		MPS_LOG(WARNING, "command ring of worker %u full\n", w);
 }
@@ -164,7 +186,7 @@ cmd_send_capture(unsigned int w)
 {
 	if (!lookup_rings(w))
 		return;
-	mutex_guard lk(send_mutex);
+	mutex_guard lk(cmd_mutex);
 	if (rte_ring_enqueue(cmd_ring[w], encode(next_seq(w), RTE_MPS_CMD_CAPTURE)) != 0)
 		MPS_LOG(WARNING, "command ring of worker %u full\n", w);
 }
@@ -183,9 +205,12 @@ rte_mps_cmd_send(unsigned int worker, uint32_t cmd, unsigned int timeout_ms)
 		return fail(EINVAL, "command 0 is reserved");
 	if (cmd == RTE_MPS_CMD_CAPTURE)
 		return fail(EINVAL, "command %u is the library's", cmd);
-	uint32_t seq = next_seq(worker);
+	if (self.forked || !recovery.running)
+		return fail(EPERM, "commands are sent by the process that declared the workers");
+	uint32_t seq;
 	{
-		mutex_guard lk(send_mutex);
+		mutex_guard lk(cmd_mutex);
+		seq = next_seq(worker);
 		if (rte_ring_enqueue(cmd_ring[worker], encode(seq, cmd)) != 0)
 			return fail(ENOBUFS, "command ring of worker %u is full", worker);
 	}
@@ -194,9 +219,14 @@ rte_mps_cmd_send(unsigned int worker, uint32_t cmd, unsigned int timeout_ms)
 	uint64_t deadline = now_ns() + static_cast<uint64_t>(timeout_ms) * 1000000ull;
 	for (;;) {
 		void *obj;
-		while (rte_ring_dequeue(ack_ring[worker], &obj) == 0)
-			if (decode_seq(obj) == seq && decode_cmd(obj) == cmd)
-				return 0;
+		bool acked = false;
+		{
+			mutex_guard lk(cmd_mutex);
+			while (!acked && rte_ring_dequeue(ack_ring[worker], &obj) == 0)
+				acked = decode_seq(obj) == seq && decode_cmd(obj) == cmd;
+		}
+		if (acked)
+			return 0;
 		if (now_ns() >= deadline)
 			return fail(ETIMEDOUT, "worker %u did not acknowledge command %u in %u ms",
 					worker, cmd, timeout_ms);

@@ -353,6 +353,7 @@ void recovery_forked_child();
 int cmd_channel_create(unsigned int w);
 void cmd_channel_free(unsigned int w);
 void cmd_channel_drain(unsigned int w);
+void cmd_channel_drain_acks(unsigned int w);
 void cmd_channel_forget();
 void cmd_send_stop(unsigned int w);
 void cmd_send_capture(unsigned int w);

@@ -183,7 +183,8 @@ rte_mps_worker_attach(unsigned int worker, pid_t pid)
 	if (recovery.pidfd[worker] >= 0)
 		close(recovery.pidfd[worker]);
 	recovery.pidfd[worker] = pidfd;
-	cmd_channel_drain(worker);
+	/* only the acks: the process may poll its commands already */
+	cmd_channel_drain_acks(worker);
 	store(&ws->pid, static_cast<int32_t>(pid));
 	store(&ws->start_time, start);
 	recovery.ready &= ~(1ull << worker);

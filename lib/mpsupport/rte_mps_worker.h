@@ -172,6 +172,11 @@ rte_mps_group_wait(uint64_t *ready, int timeout_ms);
 /**
  * Send a command to a worker and wait for its acknowledgement.
  *
+ * Only the process that declared the workers sends (its threads and its
+ * tracker may send at once), and only the worker takes its commands: each
+ * ring of the channel has a single producer and a single consumer at a
+ * time, so that a user killed inside an operation blocks no other.
+ *
  * @param worker
  *   Worker index.
  * @param cmd
@@ -180,7 +185,8 @@ rte_mps_group_wait(uint64_t *ready, int timeout_ms);
  *   Bound on the wait for the ack; 0 does not wait.
  * @return
  *   0 when acknowledged (or sent, with timeout 0), -ETIMEDOUT, -ENOENT,
- *   -ENOBUFS if the ring is full.
+ *   -ENOBUFS if the ring is full, -EPERM in a process that declared no
+ *   worker.
  */
 __rte_experimental
 int

@@ -75,6 +75,33 @@ test_cmd_stale_ack(void **)
 	assert_int_equal(rte_mps_worker_remove(43), 0);
 }
 
+/*
+ * Issue 15, M3: a running worker is the only consumer of its commands.
+ * Attaching it (again) must not drain what it has not polled yet: the
+ * attach of a new child ran concurrently with the child's first poll.
+ */
+static void
+test_cmd_attach_keeps_commands(void **)
+{
+	int fd = -1;
+	pid_t pid = fork_waiting_child(&fd, 0);
+
+	assert_true(pid > 0);
+	assert_int_equal(rte_mps_worker_add(44), 0);
+	assert_int_equal(rte_mps_worker_attach(44, pid), 0);
+	assert_int_equal(rte_mps_cmd_send(44, RTE_MPS_CMD_USER + 4, 0), 0);
+	assert_int_equal(rte_mps_worker_attach(44, pid), 0);
+	assert_int_equal(rte_mps_cmd_poll(44), (int)RTE_MPS_CMD_USER + 4);
+	close(fd);
+	waitpid(pid, nullptr, 0);
+	assert_true(wait_for([] {
+		uint64_t ready = 0;
+		rte_mps_group_wait(&ready, 10);
+		return rte_mps_worker_pid(44) == 0;
+	}, 5000));
+	assert_int_equal(rte_mps_worker_remove(44), 0);
+}
+
 int
 main(int, char **argv)
 {
@@ -85,6 +112,7 @@ main(int, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cmd_channel),
 		cmocka_unit_test(test_cmd_stale_ack),
+		cmocka_unit_test(test_cmd_attach_keeps_commands),
 	};
 	ret = cmocka_run_group_tests(tests, mps_group_setup, mps_group_teardown);
 	stop_test_eal();

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <rte_common.h>
+
 #include "mps_private.h"
 
 namespace mps {
@@ -23,6 +25,9 @@ namespace mps {
 recovery_state recovery;
 
 namespace {
+
+/* Least bound on the death of a worker after SIGKILL. */
+constexpr unsigned int KILLED_DEATH_MS = 1000;
 
 void
 timespec_after(struct timespec *ts, unsigned int ms)
@@ -93,6 +98,7 @@ recover(mutex_guard &lk)
 	uint64_t set = 0;
 	uint64_t stopping = 0;
 	uint64_t moved = 0;    /* running when this recovery took them */
+	uint64_t undead = 0;   /* still alive after SIGKILL and the bound */
 
 	for (;;) {
 		set = closure(set | recovery.pending);
@@ -107,6 +113,9 @@ recover(mutex_guard &lk)
 				store(&ws->state, static_cast<uint32_t>(W_STOPPING));
 				if (worker_alive(w))
 					cmd_send_stop(w);
+			} else if (load(&ws->state) == W_STOPPING) {
+				/* left alive after SIGKILL by an earlier recovery */
+				moved |= 1ull << w;
 			}
 		}
 		unsigned int ms = recovery.timeout_ms;
@@ -118,10 +127,16 @@ recover(mutex_guard &lk)
 				if (alive & (1ull << w))
 					kill_worker(w);
 			lk.unlock();
-			alive = wait_dead(alive, ms);
+			/*
+			 * A killed process can take a while to be gone (its
+			 * memory unmapped) on a loaded machine: a longer bound
+			 * before it counts as one that SIGKILL did not end.
+			 */
+			alive = wait_dead(alive, RTE_MAX(ms * 10, KILLED_DEATH_MS));
 			if (alive != 0)
-				MPS_LOG(ERR, "workers 0x%" PRIx64 " still alive after SIGKILL\n",
-						alive);
+				MPS_LOG(ERR, "workers 0x%" PRIx64 " still alive after SIGKILL: "
+						"not reset, not ready\n", alive);
+			undead |= alive;
 		}
 		lk.lock();
 		/* Exits that came in meanwhile join this recovery. */
@@ -130,9 +145,15 @@ recover(mutex_guard &lk)
 	}
 
 	/* Idle, already ready or removed workers are not reported. */
+	/*
+	 * A worker still alive is neither reset (it may still use what it
+	 * holds) nor reported ready: it stays stopping, watched, and its exit,
+	 * when it comes, starts its recovery.
+	 */
 	uint64_t todo = 0;
 	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++)
-		if ((moved & (1ull << w)) && load(&self.sh->workers[w].state) == W_STOPPING)
+		if ((moved & (1ull << w)) && load(&self.sh->workers[w].state) == W_STOPPING &&
+				!((undead & (1ull << w)) && worker_alive(w)))
 			todo |= 1ull << w;
 	/* One reset for the whole group: an object is given back once. */
 	lk.unlock();

@@ -13,6 +13,7 @@
 
 #include <rte_mps_res.h>
 #include <rte_mps_worker.h>
+#include <rte_mps_registry.h>
 #include "mps_test_env.h"
 
 #include <stdarg.h>
@@ -87,6 +88,31 @@ test_stubborn_escalation(void **)
 	assert_killed(p0);
 	assert_killed(p1);    /* by the tracker, after the bound */
 	assert_int_equal(rte_mps_tracker_set_timeout(2000), 0);
+}
+
+/*
+ * Issue 15, M2: a worker that SIGKILL does not end is neither reset nor
+ * reported ready. The process here is pid 1, which the kernel keeps from
+ * every signal it has no handler for, SIGKILL included, when sent from its
+ * own pid namespace: the tracker's SIGKILL is dropped, deterministically.
+ */
+static void
+test_alive_after_sigkill_not_ready(void **)
+{
+	uint64_t st, r = 0;
+
+	assert_int_equal(rte_mps_proc_start_time(1, &st), 0);
+	assert_int_equal(rte_mps_tracker_set_timeout(50), 0);
+	assert_int_equal(rte_mps_worker_add(9), 0);
+	assert_int_equal(rte_mps_worker_attach(9, 1), 0);
+	assert_int_equal(rte_mps_group_stop(1ull << 9), 0);
+	/* a bound well past STOP, its 50 ms, SIGKILL and the 1 s after it */
+	rte_mps_group_wait(&r, 3000);
+	assert_int_equal(rte_mps_tracker_set_timeout(2000), 0);
+	assert_int_equal(rte_mps_proc_alive(1, st), 1);
+	assert_int_equal(r & (1ull << 9), 0);
+	/* still its process: not reset behind its back */
+	assert_int_equal(rte_mps_worker_pid(9), 1);
 }
 
 /* A worker that dies again as soon as it is restarted: each time, the
@@ -181,6 +207,7 @@ main(int, char **argv)
 		cmocka_unit_test(test_stubborn_escalation),
 		cmocka_unit_test(test_crash_loop),
 		cmocka_unit_test(test_chain_and_coalesce),
+		cmocka_unit_test(test_alive_after_sigkill_not_ready),
 	};
 	ret = cmocka_run_group_tests(tests, mps_group_setup, mps_group_teardown);
 	stop_test_eal();

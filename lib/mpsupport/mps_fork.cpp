@@ -84,9 +84,12 @@ rte_mps_fork(int worker)
 
 	pid_t parent = getpid();
 	capture_prepare_fork(worker);
-	lcore_snapshot_pools();
 	/* no reset runs between the fork and the attach (see res_reset_set) */
 	mutex_guard launch(res_launch_mutex);
+	/* the child's copy of the pool list: one fork at a time */
+	int ret = lcore_snapshot_pools();
+	if (ret < 0)
+		return ret;
 	pid_t pid = fork();
 	if (pid < 0)
 		return fail(EAGAIN, "fork() failed: %s", strerror(errno));

@@ -167,17 +167,27 @@ static struct rte_mempool *fork_pools[MAX_POOLS];
 static unsigned int nb_fork_pools;
 
 static void
-note_pool(struct rte_mempool *mp, void *)
+note_pool(struct rte_mempool *mp, void *arg)
 {
 	if (nb_fork_pools < MAX_POOLS)
 		fork_pools[nb_fork_pools++] = mp;
+	else
+		(*static_cast<unsigned int *>(arg))++;
 }
 
-void
+/* Under res_launch_mutex: forks from several threads take turns. */
+int
 lcore_snapshot_pools()
 {
+	unsigned int beyond = 0;
+
 	nb_fork_pools = 0;
-	rte_mempool_walk(note_pool, nullptr);
+	rte_mempool_walk(note_pool, &beyond);
+	if (beyond != 0)
+		return fail(ENOSPC, "%u mempools, a forked worker can know %u: "
+				"the caches of the others would never be flushed",
+				nb_fork_pools + beyond, MAX_POOLS);
+	return 0;
 }
 
 static int

@@ -306,7 +306,7 @@ bool lc_owner_alive(const shared *sh, uint64_t w);
 int32_t lc_owner_pid(const shared *sh, uint64_t w);
 void lcore_release_slot(unsigned int slot, uint32_t gen, bool flush);
 void lcore_forget_thread();
-void lcore_snapshot_pools();
+int lcore_snapshot_pools();
 int reclaim_lcores();
 void lcore_reclaim_forked_child();
 

@@ -53,6 +53,8 @@ extern "C" {
  *   - -EPERM: called in a forked worker.
  *   - -EINVAL: not initialised, or unknown worker.
  *   - -EAGAIN: fork() failed.
+ *   - -ENOSPC: more than 64 mempools exist: the child could not know them
+ *     all (it flushes its lcore caches in the pools of its fork time).
  */
 __rte_experimental
 pid_t

@@ -8,6 +8,9 @@
  */
 
 /* Every DPDK process here gets --no-pci from mps_test_env.h. */
+#include <string>
+#include <vector>
+
 #include <rte_errno.h>
 #include <rte_mempool.h>
 
@@ -79,6 +82,48 @@ test_fork_child_restrictions(void **)
 	assert_int_equal(rte_mps_worker_remove(7), 0);
 }
 
+/*
+ * Issue 15, L2: a forked worker knows the pools that existed at its fork,
+ * up to 64. Beyond, the fork is refused rather than the pools beyond
+ * dropped silently (their caches would never be flushed).
+ */
+static void
+test_fork_too_many_pools(void **)
+{
+	std::vector<struct rte_mempool *> pools;
+	char name[RTE_MEMPOOL_NAMESIZE];
+	pid_t pid = 0;
+
+	for (unsigned int i = 0; i < 70; i++) {
+		snprintf(name, sizeof(name), "mps_ut_many_%u", i);
+		struct rte_mempool *mp = rte_mempool_create_empty(name, 16, 64, 0, 0,
+				SOCKET_ID_ANY, 0);
+		if (mp == nullptr)
+			break;
+		pools.push_back(mp);
+	}
+	if (pools.size() == 70) {
+		pid = rte_mps_fork(RTE_MPS_NO_WORKER);
+		if (pid == 0)
+			rte_mps_child_exit(0);
+		if (pid > 0)
+			waitpid(pid, nullptr, 0);
+	}
+	std::string why = rte_mps_strerror();
+	for (struct rte_mempool *mp : pools)
+		rte_mempool_free(mp);
+	assert_int_equal(pools.size(), 70);
+	assert_int_equal(pid, -ENOSPC);
+	assert_true(why.find("a forked worker can know 64") != std::string::npos);
+
+	/* with the pools gone, forks work again */
+	pid = rte_mps_fork(RTE_MPS_NO_WORKER);
+	if (pid == 0)
+		rte_mps_child_exit(0);
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, nullptr, 0), pid);
+}
+
 int
 main(int, char **argv)
 {
@@ -88,6 +133,7 @@ main(int, char **argv)
 		return ret;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fork_child_restrictions),
+		cmocka_unit_test(test_fork_too_many_pools),
 	};
 	ret = cmocka_run_group_tests(tests, mps_group_setup, mps_group_teardown);
 	stop_test_eal();

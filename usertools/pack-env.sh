@@ -74,7 +74,7 @@ reserve_hugepages() {
     say "hugepages: $have x 2 MB reserved, $(cat ${HP_NR%nr_hugepages}free_hugepages) free"
 }
 
-# Remove the hugepage and runtime files of the --file-prefix values given
+# Remove the hugepage and runtime files of the file prefixes given
 # (by default those of the tests and demos) whose processes are gone: the
 # EAL leaves them behind even after a clean exit.
 clean_stale_prefixes() {

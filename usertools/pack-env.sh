@@ -74,9 +74,37 @@ reserve_hugepages() {
     say "hugepages: $have x 2 MB reserved, $(cat ${HP_NR%nr_hugepages}free_hugepages) free"
 }
 
+# A runtime directory changed in the last STALE_AGE seconds may belong to a
+# process that is creating it and holds no lock yet.
+STALE_AGE=${STALE_AGE:-60}
+
+# Whether dir, or a file in it, changed less than STALE_AGE seconds ago (or
+# in the future).
+recently_changed() {
+    [ -n "$(find "$1" -maxdepth 1 -newermt "@$(($(date +%s) - STALE_AGE))" -print -quit \
+        2>/dev/null)" ]
+}
+
+# Whether a process holds a lock on a file in dir: a DPDK primary locks its
+# config file (fcntl), every process its memory files (flock). Read from
+# /proc/locks, which also lists the processes fuser cannot see (another pid
+# namespace).
+lock_held_in() {
+    keys=$(find "$1" -maxdepth 1 -type f -exec stat -c '%Hd %Ld %i' {} + 2>/dev/null |
+        while read -r major minor inode; do
+            printf '%02x:%02x:%s\n' "$major" "$minor" "$inode"
+        done)
+    [ -n "$keys" ] || return 1
+    printf '%s\n' "$keys" | awk 'NR == FNR { key[$1] = 1; next }
+        { for (i = 1; i <= NF; i++) if ($i in key) found = 1 }
+        END { exit !found }' - /proc/locks
+}
+
 # Remove the hugepage and runtime files of the file prefixes given
 # (by default those of the tests and demos) whose processes are gone: the
-# EAL leaves them behind even after a clean exit.
+# EAL leaves them behind even after a clean exit. A prefix is left alone
+# while its runtime directory is young, while a file in it is locked, and
+# while a process holds its config file open or mapped.
 clean_stale_prefixes() {
     if [ $# -eq 0 ]; then
         set -- "mpt*" "mpdemo*"
@@ -89,11 +117,11 @@ clean_stale_prefixes() {
         for d in /var/run/dpdk/$pat; do
             [ -d "$d" ] || continue
             p=$(basename "$d")
-            # A live process of the group holds its config file open.
-            if ! fuser "$d/config" >/dev/null 2>&1; then
-                rm -rf "$d"
-                rm -f /dev/hugepages/"$p"map_*
-            fi
+            recently_changed "$d" && continue
+            lock_held_in "$d" && continue
+            fuser "$d/config" >/dev/null 2>&1 && continue
+            rm -rf "$d"
+            rm -f /dev/hugepages/"$p"map_*
         done
     done
 }

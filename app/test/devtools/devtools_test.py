@@ -26,6 +26,9 @@
   readme               README.md: the Contributing section names every check,
                        the two set-up commands, .ci/run, every script named
   help SCRIPT          SCRIPT --help exits 0 with a usage text
+  clean-prefixes       usertools/pack-env.sh clean_stale_prefixes removes an old,
+                       unused prefix, and keeps a young one, one whose config is
+                       locked (even when fuser sees no process) and one in use
 
 A sample named good* must pass; any other must fail (non-zero exit) and
 print every line of its .expect file (sample name + ".expect"). So a check
@@ -33,12 +36,14 @@ that cannot fail, or one that always fails, is caught.
 Exit status: 0 pass, 1 fail, 77 skip (Meson's code).
 """
 
+import fcntl
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 SRC = os.environ.get('MP_PACK_SOURCE_DIR') or \
     os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -379,6 +384,76 @@ def test_tools():
     return status
 
 
+def test_clean_prefixes():
+    """clean_stale_prefixes never removes a prefix that a process may be creating
+    (young runtime directory) or that a process holds (a lock on a file in it, or
+    the config open): fuser is replaced by a stub so that each rule is tested alone."""
+    if not os.access('/var/run/dpdk', os.W_OK) and not os.access('/var/run', os.W_OK):
+        print('SKIP: /var/run/dpdk is not writable')
+        return SKIP
+    status = 0
+    prefix = 'mpdtclean%d' % os.getpid()
+    rundir = os.path.join('/var/run/dpdk', prefix)
+    hugefile = os.path.join('/dev/hugepages', prefix + 'map_0')
+    old = 1_000_000_000     # 2001: long past any STALE_AGE
+
+    def make(when):
+        os.makedirs(rundir, exist_ok=True)
+        config = os.path.join(rundir, 'config')
+        open(config, 'a', encoding='utf-8').close()
+        for path in (config, rundir):
+            os.utime(path, (when, when))
+        if os.path.isdir('/dev/hugepages'):
+            open(hugefile, 'a', encoding='utf-8').close()
+        return config
+
+    def clean(bindir, stale_age='60'):
+        env = dict(os.environ, PATH=bindir + ':' + os.environ['PATH'], STALE_AGE=stale_age)
+        rc, _ = run(['sh', '-c', '. usertools/pack-env.sh && clean_stale_prefixes ' + prefix],
+                    cwd=SRC, env=env)
+        return rc == 0 and os.path.exists(rundir)
+
+    def check(what, kept, want_kept):
+        nonlocal status
+        if kept != want_kept:
+            print('FAIL: %s was %s' % (what, 'kept' if kept else 'removed'))
+            status = 1
+
+    with tempfile.TemporaryDirectory() as tmp:
+        free, busy = os.path.join(tmp, 'free'), os.path.join(tmp, 'busy')
+        for d, code in ((free, 1), (busy, 0)):
+            os.makedirs(d)
+            with open(os.path.join(d, 'fuser'), 'w', encoding='utf-8') as f:
+                f.write('#!/bin/sh\nexit %d\n' % code)
+            os.chmod(os.path.join(d, 'fuser'), 0o755)
+        try:
+            make(old)
+            check('an old prefix that no process uses', clean(free), False)
+            if os.path.isdir('/dev/hugepages') and os.path.exists(hugefile):
+                print('FAIL: its hugepage file was left')
+                status = 1
+            # The runtime directory of a process being created, before its lock.
+            make(time.time())
+            check('a prefix created now (STALE_AGE 3600)', clean(free, '3600'), True)
+            make(time.time() + 3600)
+            check('a prefix with a time in the future', clean(free), True)
+            shutil.rmtree(rundir, ignore_errors=True)
+            # A primary holds a write lock (fcntl) on its config file.
+            config = make(old)
+            with open(config, 'r+', encoding='utf-8') as f:
+                fcntl.lockf(f, fcntl.LOCK_EX)
+                check('an old prefix whose config is locked', clean(free), True)
+            check('the same prefix once unlocked', clean(free), False)
+            make(old)
+            check('an old prefix fuser finds in use', clean(busy), True)
+        finally:
+            shutil.rmtree(rundir, ignore_errors=True)
+            if os.path.exists(hugefile):
+                os.unlink(hugefile)
+    print('PASS' if status == 0 else 'FAIL')
+    return status
+
+
 def test_maintainers(sample):
     rc, out = run([sys.executable, os.path.join(DEVTOOLS, 'check-maintainers.py'),
                    '--top', sample])
@@ -566,6 +641,7 @@ def main():
         'mutations': test_mutations,
         'readme': test_readme,
         'help': lambda: test_help(rest[0]),
+        'clean-prefixes': test_clean_prefixes,
     }
     if kind not in tests:
         print(__doc__)

@@ -250,19 +250,34 @@ probe_group(const std::string &dir)
 	return g;
 }
 
-/* A message made from a printf format (the guides' checks find the formats). */
-static std::string format(const char *fmt, ...) __rte_format_printf(1, 2);
+/*
+ * What format() and fail() print, cut at 511 bytes (the guides' checks find
+ * the formats). On the stack: fail() must free nothing before exit().
+ */
+struct message {
+	char text[512];
+};
 
-static std::string
+static message vformat(const char *fmt, va_list ap) __rte_format_printf(1, 0);
+
+static message
+vformat(const char *fmt, va_list ap)
+{
+	message m;
+
+	vsnprintf(m.text, sizeof(m.text), fmt, ap);
+	return m;
+}
+
+std::string
 format(const char *fmt, ...)
 {
-	char buf[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	const message m = vformat(fmt, ap);
 	va_end(ap);
-	return buf;
+	return m.text;
 }
 
 std::string
@@ -369,13 +384,12 @@ now_ns()
 void
 fail(const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	const message msg = vformat(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s: %s%s\n", app.name, app.error_tag, msg);
+	fprintf(stderr, "%s: %s%s\n", app.name, app.error_tag, msg.text);
 	fflush(stderr);
 	if (app.at_fail != nullptr)
 		app.at_fail();

@@ -33,6 +33,8 @@
  *     the app chose instead of "error: ") as one line on stderr, shut the
  *     EAL down (rte_eal_cleanup) and exit(EXIT_FAILURE).
  *     It is the one way an example reports an error it cannot go on from.
+ *   - mpc::format(fmt, ...): the same message as a string, for a check
+ *     that explains itself to its caller instead of failing.
  *   - mpc::reject_bad_option(opt, argv), mpc::reject_extra_args(argc, argv):
  *     the errors every getopt() loop ends with.
  *
@@ -178,6 +180,9 @@ const char *proc_type_name();
  * with eal_up set to false.
  */
 [[noreturn]] void fail(const char *fmt, ...) __rte_format_printf(1, 2);
+
+/** The message fail() would print for fmt, as a string (at most 511 bytes). */
+std::string format(const char *fmt, ...) __rte_format_printf(1, 2);
 
 /**
  * Fail unless this primary's memory is in hugepages: without them

@@ -223,8 +223,17 @@ constexpr bool kill_points_built_in =
 	false;
 #endif
 
+/* What the command line asks main() to do. */
+enum class command {
+	run,            /* forward with the options parsed */
+	usage,          /* -h: print the usage and exit */
+};
+
+/* options.cpp: parse argv (after "--") into o, or fail() on a bad option */
+command parse_args(int argc, char **argv, options &o);
+void usage(const char *prgname);
+
 /* setup.cpp */
-void parse_args(int argc, char **argv);
 unsigned int pair_ports();
 void assign_workers(unsigned int nb_ports);
 void setup_pools();

@@ -89,7 +89,11 @@ main(int argc, char **argv)
 	if (rte_lcore_count() < 3)
 		fail("%u lcores given, at least 3 needed (main + 2 workers)",
 		     rte_lcore_count());
-	parse_args(argc, argv);
+	if (parse_args(argc, argv, opts) == command::usage) {
+		usage(argv[0]);
+		rte_eal_cleanup();
+		return 0;
+	}
 
 	if (mpc::group_join() < 0)
 		fail("cannot initialise mpsupport: %s", rte_mps_strerror());

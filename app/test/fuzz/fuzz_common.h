@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <string>
 #include <vector>
@@ -54,6 +55,38 @@ struct args {
 	}
 	int argc() const { return static_cast<int>(argv.size() - 1); }
 };
+
+/*
+ * A memzone that another build wrote, as an app finds it: exactly len bytes
+ * (so that AddressSanitizer catches a read past its end), cache-line aligned
+ * like every memzone, holding the input's bytes and zeros after them.
+ */
+struct memzone {
+	void *addr = nullptr;
+	size_t len;
+
+	memzone(size_t length, const uint8_t *data, size_t size) : len(length)
+	{
+		if (posix_memalign(&addr, 64, len) != 0)
+			abort();
+		memset(addr, 0, len);
+		memcpy(addr, data, size < len ? size : len);
+	}
+	~memzone() { free(addr); }
+	memzone(const memzone &) = delete;
+	memzone &operator=(const memzone &) = delete;
+};
+
+/* Take n bytes off the front of the input as a little-endian number (0 when short). */
+static inline uint64_t
+take(const uint8_t *&data, size_t &size, size_t n)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < n && size > 0; i++, size--)
+		v |= static_cast<uint64_t>(*data++) << (8 * i);
+	return v;
+}
 
 /* Forget what getopt() kept of the last parse (it may have stopped mid-word). */
 static inline void

@@ -14,6 +14,7 @@
  */
 
 #include <errno.h>
+#include <stddef.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -171,6 +172,42 @@ primary_init(const app_options &a, const std::vector<uint16_t> &ports, group_con
 }
 /* >8 End of port initialisation. */
 
+/*
+ * Whether the len bytes at addr, the primary's memzone, hold a group_config
+ * of this build with our --num-procs and -p. Reads nothing beyond len.
+ * @return 0, else -EPROTO (another layout) or -EINVAL (other values), err saying which.
+ */
+int
+check_config(const void *addr, size_t len, const app_options &a, std::string &err)
+{
+	const auto *cfg = static_cast<const group_config *>(addr);
+	constexpr size_t header = offsetof(group_config, version) + sizeof(cfg->version);
+
+	if (len < header) {
+		err = mpc::format("memzone %s is %zu bytes, too short for its magic and version "
+				  "(primary from another build?)", config_name, len);
+		return -EPROTO;
+	}
+	if (cfg->magic != config_magic || cfg->version != config_version) {
+		err = mpc::format("memzone %s has magic 0x%" PRIx64 " version %u, expected 0x%"
+				  PRIx64 " version %u (primary from another build?)", config_name,
+				  cfg->magic, cfg->version, config_magic, config_version);
+		return -EPROTO;
+	}
+	if (len < sizeof(group_config)) {
+		err = mpc::format("memzone %s is %zu bytes, expected %zu (primary from another "
+				  "build?)", config_name, len, sizeof(group_config));
+		return -EPROTO;
+	}
+	if (cfg->num_procs != a.num_procs || cfg->portmask != a.portmask) {
+		err = mpc::format("--num-procs %u -p 0x%" PRIx64 " differ from the primary's "
+				  "--num-procs %u -p 0x%" PRIx64, a.num_procs, a.portmask,
+				  cfg->num_procs, cfg->portmask);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Secondary: find what the primary made and check we agree with it. */
 struct rte_mempool *
 secondary_init(const app_options &a, const std::vector<uint16_t> &ports, group_config **cfg_out)
@@ -178,16 +215,10 @@ secondary_init(const app_options &a, const std::vector<uint16_t> &ports, group_c
 	const struct rte_memzone *mz = rte_memzone_lookup(config_name);
 	if (mz == nullptr)
 		mpc::fail("no %s memzone: start the primary (proc-type primary) first", config_name);
+	std::string err;
+	if (check_config(mz->addr, mz->len, a, err) != 0)
+		mpc::fail("%s", err.c_str());
 	auto *cfg = static_cast<group_config *>(mz->addr);
-	if (mz->len < sizeof(group_config) || cfg->magic != config_magic ||
-	    cfg->version != config_version)
-		mpc::fail("memzone %s has magic 0x%" PRIx64 " version %u, expected 0x%" PRIx64
-			  " version %u (primary from another build?)", config_name, cfg->magic,
-			  cfg->version, config_magic, config_version);
-	if (cfg->num_procs != a.num_procs || cfg->portmask != a.portmask)
-		mpc::fail("--num-procs %u -p 0x%" PRIx64 " differ from the primary's --num-procs %u"
-			  " -p 0x%" PRIx64, a.num_procs, a.portmask, cfg->num_procs,
-			  cfg->portmask);
 
 	/* The primary may still be setting the ports up. */
 	for (int i = 0; i < 500 && cfg->ready.load(std::memory_order_acquire) == 0; i++)

@@ -17,6 +17,7 @@
  */
 
 #include <errno.h>
+#include <stddef.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <string>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -97,6 +99,57 @@ parse_args(int argc, char **argv)
 		mpc::fail("missing -n CLIENT_ID; usage: %s [EAL options] -- -n CLIENT_ID",
 			  mpc::app_name());
 	return static_cast<unsigned int>(v);
+}
+
+/*
+ * Whether the len bytes at addr, the server's memzone, hold a server_info of
+ * this build that has a place for client id. Reads nothing beyond len.
+ * @return 0, else -EPROTO (another layout) or -EINVAL (no such id), err saying which.
+ */
+int
+check_server_info(const void *addr, size_t len, unsigned int id, std::string &err)
+{
+	const auto *info = static_cast<const cs::server_info *>(addr);
+	constexpr size_t header = offsetof(cs::server_info, version) + sizeof(info->version);
+
+	if (len < header) {
+		err = mpc::format("memzone %s is %zu bytes, too short for its magic and version "
+				  "(server from another build?)", cs::info_name, len);
+		return -EPROTO;
+	}
+	if (info->magic.load(std::memory_order_acquire) != cs::info_magic ||
+	    info->version != cs::info_version) {
+		err = mpc::format("memzone %s has magic 0x%" PRIx64 " version %u, expected 0x%"
+				  PRIx64 " version %u (server from another build?)", cs::info_name,
+				  info->magic.load(std::memory_order_relaxed), info->version,
+				  cs::info_magic, cs::info_version);
+		return -EPROTO;
+	}
+	if (len < sizeof(cs::server_info)) {
+		err = mpc::format("memzone %s is %zu bytes, expected %zu (server from another "
+				  "build?)", cs::info_name, len, sizeof(cs::server_info));
+		return -EPROTO;
+	}
+	/* What the client indexes its arrays with must be in range. */
+	if (info->num_clients > cs::max_clients || info->nb_ports > cs::max_ports) {
+		err = mpc::format("memzone %s has %u clients and %u ports, at most %u and %u "
+				  "(server from another build?)", cs::info_name, info->num_clients,
+				  info->nb_ports, cs::max_clients, cs::max_ports);
+		return -EPROTO;
+	}
+	for (unsigned int i = 0; i < info->nb_ports; i++)
+		if (info->paired[i] >= RTE_MAX_ETHPORTS) {
+			err = mpc::format("memzone %s pairs port index %u with port %u, "
+					  "not below %u (server from another build?)",
+					  cs::info_name, i, info->paired[i], RTE_MAX_ETHPORTS);
+			return -EPROTO;
+		}
+	if (id >= info->num_clients) {
+		err = mpc::format("client id %u is not below the server's client count %u", id,
+				  info->num_clients);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* Take our id: refuse it if a live client has it, wait for the server to
@@ -197,18 +250,11 @@ main(int argc, char **argv)
 	const struct rte_memzone *mz = rte_memzone_lookup(cs::info_name);
 	if (mz == nullptr)
 		mpc::fail("no %s memzone: the primary is not mp_server", cs::info_name);
+	std::string err;
+	if (check_server_info(mz->addr, mz->len, client.id, err) != 0)
+		mpc::fail("%s", err.c_str());
 	cs::server_info *info = static_cast<cs::server_info *>(mz->addr);
 	client.info = info;
-	if (mz->len < sizeof(cs::server_info) ||
-	    info->magic.load(std::memory_order_acquire) != cs::info_magic ||
-	    info->version != cs::info_version)
-		mpc::fail("memzone %s has magic 0x%" PRIx64 " version %u, expected 0x%" PRIx64
-			  " version %u (server from another build?)", cs::info_name,
-			  info->magic.load(std::memory_order_relaxed), info->version,
-			  cs::info_magic, cs::info_version);
-	if (client.id >= info->num_clients)
-		mpc::fail("client id %u is not below the server's client count %u", client.id,
-			  info->num_clients);
 
 	char name[RTE_RING_NAMESIZE];
 	cs::ring_name(name, sizeof(name), client.id);

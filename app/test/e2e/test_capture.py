@@ -15,6 +15,7 @@ group, on the lcores of its CPU affinity); the library copies packets without an
 cache of the tool's pool, so its lcore ids may be the apps' own.
 """
 
+import contextlib
 import os
 import shutil
 import signal
@@ -102,6 +103,41 @@ def dumpcap(group, iface, count, out, timeout=TOOL_TIMEOUT):
     return pkts
 
 
+@contextlib.contextmanager
+def running(argv):
+    """A capture tool running for the block. When the block ends, SIGINT stops it as a
+    user's Ctrl-C does, and its output is then in tool.text; if the block raised, or the
+    tool does not exit, it is killed."""
+    tool = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, errors='replace')
+    try:
+        yield tool
+        tool.send_signal(signal.SIGINT)
+        tool.text, _ = tool.communicate(timeout=TOOL_TIMEOUT)
+    finally:
+        if tool.poll() is None:
+            tool.kill()
+            tool.wait()
+
+
+def capture_info(tel):
+    return tel.query('/mpsupport/capture')
+
+
+def wait_capture(tel, done, what, timeout=20, tool=None):
+    """Read /mpsupport/capture every 50 ms until done(info) holds; return info.
+    A tool (a running() process) that exits meanwhile fails the wait with its output."""
+    deadline = time.monotonic() + timeout
+    while True:
+        info = capture_info(tel)
+        if done(info):
+            return info
+        if tool is not None:
+            assert tool.poll() is None, tool.communicate()[0]
+        assert time.monotonic() < deadline, '%s: %s' % (what, info)
+        time.sleep(0.05)
+
+
 def capture_until(group, tel, iface, pids, out, keys=(), timeout=20):
     """Run dpdk-dumpcap until the callbacks of every process in pids saw packets
     (the library's per-process counter) and each capture entry in keys (port0_rx...)
@@ -110,44 +146,27 @@ def capture_until(group, tel, iface, pids, out, keys=(), timeout=20):
     argv = [DUMPCAP, '--file-prefix=%s' % group.prefix, '-i', iface, '-s', '96',
             '-w', str(out), '-q']
     base = capture_info(tel).get('seen', {})
-    cap = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, text=True, errors='replace')
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            info = capture_info(tel)
-            seen = info.get('seen', {})
-            if all(seen.get(str(p), 0) > base.get(str(p), 0) for p in pids) and \
-                    all(info.get(k, {}).get('packets', 0) > 0 for k in keys):
-                break
-            assert cap.poll() is None, cap.communicate()[0]
-            assert time.monotonic() < deadline, 'seen %s, want %s' % (seen, pids)
-            time.sleep(0.05)
-        cap.send_signal(signal.SIGINT)
-        text, _ = cap.communicate(timeout=TOOL_TIMEOUT)
-    finally:
-        if cap.poll() is None:
-            cap.kill()
-            cap.wait()
-    assert cap.returncode == 0, text
+    with running(argv) as cap:
+        info = wait_capture(
+            tel, lambda i: all(i.get('seen', {}).get(str(p), 0) > base.get(str(p), 0)
+                               for p in pids) and
+            all(i.get(k, {}).get('packets', 0) > 0 for k in keys),
+            'want packets seen by %s' % list(pids), timeout, cap)
+    assert cap.returncode == 0, cap.text
     pkts = read_pcapng(str(out))
     assert pkts
-    return seen, pkts
-
-
-def capture_info(tel):
-    return tel.query('/mpsupport/capture')
+    return info.get('seen', {}), pkts
 
 
 def wait_capture_off(tel, key, timeout=10):
     """The tool's disable reached the primary: the entry is off again."""
-    deadline = time.monotonic() + timeout
-    while True:
-        info = capture_info(tel)
-        if not info.get(key, {}).get('on', 0):
-            return info
-        assert time.monotonic() < deadline, 'capture still on: %s' % info
-        time.sleep(0.05)
+    return wait_capture(tel, lambda i: not i.get(key, {}).get('on', 0), 'capture still on',
+                        timeout)
+
+
+def wait_processes(tel, n):
+    """n processes of the group take part in captures."""
+    wait_capture(tel, lambda i: i.get('processes', 0) >= n, 'want %d processes' % n)
 
 
 def test_l2fwd_fork_workers(mp, tmp_path):
@@ -182,9 +201,7 @@ def test_l2fwd_fork_worker_killed(mp, tmp_path):
     out = tmp_path / 'kill.pcapng'
     argv = [DUMPCAP, '--file-prefix=%s' % mp.prefix, '-i', 'net_null0', '-w', str(out),
             '-q']
-    cap = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, text=True, errors='replace')
-    try:
+    with running(argv) as cap:
         app.wait_diag('/mpsupport/capture',
                       lambda c: c.get('port0_rx', {}).get('packets', 0) > 0, 20,
                       'packets captured')
@@ -198,13 +215,7 @@ def test_l2fwd_fork_worker_killed(mp, tmp_path):
         app.wait_diag('/mpsupport/capture',
                       lambda c: c['port0_rx']['packets'] > base + 1000, 20,
                       'packets captured by the new worker')
-        cap.send_signal(signal.SIGINT)
-        text, _ = cap.communicate(timeout=TOOL_TIMEOUT)
-    finally:
-        if cap.poll() is None:
-            cap.kill()
-            cap.wait()
-    assert cap.returncode == 0, text
+    assert cap.returncode == 0, cap.text
     pkts = read_pcapng(str(out))
     assert len(pkts) > base, (len(pkts), base)
     app.wait_diag('/mpsupport/capture', lambda c: not c['port0_rx']['on'] and
@@ -221,10 +232,7 @@ def test_client_server(mp, tmp_path):
     server.expect(r'mp_server: 1 clients')
     client = mp.start('mp_client', lcores='1', proc_type='secondary', app_args=['-n', '0'])
     tel = mp.telemetry()
-    deadline = time.monotonic() + 20
-    while capture_info(tel).get('processes', 0) < 2:
-        assert time.monotonic() < deadline, capture_info(tel)
-        time.sleep(0.05)
+    wait_processes(tel, 2)
     dumpcap(mp, 'net_null1', 200, tmp_path / 'cs.pcapng')
     wait_capture_off(tel, 'port1_tx')
     capture_until(mp, tel, 'net_null1', [server.pid, client.pid], tmp_path / 'cs_all.pcapng',
@@ -243,10 +251,7 @@ def test_symmetric_mp(mp, tmp_path):
     tel = mp.telemetry()
     sec = mp.start('symmetric_mp', lcores='1', proc_type='secondary',
                    app_args=args + ['--proc-id', '1'])
-    deadline = time.monotonic() + 20
-    while capture_info(tel).get('processes', 0) < 2:
-        assert time.monotonic() < deadline, capture_info(tel)
-        time.sleep(0.05)
+    wait_processes(tel, 2)
     pkts = dumpcap(mp, 'net_null0', 400, tmp_path / 'sym.pcapng')
     assert {q for _, q in pkts} <= {0, 1}
     wait_capture_off(tel, 'port0_rx')
@@ -264,10 +269,7 @@ def test_pdump_rx_tx(mp):
     server.expect(r'mp_server: 1 clients')
     mp.start('mp_client', lcores='1', proc_type='secondary', app_args=['-n', '0'])
     tel = mp.telemetry()
-    deadline = time.monotonic() + 20
-    while capture_info(tel).get('processes', 0) < 2:
-        assert time.monotonic() < deadline, capture_info(tel)
-        time.sleep(0.05)
+    wait_processes(tel, 2)
     # dpdk-pdump cuts a device path at 63 characters (and writes to the
     # cut name): pytest's tmp_path can be longer, so the files go to a
     # short directory of their own.
@@ -275,27 +277,13 @@ def test_pdump_rx_tx(mp):
     rx, tx = os.path.join(short, 'rx.pcap'), os.path.join(short, 'tx.pcap')
     argv = [PDUMP, '--no-pci', '--file-prefix=%s' % mp.prefix, '-l', '1', '--',
             '--pdump', 'port=0,queue=*,rx-dev=%s,tx-dev=%s' % (rx, tx)]
-    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, text=True, errors='replace')
+    with running(argv) as p:
+        wait_capture(tel, lambda i: i.get('port0_rx', {}).get('packets', 0) > 500 and
+                     i.get('port0_tx', {}).get('packets', 0) > 500,
+                     'want 500 packets each way', tool=p)
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            info = capture_info(tel)
-            if info.get('port0_rx', {}).get('packets', 0) > 500 and \
-                    info.get('port0_tx', {}).get('packets', 0) > 500:
-                break
-            assert p.poll() is None and time.monotonic() < deadline, \
-                (info, p.poll() is None and '' or p.communicate()[0])
-            time.sleep(0.05)
-        p.send_signal(signal.SIGINT)
-        text, _ = p.communicate(timeout=TOOL_TIMEOUT)
-    finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
-    try:
-        assert p.returncode == 0, text
-        assert count_pcap(rx) > 0 and count_pcap(tx) > 0, text
+        assert p.returncode == 0, p.text
+        assert count_pcap(rx) > 0 and count_pcap(tx) > 0, p.text
     finally:
         shutil.rmtree(short)
     wait_capture_off(tel, 'port0_rx')

@@ -117,6 +117,24 @@ run_parser(F &&f)
 	return -1;
 }
 
+/*
+ * An app's option parser on the input, as the app's name and arguments:
+ * parse(argc, argv) either returns or fails with exit(EXIT_FAILURE) (any
+ * other exit aborts). @return true when it returned: the options it
+ * accepted must then be checked by the caller.
+ */
+template <typename F>
+bool
+parse_options(const char *app, const uint8_t *data, size_t size, F &&parse)
+{
+	args a(app, data, size);
+	const int status = run_parser([&] { parse(a.argc(), a.argv.data()); });
+
+	if (status != -1 && status != EXIT_FAILURE)
+		abort();
+	return status == -1;
+}
+
 } /* namespace fuzz */
 
 #endif /* FUZZ_COMMON_H */

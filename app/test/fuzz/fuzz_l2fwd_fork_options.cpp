@@ -39,16 +39,15 @@ in_range(const l2fwd_fork::options &o)
 extern "C" int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fuzz::args a("dpdk-l2fwd_fork", data, size);
 	l2fwd_fork::options o;
 	l2fwd_fork::command c = l2fwd_fork::command::run;
 
-	const int status = fuzz::run_parser(
-		[&] { c = l2fwd_fork::parse_args(a.argc(), a.argv.data(), o); });
 	/* -h only asks main() for the usage: the parser itself does nothing */
-	if (status == -1 && c == l2fwd_fork::command::run && !in_range(o))
-		abort();
-	if (status != -1 && status != EXIT_FAILURE)
+	if (fuzz::parse_options("dpdk-l2fwd_fork", data, size,
+				[&](int argc, char **argv) {
+					c = l2fwd_fork::parse_args(argc, argv, o);
+				}) &&
+	    c == l2fwd_fork::command::run && !in_range(o))
 		abort();
 	return 0;
 }

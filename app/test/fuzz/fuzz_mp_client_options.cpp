@@ -13,13 +13,11 @@
 extern "C" int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fuzz::args a("dpdk-mp_client", data, size);
 	unsigned int id = 0;
 
-	const int status = fuzz::run_parser([&] { id = parse_args(a.argc(), a.argv.data()); });
-	if (status == -1 && id >= cs::max_clients)
-		abort();
-	if (status != -1 && status != EXIT_FAILURE)
+	if (fuzz::parse_options("dpdk-mp_client", data, size,
+				[&](int argc, char **argv) { id = parse_args(argc, argv); }) &&
+	    id >= cs::max_clients)
 		abort();
 	return 0;
 }

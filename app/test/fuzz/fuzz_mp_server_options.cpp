@@ -13,14 +13,11 @@
 extern "C" int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fuzz::args a("dpdk-mp_server", data, size);
 	app_options o;
 
-	const int status = fuzz::run_parser([&] { o = parse_args(a.argc(), a.argv.data()); });
-	if (status == -1 && (o.portmask == 0 || o.num_clients == 0 ||
-			     o.num_clients > cs::max_clients))
-		abort();
-	if (status != -1 && status != EXIT_FAILURE)
+	if (fuzz::parse_options("dpdk-mp_server", data, size,
+				[&](int argc, char **argv) { o = parse_args(argc, argv); }) &&
+	    (o.portmask == 0 || o.num_clients == 0 || o.num_clients > cs::max_clients))
 		abort();
 	return 0;
 }

@@ -13,14 +13,12 @@
 extern "C" int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fuzz::args a("dpdk-symmetric_mp", data, size);
 	app_options o;
 
-	const int status = fuzz::run_parser([&] { o = parse_args(a.argc(), a.argv.data()); });
-	if (status == -1 && (o.portmask == 0 || o.num_procs == 0 || o.num_procs > max_procs ||
-			     o.proc_id >= o.num_procs))
-		abort();
-	if (status != -1 && status != EXIT_FAILURE)
+	if (fuzz::parse_options("dpdk-symmetric_mp", data, size,
+				[&](int argc, char **argv) { o = parse_args(argc, argv); }) &&
+	    (o.portmask == 0 || o.num_procs == 0 || o.num_procs > max_procs ||
+	     o.proc_id >= o.num_procs))
 		abort();
 	return 0;
 }

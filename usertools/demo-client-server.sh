@@ -22,22 +22,10 @@ PREFIX=mpdemo_cs_$$
 TMP=$(mktemp -d /tmp/demo-client-server.XXXXXX)
 PIDS=""
 
-# stop PID: SIGINT, then SIGKILL after 5 s
-stop() {
-    kill -INT "$1" 2>/dev/null || return 0
-    i=0
-    while kill -0 "$1" 2>/dev/null && [ $i -lt 50 ]; do
-        sleep 0.1
-        i=$((i + 1))
-    done
-    kill -KILL "$1" 2>/dev/null
-    wait "$1" 2>/dev/null
-}
-
 cleanup() {
     # Clients first, the server (first started) last.
     for p in $(echo "$PIDS" | tr ' ' '\n' | sed '1!G;h;$!d'); do
-        stop "$p"
+        stop_pid "$p"
     done
     rm -f /dev/hugepages/"$PREFIX"*
     rm -rf /var/run/dpdk/"$PREFIX" "$TMP"
@@ -101,10 +89,10 @@ while [ $t -lt "$SECONDS_TOTAL" ]; do
 done
 
 say "stopping the clients and the server (SIGINT)"
-stop "$CLIENT0"
-stop "$CLIENT1"
+stop_pid "$CLIENT0"
+stop_pid "$CLIENT1"
 grep -h 'statistics:' "$TMP/client0.log" "$TMP/client1.log"
-stop "$SPID"
+stop_pid "$SPID"
 sed -n '/final statistics/,$p' "$TMP/server.log" | grep -E '^(==|PORTS|CLIENTS|  )'
 PIDS=""
 say "done"

@@ -8,6 +8,18 @@ say() {
     printf '%s\n' "-- $*"
 }
 
+# stop_pid PID: SIGINT, then SIGKILL after 5 s; reaps it when it is a child.
+stop_pid() {
+    kill -INT "$1" 2>/dev/null || return 0
+    i=0
+    while kill -0 "$1" 2>/dev/null && [ $i -lt 50 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    kill -KILL "$1" 2>/dev/null
+    wait "$1" 2>/dev/null
+}
+
 # wait_for LOG REGEX SECONDS [PID]: until LOG has a line matching REGEX;
 # gives up after SECONDS, or as soon as process PID (if given) is gone.
 wait_for() {

@@ -24,14 +24,7 @@ CAP_PID=
 
 stop_capture() {
     [ -n "$CAP_PID" ] || return 0
-    kill -INT "$CAP_PID" 2>/dev/null
-    i=0
-    while kill -0 "$CAP_PID" 2>/dev/null && [ $i -lt 50 ]; do
-        sleep 0.1
-        i=$((i + 1))
-    done
-    kill -KILL "$CAP_PID" 2>/dev/null
-    wait "$CAP_PID" 2>/dev/null
+    stop_pid "$CAP_PID"
     CAP_PID=
 }
 
@@ -68,15 +61,7 @@ PYEOF
 
 cleanup() {
     stop_capture
-    if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-        kill -INT "$PID" 2>/dev/null
-        i=0
-        while kill -0 "$PID" 2>/dev/null && [ $i -lt 50 ]; do
-            sleep 0.1
-            i=$((i + 1))
-        done
-        kill -KILL "$PID" 2>/dev/null
-    fi
+    [ -z "$PID" ] || stop_pid "$PID"
     rm -f /dev/hugepages/"$PREFIX"*
     rm -rf /var/run/dpdk/"$PREFIX"
     rm -f "$LOG" "$CAP"

@@ -81,15 +81,6 @@ DEVICE_OPTS_ARG = {'-a', '--allow', '-b', '--block', '--vdev', '--file-prefix', 
 DEVICE_OPTS_FLAG = {'--no-pci'}
 
 
-class Failures:
-    def __init__(self):
-        self.items = []
-
-    def add(self, where, msg):
-        self.items.append('%s: %s' % (where, msg))
-        print('FAIL %s: %s' % (where, msg))
-
-
 def ok(kind, cmd, extra=''):
     note = '  [%s]' % extra if extra else ''
     print('ok   %-6s %s  %s%s' % (kind, cmd.where(), cmd.text, note))
@@ -444,7 +435,7 @@ def main():
     e2e_dir = os.path.join(args.source_dir, 'app', 'test', 'e2e')
     build_dir = args.build_dir or os.path.join(args.source_dir, 'build')
 
-    fails = Failures()
+    fails = guide_commands.Failures()
     commands, misplaced = guide_commands.extract(guides)
     for m in misplaced:
         fails.add('guides', m)

@@ -82,15 +82,6 @@ SAMPLES = [
 ]
 
 
-class Failures:
-    def __init__(self):
-        self.items = []
-
-    def add(self, where, msg):
-        self.items.append('%s: %s' % (where, msg))
-        print('FAIL %s: %s' % (where, msg))
-
-
 # What the binaries print -------------------------------------------------------------------
 
 def binary_strings(paths):
@@ -401,7 +392,7 @@ def check_messages(quotes, printed, fails):
 
 def check(source_dir, build_dir):
     guides = os.path.join(source_dir, guide_commands.GUIDES_REL)
-    fails = Failures()
+    fails = guide_commands.Failures()
     options = option_quotes(guides)
     quotes = message_quotes(guides)
     if not options or not quotes:

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The dpdk-mp-pack contributors
-"""Find the command lines shown in the guides.
+"""Find the command lines shown in the guides; collect what the docs checks find wrong.
 
 A command line is a line of a ``.. code-block:: console`` block that starts with the prompt
 ``$`` (any user) or ``#`` (root); a trailing backslash continues it on the next line.
@@ -24,6 +24,17 @@ APP_PROMPT = re.compile(r'^([a-z][a-z0-9_]*) > (\S.*)$')
 SHELL_LIKE = re.compile(r'^(?:[$#] \S|\./build/|sudo |meson |ninja |dpdk-|apt-get |echo .*>|'
                         r'PKG_CONFIG_PATH=|cp |cd |kill |ps )')
 CODE_LANGUAGES = {'c', 'c++', 'cpp', 'python', 'ini', 'json', 'diff'}
+
+
+class Failures:
+    """What a check found wrong, each printed as found: "FAIL <where>: <message>"."""
+
+    def __init__(self):
+        self.items = []
+
+    def add(self, where, msg):
+        self.items.append('%s: %s' % (where, msg))
+        print('FAIL %s: %s' % (where, msg))
 
 
 class Command:

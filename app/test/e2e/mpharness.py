@@ -161,6 +161,14 @@ class Proc:
         with open(self.log_path, errors='replace') as f:
             return f.read()
 
+    def mark(self):
+        """A place in the output, for lines_since()."""
+        return len(self.output())
+
+    def lines_since(self, mark):
+        """The non-blank lines printed after `mark` (from mark())."""
+        return [ln.strip() for ln in self.output()[mark:].splitlines() if ln.strip()]
+
     def stop(self, bound=5.0):
         """SIGINT, then SIGKILL after `bound` seconds. Return exit code or -signal."""
         if self.exitstatus is not None or self.signalstatus is not None:

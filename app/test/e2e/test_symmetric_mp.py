@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The dpdk-mp-pack contributors
 """dpdk-symmetric_mp end to end: packet conservation for 1, 2 and 4 processes,
-bad input, statistics on signals, and a dead primary restarted as a secondary."""
+bad input, statistics on signals, secondaries leaving with a dead primary, and a primary
+that stopped first restarted as a secondary."""
 # Every DPDK process here gets --no-pci and its own --file-prefix from mpharness.Group.
 
 import re
@@ -172,11 +173,25 @@ def test_signal_prints_stats(mp, sig):
         assert st[0][0] > 0 and st[1][0] > 0
 
 
-def test_dead_primary_restarts_as_secondary(mp):
-    """Kill -9 the primary; process 0 comes back as a secondary and forwards again."""
-    procs = start_procs(mp, 2, NULL_PORTS)
+def test_secondaries_leave_when_primary_dies(mp):
+    """kill -9 of the primary: every secondary exits with code 1 and one line (the app
+    promises 1 s, the test allows 10 s under load)."""
+    procs = start_procs(mp, 3, NULL_PORTS)
+    marks = [p.mark() for p in procs]
     procs[0].signal(signal.SIGKILL)
     assert procs[0].wait_exit(10) == -signal.SIGKILL
+    for p, mark in zip(procs[1:], marks[1:]):
+        assert p.wait_exit(10) == 1
+        assert p.lines_since(mark) == [
+            'dpdk-symmetric_mp: error: the primary process (pid %d) has exited; a secondary '
+            'cannot go on' % procs[0].pid]
+
+
+def test_stopped_primary_restarts_as_secondary(mp):
+    """A primary that stops first leaves the group to the others; process 0 comes back
+    as a secondary and forwards again."""
+    procs = start_procs(mp, 2, NULL_PORTS)
+    assert procs[0].stop() == 0
     assert procs[1].alive()
 
     # Same command line, but as a secondary: the ports and pool are still there.

@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <thread>
+
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_mpsupport.h>
@@ -111,6 +114,65 @@ void
 owner_slot::release_word(uint64_t word)
 {
 	owner.compare_exchange_strong(word, 0, std::memory_order_acq_rel);
+}
+
+namespace {
+
+/* The primary that died (-1: pid unknown), 0 while it lives. */
+std::atomic<pid_t> dead_primary{0};
+bool (*primary_left_on_purpose)();
+
+void
+primary_exited(pid_t pid)
+{
+	if (primary_left_on_purpose != nullptr && primary_left_on_purpose())
+		return;
+	dead_primary.store(pid, std::memory_order_relaxed);
+	request_quit();
+}
+
+} /* namespace */
+
+void
+watch_primary(bool in_group, bool (*left_on_purpose)())
+{
+	if (rte_eal_process_type() != RTE_PROC_SECONDARY)
+		return;
+	primary_left_on_purpose = left_on_purpose;
+	const pid_t pid = in_group ? rte_mps_primary_pid() : 0;
+	if (pid > 0) {
+		const int h = rte_mps_exit_notify_register(pid, 0,
+			[](const struct rte_mps_exit_info *info, void *) {
+				primary_exited(info->pid);
+			}, nullptr);
+		if (h >= 0)
+			return;
+		if (h == -ESRCH) {
+			primary_exited(pid);    /* gone already */
+			return;
+		}
+	}
+	std::thread([pid] {
+		while (!quit_requested()) {
+			if (!rte_eal_primary_proc_alive(nullptr)) {
+				primary_exited(pid > 0 ? pid : -1);
+				return;
+			}
+			usleep(100 * 1000);
+		}
+	}).detach();
+}
+
+void
+leave_if_orphaned()
+{
+	const pid_t pid = dead_primary.load(std::memory_order_relaxed);
+
+	if (pid > 0)
+		fail("the primary process (pid %d) has exited; a secondary cannot go on",
+		     static_cast<int>(pid));
+	if (pid < 0)
+		fail("the primary process has exited; a secondary cannot go on");
 }
 
 } /* namespace mpc */

@@ -17,6 +17,9 @@
  *     answer (rte_mps_proc_alive()), so a recycled pid is told apart by its
  *     start time and a killed process counts as alive until its last thread
  *     is gone.
+ *   - mpc::watch_primary(): a secondary learns that its primary died (the
+ *     library's exit notification, or a look every 100 ms without it),
+ *     and mpc::leave_if_orphaned() then ends it with one line.
  */
 
 #ifndef MP_GROUP_H
@@ -49,6 +52,27 @@ void capture_join(bool in_group);
 
 /** Stop taking part in capture, before rte_mps_fini(). */
 void capture_leave(bool in_group);
+
+/**
+ * Secondary: watch the primary. When it dies, quit_requested() becomes
+ * true at once and leave_if_orphaned() ends the process; the app's loops
+ * poll quit_requested() already, so that it is gone within a second.
+ * Nothing happens in a primary.
+ * @param in_group
+ *   group_join() succeeded: the library's exit notification tells; else
+ *   a thread asks rte_eal_primary_proc_alive() every 100 ms.
+ * @param left_on_purpose
+ *   nullptr, or tells whether the primary, gone, had left the group to its
+ *   secondaries on purpose (then they go on).
+ */
+void watch_primary(bool in_group, bool (*left_on_purpose)() = nullptr);
+
+/**
+ * If the primary died, print "<app>: error: the primary process (pid N)
+ * has exited; a secondary cannot go on" and exit with
+ * EXIT_FAILURE (as fail() does); else return.
+ */
+void leave_if_orphaned();
 
 /**
  * Who plays a numbered role, in shared memory: (pid << 32) | low 32 bits of

@@ -44,7 +44,7 @@ namespace {
 constexpr const char *pool_name = "smp_mbuf_pool";
 constexpr const char *config_name = "smp_config";
 constexpr uint64_t config_magic = UINT64_C(0x31504d5f504d5953); /* "SYMP_MP1" */
-constexpr uint32_t config_version = 1;
+constexpr uint32_t config_version = 2;
 constexpr unsigned int max_procs = 64;
 constexpr unsigned int burst_size = 256;
 constexpr unsigned int mbuf_cache = 512;
@@ -60,6 +60,7 @@ struct group_config {
 	uint32_t num_procs;
 	uint64_t portmask;
 	std::atomic<uint32_t> ready;	/* ports configured and started */
+	std::atomic<uint32_t> handed_over;	/* the primary left the ports to the others */
 	uint32_t nb_ports;
 	mpc::owner_slot procs[max_procs];	/* who runs each proc-id */
 };
@@ -309,6 +310,11 @@ main(int argc, char **argv)
 
 	if (primary)
 		primary_init(a, ports, &cfg);
+	/* A primary that dies takes the group with it; one that stops leaves it to us. */
+	static group_config *group = cfg;
+	mpc::watch_primary(ret == 0, [] {
+		return group->handed_over.load(std::memory_order_acquire) != 0;
+	});
 
 	pid_t other = 0;
 	const int claimed = cfg->procs[a.proc_id].claim(true, &other);
@@ -324,6 +330,7 @@ main(int argc, char **argv)
 
 	static proc_stats st;
 	forward_loop(ports, static_cast<uint16_t>(a.proc_id), st);
+	mpc::leave_if_orphaned();
 
 	print_stats(a, ports, st);
 	cfg->procs[a.proc_id].release();
@@ -341,6 +348,7 @@ main(int argc, char **argv)
 		if (cfg->procs[i].held())
 			others++;
 	if (primary && others > 0) {
+		cfg->handed_over.store(1, std::memory_order_release);
 		printf("symmetric_mp: %u other process(es) still forwarding: ports left up for "
 		       "them, no EAL clean-up\n", others);
 		return 0;

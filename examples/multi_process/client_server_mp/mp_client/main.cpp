@@ -268,12 +268,10 @@ main(int argc, char **argv)
 	/* Join the group: refuses lcores a live member runs on, and tells the
 	 * server (over IPC) to watch us. */
 	const int mps = mpc::group_join();
-	/* Leave cleanly if the server goes away. */
-	if (mps == 0)
-		rte_mps_exit_notify_register(rte_mps_primary_pid(), 0,
-			[](const struct rte_mps_exit_info *, void *) {
-				mpc::request_quit();
-			}, nullptr);
+	/* Stop if the server dies; a server that stops tells us first. */
+	mpc::watch_primary(mps == 0, [] {
+		return client.info->stopping.load(std::memory_order_relaxed) != 0;
+	});
 	/* capture of the server's ports reaches what this client sends */
 	mpc::capture_join(mps == 0);
 
@@ -313,6 +311,9 @@ main(int argc, char **argv)
 			raise(SIGSTOP);
 		}
 	}
+
+	/* Nobody to hand anything back to: one line, and out. */
+	mpc::leave_if_orphaned();
 
 	/* Ask the server to stop feeding us, then empty the ring. */
 	info->ctl[client.id].leave.store(cs::leave_req, std::memory_order_release);

@@ -426,10 +426,13 @@ def test_stop_workers_keeps_main_up(mp):
     assert out.count('stopping workers') == 2
 
 
-def test_workers_die_with_the_main(mp):
-    """kill -9 of the main process: the workers get their parent-death signal."""
-    app = h.L2fwdFork(mp)
+@pytest.mark.parametrize('floating', [False, True], ids=['pinned', 'floating'])
+def test_workers_die_with_the_main(mp, floating):
+    """kill -9 of the main process: the workers, first and restarted instances alike, get
+    their parent-death signal (the app promises 1 s, the test allows 10 s under load)."""
+    app = h.L2fwdFork(mp, floating=floating)
+    _kill_and_recover(app, [0])
     pids = app.wait_all_forwarding()
     os.kill(app.proc.pid, signal.SIGKILL)
     assert app.proc.wait_exit(10) == -signal.SIGKILL
-    assert _wait_gone(list(pids.values())) == [], 'orphaned workers'
+    assert _wait_gone(list(pids.values()), bound=10.0) == [], 'orphaned workers'

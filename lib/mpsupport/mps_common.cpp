@@ -20,6 +20,25 @@ namespace mps {
 
 thread_local char t_err[256];
 
+void
+log_line(uint32_t level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (!self.forked) {
+		rte_vlog(level, mps_logtype, fmt, ap);
+	} else if (rte_log_can_log(mps_logtype, level)) {
+		/* vsnprintf() into the stack takes no lock; write() is async-signal-safe. */
+		char buf[256];
+		int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+		if (n > 0 && write(STDERR_FILENO, buf,
+				RTE_MIN((size_t)n, sizeof(buf) - 1)) < 0)
+			n = 0;    /* nowhere left to say it */
+	}
+	va_end(ap);
+}
+
 int
 fail(int err, const char *fmt, ...)
 {

@@ -15,16 +15,20 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_lcore.h>
 
 #include "mps_private.h"
 
 namespace mps {
 
 /*
- * The recovery and notify locks are held across fork(), so that the child
- * gets them in a known state; the child then reinitialises them. These
- * handlers are the only place where the library locks by hand: a lock
- * taken in one function and released in another cannot be a scope.
+ * The recovery and notify locks are held across the library's own fork(),
+ * so that the child gets them in a known state; the child then
+ * reinitialises them. rte_mps_fork() calls these around its fork() only:
+ * the application's own fork() (system(), a helper process) takes no lock
+ * of the library. They are the only place where the library locks by
+ * hand: a lock taken in one function and released in another cannot be a
+ * scope.
  */
 void
 fork_prepare()
@@ -51,14 +55,23 @@ fork_child()
 	capture_fork_child();
 }
 
-namespace {
-
-RTE_INIT(mps_atfork)
+/*
+ * PR_SET_PDEATHSIG fires when the thread that called fork() exits, not
+ * when its process does. Only the main thread and the EAL's lcore threads
+ * (which run until the process ends) may fork a worker that must die with
+ * its parent, and nothing else.
+ */
+bool
+forking_thread_lasts()
 {
-	pthread_atfork(fork_prepare, fork_parent, fork_child);
+	if (gettid() == getpid())
+		return true;
+	unsigned int lcore = lcore_eal_id();
+	if (lcore >= RTE_MAX_LCORE)
+		return false;
+	enum rte_lcore_role_t role = rte_eal_lcore_role(lcore);
+	return role == ROLE_RTE || role == ROLE_SERVICE;
 }
-
-} /* namespace */
 
 } /* namespace mps */
 
@@ -78,6 +91,10 @@ rte_mps_fork(int worker)
 	if (!rte_eal_has_hugepages())
 		return fail(ENOTSUP, "no hugepages (--no-huge): memory would not be shared "
 				"with a forked worker");
+	if (!forking_thread_lasts())
+		return fail(EPERM, "fork from a thread that may exit before its process: the "
+				"worker would be killed with it (call from the main thread "
+				"or an EAL lcore)");
 	if (!proc_mapping_shared(self.sh))
 		return fail(ENOTSUP, "memzone %s is in a private mapping: memory would not "
 				"be shared with a forked worker", RTE_MPS_MZ_NAME);
@@ -90,17 +107,23 @@ rte_mps_fork(int worker)
 	int ret = lcore_snapshot_pools();
 	if (ret < 0)
 		return ret;
+	fork_prepare();
 	pid_t pid = fork();
-	if (pid < 0)
-		return fail(EAGAIN, "fork() failed: %s", strerror(errno));
+	if (pid < 0) {
+		int err = errno;
+		fork_parent();
+		return fail(EAGAIN, "fork() failed: %s", strerror(err));
+	}
 	if (pid == 0) {
+		/* From here on, the library logs with write() (log_line()). */
+		self.forked = true;
+		fork_child();
 		res_launch_forked_child();
 		launch.forget();
 		/* Die with the parent; it may already be gone. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() != parent)
 			_exit(EXIT_FAILURE);
-		self.forked = true;
 		self.pid = getpid();
 		store(&self.slot, -1);
 		lcore_forget_thread();
@@ -110,6 +133,7 @@ rte_mps_fork(int worker)
 		capture_forked_child(worker);
 		return 0;
 	}
+	fork_parent();
 	if (worker != RTE_MPS_NO_WORKER) {
 		int ret = rte_mps_worker_attach((unsigned int)worker, pid);
 		if (ret < 0)

@@ -282,6 +282,12 @@ lcore_forget_thread()
 	t_tid = 0;
 }
 
+unsigned int
+lcore_eal_id()
+{
+	return t_claimed >= 0 ? t_prev : dpdk_lcore_id();
+}
+
 } /* namespace mps */
 
 using namespace mps;

@@ -42,9 +42,16 @@ extern int mps_logtype;
 #define RTE_LOGTYPE_MPS mps_logtype
 
 #define MPS_LOG(level, ...) \
-	rte_log(RTE_LOG_ ## level, mps_logtype, "MPS: " __VA_ARGS__)
+	mps::log_line(RTE_LOG_ ## level, "MPS: " __VA_ARGS__)
 
 namespace mps {
+
+/*
+ * rte_log() through the library's log type; in a forked worker, one write()
+ * to stderr instead: the log stream's lock and syslog's may have been held
+ * by another thread of the parent at fork() time (mps_common.cpp).
+ */
+void log_line(uint32_t level, const char *fmt, ...) __rte_format_printf(2, 3);
 
 /* Shared-memory layout. Plain fixed-width words; no process-local pointers
  * (hugepage addresses are the same in every process of a DPDK group). */
@@ -306,6 +313,8 @@ bool lc_owner_alive(const shared *sh, uint64_t w);
 int32_t lc_owner_pid(const shared *sh, uint64_t w);
 void lcore_release_slot(unsigned int slot, uint32_t gen, bool flush);
 void lcore_forget_thread();
+/* The calling thread's EAL lcore id, under a floating one it may hold. */
+unsigned int lcore_eal_id();
 int lcore_snapshot_pools();
 int reclaim_lcores();
 void lcore_reclaim_forked_child();
@@ -377,10 +386,12 @@ extern pthread_mutex_t res_launch_mutex;
 void res_launch_forked_child();
 int lcore_cache_flush_in_reset(unsigned int lcore, uint64_t mask);
 
-/* Fork (mps_fork.cpp): locks held across fork(), reinitialised in the child. */
+/* Fork (mps_fork.cpp): locks held across rte_mps_fork()'s fork(),
+ * reinitialised in the child. */
 void fork_prepare();
 void fork_parent();
 void fork_child();
+bool forking_thread_lasts();
 
 } /* namespace mps */
 

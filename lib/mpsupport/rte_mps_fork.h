@@ -19,6 +19,17 @@
  * frees memzones or rte_malloc memory; it never uses IPC (rte_mp_*), alarms,
  * interrupts or telemetry; it never calls rte_eal_cleanup(); it leaves with
  * _exit() (rte_mps_child_exit()); and it dies with its parent.
+ *
+ * Dying with the parent is the kernel's parent-death signal, which fires
+ * when the thread that forked exits, not the process: rte_mps_fork() is
+ * refused on any thread but the main thread and the EAL's lcore threads,
+ * which run as long as their process. Between fork() and the return of
+ * rte_mps_fork() in the child, the library takes none of its locks and
+ * logs nothing through rte_log() (nor syslog); in a forked worker, the
+ * library's log lines go to stderr with write(). Only rte_mps_fork() takes
+ * the library's locks around its fork(): the application's own fork()
+ * (system(), a helper process) is left alone, and its child must not call
+ * the library.
  */
 
 #include <stdint.h>
@@ -50,7 +61,9 @@ extern "C" {
  *   In the parent, the child's pid; in the child, 0; on failure a negative
  *   errno value (rte_errno is also set):
  *   - -ENOTSUP: memory not shared (no hugepages or private mapping).
- *   - -EPERM: called in a forked worker.
+ *   - -EPERM: called in a forked worker, or on a thread other than the
+ *     main thread and the EAL lcore threads (a thread that may exit before
+ *     its process would take the worker with it).
  *   - -EINVAL: not initialised, or unknown worker.
  *   - -EAGAIN: fork() failed.
  *   - -ENOSPC: more than 64 mempools exist: the child could not know them

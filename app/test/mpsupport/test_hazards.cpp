@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mp-pack contributors
+ */
+
+/*
+ * Hazards of a library that forks and hands out lcore ids inside a DPDK
+ * process: which threads may fork a worker, what the child calls before
+ * rte_mps_fork() returns in it, and what the application's own fork()
+ * costs. Linked with the static library, to reach its internal state.
+ */
+
+/* Every DPDK process here gets --no-pci from mps_test_env.h. */
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include <atomic>
+#include <new>
+#include <string>
+#include <thread>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+
+#include <rte_mpsupport.h>
+#include "mps_private.h"
+#include "mps_test_env.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+using namespace mpstest;
+
+/* Fork a worker on the calling thread and reap it: 0, or the refusal. */
+static int
+fork_and_reap()
+{
+	pid_t pid = rte_mps_fork(RTE_MPS_NO_WORKER);
+
+	if (pid == 0)
+		rte_mps_child_exit(0);
+	if (pid < 0)
+		return pid;
+	while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
+/*
+ * The parent-death signal fires when the forking thread exits: a thread
+ * that may end before its process is refused, the main thread and an EAL
+ * lcore thread are not.
+ */
+static void
+test_fork_only_from_lasting_threads(void **)
+{
+	int ret = 1;
+
+	assert_int_equal(fork_and_reap(), 0);
+	std::thread([&ret] { ret = fork_and_reap(); }).join();
+	assert_int_equal(ret, -EPERM);
+	ret = 1;
+	assert_int_equal(rte_eal_remote_launch([](void *arg) {
+		*static_cast<int *>(arg) = fork_and_reap();
+		return 0;
+	}, &ret, 1), 0);
+	rte_eal_wait_lcore(1);
+	assert_int_equal(ret, 0);
+}
+
+/* Set in shared memory when the log stream is written by another process. */
+static std::atomic<int> *logged_elsewhere;
+static pid_t test_pid;
+
+static ssize_t
+log_write(void *, const char *, size_t size)
+{
+	if (getpid() != test_pid)
+		logged_elsewhere->store(1);
+	return static_cast<ssize_t>(size);
+}
+
+/*
+ * Between fork() and its entry point, a child logs with write() to stderr,
+ * never through rte_log() (whose stream lock another thread may have held
+ * at fork time). The child's registration is made to fail, so that it has
+ * something to say: every process slot is taken.
+ */
+static void
+test_forked_child_never_calls_rte_log(void **)
+{
+	void *m = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			-1, 0);
+	assert_true(m != MAP_FAILED);
+	logged_elsewhere = new (m) std::atomic<int>(0);
+	test_pid = getpid();
+	cookie_io_functions_t io = {};
+	io.write = log_write;
+	FILE *stream = fopencookie(nullptr, "w", io);
+	assert_non_null(stream);
+	setvbuf(stream, nullptr, _IONBF, 0);
+	assert_int_equal(rte_openlog_stream(stream), 0);
+
+	mps::shared *sh = mps::self.sh;
+	uint64_t saved[RTE_MPS_MAX_PROCS];
+	for (unsigned int i = 0; i < RTE_MPS_MAX_PROCS; i++) {
+		saved[i] = mps::load(&sh->procs[i].state);
+		if (mps::slot_state(saved[i]) == mps::SLOT_FREE)
+			mps::store(&sh->procs[i].state, mps::slot_word(mps::SLOT_CLAIMING,
+					mps::slot_gen(saved[i]), getpid()));
+	}
+	int fds[2];
+	assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
+	int err = dup(STDERR_FILENO);
+	dup2(fds[1], STDERR_FILENO);
+	close(fds[1]);
+	pid_t pid = rte_mps_fork(RTE_MPS_NO_WORKER);
+	if (pid == 0)
+		_exit(0);
+	dup2(err, STDERR_FILENO);
+	close(err);
+	int st = 0;
+	if (pid > 0)
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+	for (unsigned int i = 0; i < RTE_MPS_MAX_PROCS; i++)
+		if (mps::slot_state(saved[i]) == mps::SLOT_FREE)
+			mps::store(&sh->procs[i].state, saved[i]);
+	rte_openlog_stream(nullptr);
+	fclose(stream);
+	std::string said;
+	char buf[512];
+	ssize_t n;
+	while ((n = read(fds[0], buf, sizeof(buf))) > 0)
+		said.append(buf, static_cast<size_t>(n));
+	close(fds[0]);
+
+	assert_true(pid > 0);
+	assert_int_equal(logged_elsewhere->load(), 0);
+	assert_true(said.find("forked worker") != std::string::npos);
+	assert_true(said.find("no free process slot") != std::string::npos);
+	munmap(m, 4096);
+}
+
+/*
+ * The application's own fork() takes no lock of the library: it goes
+ * through while another thread holds one. Only the failure waits (5 s).
+ */
+static void
+test_application_fork_takes_no_library_lock(void **)
+{
+	std::atomic<pid_t> child{-2};
+
+	pthread_mutex_lock(&mps::notify_mutex);
+	std::thread forker([&child] {
+		pid_t pid = fork();
+		if (pid == 0)
+			_exit(0);
+		child = pid;
+	});
+	bool through = wait_for([&child] { return child.load() != -2; }, 5000);
+	pthread_mutex_unlock(&mps::notify_mutex);
+	forker.join();
+	if (child.load() > 0)
+		waitpid(child.load(), nullptr, 0);
+	assert_true(through);
+	assert_true(child.load() > 0);
+}
+
+static int
+group_setup(void **)
+{
+	return rte_mps_init() < 0 ? -1 : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	(void)argc;
+	std::string prefix = make_prefix("hz");
+	start_janitor(prefix);
+	if (eal_start(eal_args(argv[0], prefix, "0@0,1@1", false)) < 0) {
+		printf("rte_eal_init failed: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fork_only_from_lasting_threads),
+		cmocka_unit_test(test_forked_child_never_calls_rte_log),
+		cmocka_unit_test(test_application_fork_takes_no_library_lock),
+	};
+	int ret = cmocka_run_group_tests(tests, group_setup, nullptr);
+	rte_mps_fini();
+	rte_eal_cleanup();
+	return ret;
+}

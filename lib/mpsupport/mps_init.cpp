@@ -145,12 +145,15 @@ rte_mps_init(void)
 		store(&sh->primary_pid, self.pid);
 	}
 
-	ret = notify_start();
+	ret = lcore_callbacks_register();
+	if (ret == 0)
+		ret = notify_start();
 	if (ret == 0)
 		ret = primary ? notify_ipc_register() : announce_member(self.pid);
 	if (ret < 0) {
 		MPS_LOG(DEBUG, "%s\n", rte_mps_strerror());
 		notify_stop();
+		lcore_callbacks_unregister();
 		slot_release_own();
 		store(&self.sh, (shared *)nullptr);
 		return ret;
@@ -170,6 +173,8 @@ rte_mps_fini(void)
 		notify_ipc_unregister();
 		notify_stop();
 	}
+	if (!self.forked)
+		lcore_callbacks_unregister();
 	lcore_forget_thread();
 	slot_release_own();
 	cmd_channel_forget();

@@ -288,6 +288,66 @@ lcore_eal_id()
 	return t_claimed >= 0 ? t_prev : dpdk_lcore_id();
 }
 
+/*
+ * EAL hands lcore ids to the threads it did not start (rte_thread_register())
+ * from its role table, which knows nothing of the ids the library hands out
+ * in the group's table. Each such id is taken in the group's table too, as
+ * an EAL lcore of this process, so that no floating claim of any process
+ * gets it; an id the group uses already is refused, and
+ * rte_thread_register() then fails rather than share its mempool caches.
+ */
+static int
+lcore_registered(unsigned int lcore, void *)
+{
+	shared *sh = self.sh;
+
+	if (sh == nullptr || self.slot < 0 || lcore >= RTE_MAX_LCORE ||
+			rte_eal_lcore_role(lcore) != ROLE_NON_EAL)
+		return 0;
+	uint64_t mine = lc_word(LC_EAL, (unsigned int)self.slot, self.gen, 0);
+	uint64_t w = load(&sh->lcore[lcore]);
+	if (w == mine || (lc_kind(w) == LC_FREE && cas(&sh->lcore[lcore], w, mine)))
+		return 0;
+	MPS_LOG(ERR, "lcore %u is used in the group (word 0x%" PRIx64 "): not given to "
+			"a registered thread\n", lcore, w);
+	return -1;
+}
+
+/* The thread unregistered: its caches go back to their pools, the id is free. */
+static void
+lcore_unregistered(unsigned int lcore, void *)
+{
+	shared *sh = self.sh;
+
+	if (sh == nullptr || self.slot < 0 || lcore >= RTE_MAX_LCORE ||
+			rte_eal_lcore_role(lcore) != ROLE_NON_EAL)
+		return;
+	uint64_t mine = lc_word(LC_EAL, (unsigned int)self.slot, self.gen, 0);
+	if (load(&sh->lcore[lcore]) == mine)
+		free_word(lcore, mine, true);
+}
+
+static void *lcore_cb_handle;
+
+int
+lcore_callbacks_register()
+{
+	lcore_cb_handle = rte_lcore_callback_register("mpsupport", lcore_registered,
+			lcore_unregistered, nullptr);
+	if (lcore_cb_handle == nullptr)
+		return fail(EBUSY, "an lcore registered before rte_mps_init() uses an id "
+				"of the group");
+	return 0;
+}
+
+void
+lcore_callbacks_unregister()
+{
+	if (lcore_cb_handle != nullptr)
+		rte_lcore_callback_unregister(lcore_cb_handle);
+	lcore_cb_handle = nullptr;
+}
+
 } /* namespace mps */
 
 using namespace mps;

@@ -315,6 +315,9 @@ void lcore_release_slot(unsigned int slot, uint32_t gen, bool flush);
 void lcore_forget_thread();
 /* The calling thread's EAL lcore id, under a floating one it may hold. */
 unsigned int lcore_eal_id();
+/* Take in the group's table the ids EAL gives registered threads. */
+int lcore_callbacks_register();
+void lcore_callbacks_unregister();
 int lcore_snapshot_pools();
 int reclaim_lcores();
 void lcore_reclaim_forked_child();

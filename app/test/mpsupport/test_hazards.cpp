@@ -5,8 +5,9 @@
 /*
  * Hazards of a library that forks and hands out lcore ids inside a DPDK
  * process: which threads may fork a worker, what the child calls before
- * rte_mps_fork() returns in it, and what the application's own fork()
- * costs. Linked with the static library, to reach its internal state.
+ * rte_mps_fork() returns in it, what the application's own fork() costs,
+ * and the lcore ids EAL gives registered threads. Linked with the static
+ * library, to reach its internal state.
  */
 
 /* Every DPDK process here gets --no-pci from mps_test_env.h. */
@@ -18,6 +19,7 @@
 #include <new>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -173,6 +175,76 @@ test_application_fork_takes_no_library_lock(void **)
 	assert_true(child.load() > 0);
 }
 
+/*
+ * EAL gives a registered thread the lowest id of its role table that is
+ * off; lcore 2 here (the EAL lcores are 0 and 1). Every id above it is
+ * made taken in the group's table, so that the library's claims get 2.
+ */
+static void
+test_thread_register_skips_library_lcores(void **)
+{
+	mps::shared *sh = mps::self.sh;
+	const uint64_t held = mps::lc_word(mps::LC_EAL, static_cast<unsigned int>(mps::self.slot),
+			mps::self.gen, 0);
+	std::vector<uint64_t> saved(RTE_MAX_LCORE);
+
+	for (unsigned int l = 3; l < RTE_MAX_LCORE; l++) {
+		saved[l] = mps::load(&sh->lcore[l]);
+		assert_int_equal(mps::lc_kind(saved[l]), mps::LC_FREE);
+		mps::store(&sh->lcore[l], held);
+	}
+
+	/* The library holds 2: EAL must not hand it to a registered thread. */
+	std::atomic<int> claimed{-1000};
+	std::atomic<bool> done{false};
+	std::thread holder([&claimed, &done] {
+		claimed = rte_mps_lcore_claim();
+		while (!done.load())
+			usleep(1000);
+		if (claimed.load() >= 0)
+			rte_mps_lcore_release(0);
+	});
+	assert_true(wait_for([&claimed] { return claimed.load() != -1000; }, 10000));
+	int reg = 1;
+	unsigned int got = LCORE_ID_ANY;
+	std::thread([&reg, &got] {
+		reg = rte_thread_register();
+		got = rte_lcore_id();
+		if (reg == 0)
+			rte_thread_unregister();
+	}).join();
+	done = true;
+	holder.join();
+	assert_int_equal(claimed.load(), 2);
+	assert_true(reg < 0 || got != 2);
+
+	/* The other way round: the id of a registered thread is not claimed. */
+	std::atomic<int> reg_id{-1000};
+	done = false;
+	std::thread registered([&reg_id, &done] {
+		reg_id = rte_thread_register() == 0 ? static_cast<int>(rte_lcore_id()) : -1;
+		while (!done.load())
+			usleep(1000);
+		rte_thread_unregister();
+	});
+	assert_true(wait_for([&reg_id] { return reg_id.load() != -1000; }, 10000));
+	int again = 0;
+	std::thread([&again] {
+		again = rte_mps_lcore_claim();
+		if (again >= 0)
+			rte_mps_lcore_release(0);
+	}).join();
+	done = true;
+	registered.join();
+	uint64_t after = mps::load(&sh->lcore[2]);
+	for (unsigned int l = 3; l < RTE_MAX_LCORE; l++)
+		mps::store(&sh->lcore[l], saved[l]);
+	assert_int_equal(reg_id.load(), 2);
+	assert_int_not_equal(again, 2);
+	/* unregistered, the id is free in the group's table again */
+	assert_int_equal(mps::lc_kind(after), mps::LC_FREE);
+}
+
 static int
 group_setup(void **)
 {
@@ -194,6 +266,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_fork_only_from_lasting_threads),
 		cmocka_unit_test(test_forked_child_never_calls_rte_log),
 		cmocka_unit_test(test_application_fork_takes_no_library_lock),
+		cmocka_unit_test(test_thread_register_skips_library_lcores),
 	};
 	int ret = cmocka_run_group_tests(tests, group_setup, nullptr);
 	rte_mps_fini();

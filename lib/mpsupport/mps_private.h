@@ -336,6 +336,9 @@ extern pthread_mutex_t notify_mutex;
 worker_slot *worker_slot_of(unsigned int w);
 bool worker_alive(unsigned int w);
 int check_main_process(const char *what);
+/* Unit tests only: called by rte_mps_worker_attach() between its pidfd and
+ * its start-time read (app/test/mpsupport/test_hazards.cpp). */
+extern void (*test_hook_attach)(pid_t pid);
 
 /* Recovery thread (mps_recovery.cpp). Its lock also guards the local side
  * of the worker table: exit registrations, pidfds, pending and ready sets. */

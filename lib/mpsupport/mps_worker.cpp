@@ -35,6 +35,8 @@ worker_alive(unsigned int w)
 	return ws->pid > 0 && proc_alive(ws->pid, ws->start_time);
 }
 
+void (*test_hook_attach)(pid_t pid);
+
 int
 check_main_process(const char *what)
 {
@@ -161,6 +163,8 @@ rte_mps_worker_attach(unsigned int worker, pid_t pid)
 	 * tracker could then kill it.
 	 */
 	int pidfd = pidfd_open(pid, 0);
+	if (test_hook_attach != nullptr)
+		test_hook_attach(pid);
 	/* A zombie still has its /proc entry: its exit is reported at once. */
 	if (rte_mps_proc_start_time(pid, &start) < 0) {
 		if (pidfd >= 0)

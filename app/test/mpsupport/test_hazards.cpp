@@ -6,7 +6,8 @@
  * Hazards of a library that forks and hands out lcore ids inside a DPDK
  * process: which threads may fork a worker, what the child calls before
  * rte_mps_fork() returns in it, what the application's own fork() costs,
- * and the lcore ids EAL gives registered threads. Linked with the static
+ * the lcore ids EAL gives registered threads, and the order of the pidfd
+ * and the start time when a worker is attached. Linked with the static
  * library, to reach its internal state.
  */
 
@@ -245,6 +246,45 @@ test_thread_register_skips_library_lcores(void **)
 	assert_int_equal(mps::lc_kind(after), mps::LC_FREE);
 }
 
+/* A process that was alive when the pidfd was opened, gone before its start time is read. */
+static pid_t attach_victim;
+
+static void
+kill_victim(pid_t pid)
+{
+	if (pid != attach_victim)
+		return;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR)
+		;
+}
+
+/*
+ * L1, pid reuse: rte_mps_worker_attach() opens the pidfd before it reads
+ * the start time. The process is killed and reaped between the two steps:
+ * with the pidfd first, the start time cannot be read and the attach is
+ * refused; the other way round, the pidfd would name whatever process has
+ * the pid by then (here none), and the attach would go through.
+ */
+static void
+test_attach_opens_pidfd_before_start_time(void **)
+{
+	assert_int_equal(rte_mps_worker_add(5), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	assert_true(pid > 0);
+	attach_victim = pid;
+	mps::test_hook_attach = kill_victim;
+	int ret = rte_mps_worker_attach(5, pid);
+	mps::test_hook_attach = nullptr;
+	kill(pid, SIGKILL);
+	waitpid(pid, nullptr, WNOHANG);
+	assert_int_equal(ret, -ESRCH);
+}
+
 static int
 group_setup(void **)
 {
@@ -267,6 +307,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_forked_child_never_calls_rte_log),
 		cmocka_unit_test(test_application_fork_takes_no_library_lock),
 		cmocka_unit_test(test_thread_register_skips_library_lcores),
+		cmocka_unit_test(test_attach_opens_pidfd_before_start_time),
 	};
 	int ret = cmocka_run_group_tests(tests, group_setup, nullptr);
 	rte_mps_fini();

@@ -145,25 +145,64 @@ dpdk_ring_objs(const struct rte_ring *r, std::vector<void *> &out)
  * started port in this process; a stopped port has NULL there. The ring is
  * checked by looking its name up.
  */
-bool
-dpdk_queue_held(uint16_t port, uint16_t queue, bool tx, std::vector<void *> &out)
+struct rte_ring *
+dpdk_queue_ring(uint16_t port, uint16_t queue, bool tx)
 {
 	struct rte_eth_dev_info info;
 
 	if (!rte_eth_dev_is_valid_port(port) || queue >= RTE_MAX_QUEUES_PER_PORT ||
 			rte_eth_dev_info_get(port, &info) != 0 || info.driver_name == nullptr ||
 			strcmp(info.driver_name, "net_ring") != 0)
-		return false;
+		return nullptr;
 	const struct rte_eth_fp_ops *ops = &rte_eth_fp_ops[port];
 	void **qs = tx ? ops->txq.data : ops->rxq.data;
 	void *q = qs != nullptr ? qs[queue] : nullptr;
 	if (q == nullptr)
-		return false;
-	const struct rte_ring *r = *static_cast<struct rte_ring * const *>(q);
+		return nullptr;
+	struct rte_ring *r = *static_cast<struct rte_ring **>(q);
 	if (r == nullptr || rte_ring_lookup(r->name) != r)
+		return nullptr;
+	return r;
+}
+
+bool
+dpdk_queue_held(uint16_t port, uint16_t queue, bool tx, std::vector<void *> &out)
+{
+	const struct rte_ring *r = dpdk_queue_ring(port, queue, tx);
+
+	if (r == nullptr)
 		return false;
 	dpdk_ring_objs(r, out);
 	return true;
+}
+
+/*
+ * Assumes: a ring in the single- or multi-thread sync modes (not HTS, not
+ * RTS) moves a head first and its tail once the objects are copied; what a
+ * consumer may take is between cons.tail and prod.tail whatever the heads
+ * say, and rte_ring_reset() puts all four counters back to 0. An operation
+ * cut off in between leaves a head ahead of its tail: for an enqueue, the
+ * objects were not given to the consumer (the producer still has them);
+ * for a dequeue, they are still in the ring.
+ */
+int
+dpdk_ring_repair(struct rte_ring *r)
+{
+	if (r->prod.sync_type > RTE_RING_SYNC_ST || r->cons.sync_type > RTE_RING_SYNC_ST)
+		return -1;
+	bool moved = rte_atomic_load_explicit(&r->prod.head, rte_memory_order_acquire) !=
+			rte_atomic_load_explicit(&r->prod.tail, rte_memory_order_acquire) ||
+		rte_atomic_load_explicit(&r->cons.head, rte_memory_order_acquire) !=
+			rte_atomic_load_explicit(&r->cons.tail, rte_memory_order_acquire);
+	if (!moved)
+		return 0;
+	std::vector<void *> objs;
+	dpdk_ring_objs(r, objs);
+	rte_ring_reset(r);
+	if (!objs.empty() && rte_ring_enqueue_bulk(r, objs.data(), (unsigned int)objs.size(),
+			nullptr) != objs.size())
+		return -1;
+	return 1;
 }
 
 /*

@@ -65,6 +65,18 @@ void dpdk_ring_abort_sc(struct rte_ring *r);
  * that is not set up on a started port.
  */
 bool dpdk_queue_held(uint16_t port, uint16_t queue, bool tx, std::vector<void *> &out);
+/* The ring behind such a queue, or nullptr. */
+struct rte_ring *dpdk_queue_ring(uint16_t port, uint16_t queue, bool tx);
+
+/*
+ * Repair a ring a user killed inside an enqueue or a dequeue left half
+ * updated: its objects are read from the tails, the ring is reset and they
+ * are put back, so that no head is ahead of its tail and nobody waits on
+ * it. Only when no user of the ring runs. 1 when a head was ahead of its
+ * tail, 0 when the ring was whole, -1 for a ring whose sync mode it does
+ * not know (HTS, RTS), which it leaves alone.
+ */
+int dpdk_ring_repair(struct rte_ring *r);
 
 /* The common store of mp when it is one of DPDK's ring drivers, else
  * nullptr. */

@@ -205,12 +205,15 @@ dead_unreset(const worker_slot &ws)
 /*
  * Put every object of an mbuf pool back, as rte_pktmbuf_pool_create() left
  * them: each lcore cache emptied, the common ring reset, each mbuf
- * initialised again and enqueued once. Whatever a killed user left half
- * done in the pool (a cache length not yet lowered, a ring head moved
- * without its tail) is gone with it. Nobody may use the pool meanwhile.
+ * initialised again and enqueued once, but for those a driver holds (held,
+ * sorted: read in the queues of a driver that keeps mbufs where they can
+ * be read, net_ring). Whatever a killed user left half done in the pool (a
+ * cache length not yet lowered, a ring head moved without its tail, objects
+ * taken from the ring and not yet counted in a cache) is gone with it.
+ * Nobody may use the pool meanwhile.
  */
 unsigned int
-pool_rebuild(struct rte_mempool *mp)
+pool_rebuild(struct rte_mempool *mp, const std::vector<void *> &held)
 {
 	std::vector<void *> objs;
 	struct rte_ring *r = dpdk_pool_ring(mp);
@@ -222,11 +225,14 @@ pool_rebuild(struct rte_mempool *mp)
 	dpdk_for_each_cache(mp, [](struct rte_mempool_cache *c) { dpdk_cache_set_len(c, 0); });
 	rte_ring_reset(r);
 	objs.reserve(mp->size);
-	rte_mempool_obj_iter(mp, [](struct rte_mempool *pool, void *arg, void *obj,
-				unsigned int idx) {
-			rte_pktmbuf_init(pool, nullptr, obj, idx);
+	rte_mempool_obj_iter(mp, [](struct rte_mempool *, void *arg, void *obj, unsigned int) {
 			static_cast<std::vector<void *> *>(arg)->push_back(obj);
 		}, &objs);
+	objs.erase(std::remove_if(objs.begin(), objs.end(), [&held](void *o) {
+			return std::binary_search(held.begin(), held.end(), o);
+		}), objs.end());
+	for (void *o : objs)
+		rte_pktmbuf_init(mp, nullptr, o, 0);
 	if (dpdk_pool_enqueue(mp, objs.data(), (unsigned int)objs.size()) < 0) {
 		MPS_LOG(ERR, "%s: cannot put back %zu objects\n", mp->name, objs.size());
 		return 0;
@@ -312,6 +318,58 @@ queues_held(uint64_t mask)
 	std::sort(held.begin(), held.end());
 	held.erase(std::unique(held.begin(), held.end()), held.end());
 	return held;
+}
+
+/*
+ * The rings behind the queues that the workers of mask list (net_ring),
+ * once no other user of them runs: a worker killed inside
+ * rte_eth_tx_burst() or rte_eth_rx_burst() may have moved a head and not
+ * its tail, and the next user would then publish slots never written, or
+ * skip objects still in the ring. Each is drained from its tails and reset:
+ * an enqueue cut off gives nothing to the reader (the sender still lists
+ * the objects), a dequeue cut off leaves the objects in the ring, the
+ * driver's.
+ */
+void
+queues_repair(uint64_t mask)
+{
+	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
+		if (!(mask & (1ull << w)))
+			continue;
+		for (const res_entry &e : self.sh->workers[w].res) {
+			uint32_t t = load(&e.type);
+			if (t != RES_RXQ && t != RES_TXQ)
+				continue;
+			struct rte_ring *r = dpdk_queue_ring(entry_port(e), entry_queue(e),
+					t == RES_TXQ);
+			if (r == nullptr)
+				continue;
+			bool busy = false;
+			for (unsigned int o = 0; o < RTE_MPS_MAX_WORKERS && !busy; o++) {
+				if (mask & (1ull << o))
+					continue;
+				for (const res_entry &x : self.sh->workers[o].res) {
+					uint32_t xt = load(&x.type);
+					if ((xt == RES_RXQ || xt == RES_TXQ) &&
+							entry_port(x) == entry_port(e) &&
+							worker_has_process(o))
+						busy = true;
+				}
+			}
+			if (busy) {
+				MPS_LOG(WARNING, "port %u: a live worker uses it too: its ring "
+						"is not repaired\n", entry_port(e));
+				continue;
+			}
+			int ret = dpdk_ring_repair(r);
+			if (ret > 0)
+				MPS_LOG(INFO, "port %u: ring %s left half updated: repaired\n",
+						entry_port(e), r->name);
+			else if (ret < 0)
+				MPS_LOG(WARNING, "port %u: ring %s cannot be repaired\n",
+						entry_port(e), r->name);
+		}
+	}
 }
 
 /* What a reset stopped, to start again once it is done. */
@@ -489,6 +547,7 @@ res_reset_set(uint64_t mask)
 	 * (a stopped port's queues cannot be read); what a driver gives back
 	 * when its queue stops is free below, and skipped.
 	 */
+	queues_repair(mask);
 	std::vector<void *> held = queues_held(mask);
 	stopped_queues stopped = queues_stop(mask);
 	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
@@ -539,7 +598,7 @@ res_reset_set(uint64_t mask)
 				mask, driver);
 
 	for (struct rte_mempool *mp : pools) {
-		unsigned int n = pool_rebuild(mp);
+		unsigned int n = pool_rebuild(mp, held);
 		MPS_LOG(DEBUG, "workers 0x%" PRIx64 ": %s rebuilt with %u objects\n",
 				mask, mp->name, n);
 	}

@@ -12,6 +12,8 @@
 /* Every DPDK process here gets --no-pci from mps_test_env.h. */
 #include <set>
 
+#include <rte_bus.h>
+#include <rte_dev.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
@@ -501,6 +503,89 @@ test_reclaim_waits_for_rebuild(void **)
 	rte_mempool_free(mp);
 }
 
+/*
+ * Issue 15, H1/M1 on a driver that holds mbufs (net_ring), state built by
+ * hand as a pair killed mid-burst leaves it: the reader took one mbuf from
+ * the port's ring without moving the tail, the sender wrote two into it
+ * without moving the tail, and five were taken from the pool's ring and
+ * never counted in a cache. The reset repairs the ring from its tails (the
+ * reader's mbuf is still the driver's, the sender's never left it) and
+ * rebuilds the pool but for what the ring holds: nothing lost, nothing
+ * freed twice, and the ring gives the three it held, in order.
+ */
+static void
+test_res_ring_port_repaired(void **)
+{
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("mps_ut_mbuf6", 255, 0, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	auto *burst = static_cast<struct rte_mps_burst *>(
+			rte_zmalloc("mps_ut_burst6", sizeof(rte_mps_burst) + 8 * sizeof(void *),
+				0));
+	struct rte_eth_conf conf = {};
+	struct rte_mbuf *m[5], *got[8];
+	void *lost[5];
+	uint16_t p;
+
+	assert_non_null(mp);
+	assert_non_null(burst);
+	burst->size = 8;
+	assert_int_equal(rte_dev_probe("net_ring_ut6"), 0);
+	assert_int_equal(rte_eth_dev_get_port_by_name("net_ring_ut6", &p), 0);
+	assert_int_equal(rte_eth_dev_configure(p, 1, 1, &conf), 0);
+	assert_int_equal(rte_eth_rx_queue_setup(p, 0, 64, SOCKET_ID_ANY, nullptr, mp), 0);
+	assert_int_equal(rte_eth_tx_queue_setup(p, 0, 64, SOCKET_ID_ANY, nullptr), 0);
+	assert_int_equal(rte_eth_dev_start(p), 0);
+	assert_int_equal(rte_mps_worker_add(10), 0);
+	assert_int_equal(rte_mps_res_mempool(10, mp), 0);
+	assert_int_equal(rte_mps_res_burst(10, burst), 0);
+	assert_int_equal(rte_mps_res_rx_queue(10, p, 0), 0);
+	assert_int_equal(rte_mps_res_tx_queue(10, p, 0), 0);
+
+	assert_int_equal(rte_pktmbuf_alloc_bulk(mp, m, 5), 0);
+	assert_int_equal(rte_eth_tx_burst(p, 0, m, 3), 3);
+	struct rte_ring *r = rte_ring_lookup("ETH_RXTX0_net_ring_ut6");
+	/* the port's one ring, its TX and its RX (named by net_ring) */
+	assert_non_null(r);
+	auto slots = reinterpret_cast<void **>(&r[1]);
+	/* the reader: m[0] copied out, cons.head moved, not cons.tail */
+	burst->objs[burst->count++] = m[0];
+	r->cons.head = r->cons.tail + 1;
+	/* the sender: m[3], m[4] written, prod.head moved, not prod.tail */
+	slots[r->prod.head & r->mask] = m[3];
+	slots[(r->prod.head + 1) & r->mask] = m[4];
+	r->prod.head = r->prod.tail + 2;
+	burst->objs[burst->count++] = m[3];
+	burst->objs[burst->count++] = m[4];
+	/* five taken from the pool's ring, in no cache, in no list */
+	assert_int_equal(rte_mempool_generic_get(mp, lost, 5, nullptr), 0);
+
+	assert_true(rte_mps_res_reset(10) >= 0);
+	assert_int_equal(r->prod.head, r->prod.tail);
+	assert_int_equal(r->cons.head, r->cons.tail);
+	assert_int_equal(rte_ring_count(r), 3);
+	struct rte_mps_audit a;
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.in_driver, 3);
+	assert_int_equal(a.unaccounted, 0);
+	assert_int_equal(a.surplus, 0);
+	assert_int_equal(rte_mempool_avail_count(mp), 255 - 3);
+
+	/* the port goes on: it gives what it held, once, in order */
+	assert_int_equal(rte_eth_rx_burst(p, 0, got, 8), 3);
+	for (unsigned int i = 0; i < 3; i++)
+		assert_ptr_equal(got[i], m[i]);
+	rte_pktmbuf_free_bulk(got, 3);
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.unaccounted + a.surplus + a.in_driver, 0);
+	assert_int_equal(rte_mempool_avail_count(mp), 255);
+
+	assert_int_equal(rte_mps_worker_remove(10), 0);
+	assert_int_equal(rte_eth_dev_stop(p), 0);
+	rte_eth_dev_close(p);
+	rte_free(burst);
+	rte_mempool_free(mp);
+}
+
 int
 main(int, char **argv)
 {
@@ -516,6 +601,7 @@ main(int, char **argv)
 		cmocka_unit_test(test_res_mempool_rebuild),
 		cmocka_unit_test(test_res_mempool_shared_not_rebuilt),
 		cmocka_unit_test(test_reclaim_waits_for_rebuild),
+		cmocka_unit_test(test_res_ring_port_repaired),
 	};
 	ret = cmocka_run_group_tests(tests, mps_group_setup, mps_group_teardown);
 	stop_test_eal();

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include <rte_cycles.h>
 #include <rte_dev.h>
 #include <rte_devargs.h>
 #include <rte_eal.h>
@@ -45,24 +46,51 @@ namespace {
 constexpr unsigned int mempool_cache_size = 256;
 constexpr unsigned int min_mbufs = 8192;
 
+/* A port's devargs value of key ("name="), or "" when not given. */
+const char *
+devarg(const struct rte_eth_dev_info &info, const char *key)
+{
+	const struct rte_devargs *da = rte_dev_devargs(info.device);
+	const char *arg = da != nullptr && da->args != nullptr ? strstr(da->args, key) : nullptr;
+
+	return arg == nullptr ? "" : arg + strlen(key);
+}
+
 /*
  * Whether a port's driver holds none of its pool's mbufs between bursts:
- * net_null, and net_pcap unless it replays its file from mbufs it keeps
- * (infinite_rx).
+ * net_null, net_pcap unless it replays its file from mbufs it keeps
+ * (infinite_rx), and net_memif in copy mode (it copies into and out of its
+ * shared rings).
  */
 bool
 driver_keeps_no_mbufs(const struct rte_eth_dev_info &info)
 {
-	const struct rte_devargs *da;
-	const char *arg;
-
 	if (strcmp(info.driver_name, "net_null") == 0)
 		return true;
+	if (strcmp(info.driver_name, "net_memif") == 0)
+		return strncmp(devarg(info, "zero-copy="), "yes", 3) != 0;
 	if (strcmp(info.driver_name, "net_pcap") != 0)
 		return false;
-	da = rte_dev_devargs(info.device);
-	arg = da != nullptr && da->args != nullptr ? strstr(da->args, "infinite_rx=") : nullptr;
-	return arg == nullptr || atoi(arg + strlen("infinite_rx=")) == 0;
+	return atoi(devarg(info, "infinite_rx=")) == 0;
+}
+
+/*
+ * Whether what a port's driver holds can be read by the library in a
+ * recovery, so that a rebuild of the pool leaves it to the driver: net_ring,
+ * whose queues are rings.
+ */
+bool
+driver_mbufs_readable(const struct rte_eth_dev_info &info)
+{
+	return strcmp(info.driver_name, "net_ring") == 0;
+}
+
+bool
+port_keeps_no_mbufs(uint16_t port)
+{
+	struct rte_eth_dev_info info;
+
+	return rte_eth_dev_info_get(port, &info) == 0 && driver_keeps_no_mbufs(info);
 }
 
 /* Pool of the group whose worker receives on port. */
@@ -221,9 +249,11 @@ setup_pools()
 	}
 
 	/*
-	 * A rebuild puts back every mbuf of the pool, so the ports must keep
-	 * none of their own while the group is stopped: true of net_null and
-	 * net_pcap, not of drivers that fill RX descriptors in advance.
+	 * A rebuild puts back every mbuf of the pool but for what the drivers of
+	 * the group's queues are read to hold, so the ports must keep none of
+	 * their own while the group is stopped, or keep them where the library
+	 * reads them: true of net_null, net_pcap, memif in copy mode and
+	 * net_ring, not of drivers that fill RX descriptors in advance.
 	 */
 	pools.rebuilt_in_recovery = true;
 	for (uint16_t port = 0; port < RTE_MAX_ETHPORTS; port++) {
@@ -233,7 +263,7 @@ setup_pools()
 		if (!port_enabled(port))
 			continue;
 		known = rte_eth_dev_info_get(port, &info) == 0;
-		if (known && driver_keeps_no_mbufs(info))
+		if (known && (driver_keeps_no_mbufs(info) || driver_mbufs_readable(info)))
 			continue;
 		printf("Notice: port %u (%s) may keep mbufs in its queues: a recovery "
 		       "gives back the workers' mbufs one by one, pools are not rebuilt\n",
@@ -330,9 +360,14 @@ setup_shared_state()
 			if (rte_mps_res_tx_buffer(i, ports.tx_buffer[dst]) < 0)
 				fail("cannot register TX buffer of worker %u: %s", i,
 				     rte_mps_strerror());
-			/* stopped in a recovery; what a driver holds stays its own */
-			if (rte_mps_res_rx_queue(i, w.rx_port[p], 0) < 0 ||
-			    rte_mps_res_tx_queue(i, dst, 0) < 0)
+			/*
+			 * Stopped in a recovery, what the driver holds staying its
+			 * own; a driver that holds nothing is left running (memif
+			 * would disconnect from its peer).
+			 */
+			if ((!port_keeps_no_mbufs(w.rx_port[p]) &&
+			     rte_mps_res_rx_queue(i, w.rx_port[p], 0) < 0) ||
+			    (!port_keeps_no_mbufs(dst) && rte_mps_res_tx_queue(i, dst, 0) < 0))
 				fail("cannot register the queues of worker %u: %s", i,
 				     rte_mps_strerror());
 		}
@@ -342,12 +377,44 @@ setup_shared_state()
 	}
 }
 
+/*
+ * Wait (up to 9 s, as l2fwd does) for every link to come up before the
+ * first fork: a driver that maps its peer's memory when the link comes up
+ * (memif) does so in the main, and only workers forked afterwards have it.
+ */
+void
+wait_links()
+{
+	constexpr unsigned int tries = 90;
+
+	for (unsigned int t = 0; t <= tries; t++) {
+		uint16_t down = RTE_MAX_ETHPORTS;
+
+		for (uint16_t port = 0; port < RTE_MAX_ETHPORTS && down == RTE_MAX_ETHPORTS;
+		     port++) {
+			struct rte_eth_link link = {};
+
+			if (port_enabled(port) &&
+			    (rte_eth_link_get_nowait(port, &link) != 0 ||
+			     link.link_status == RTE_ETH_LINK_DOWN))
+				down = port;
+		}
+		if (down == RTE_MAX_ETHPORTS)
+			return;
+		if (t == tries)
+			printf("l2fwd_fork: port %u: link still down, going on\n", down);
+		else
+			rte_delay_ms(100);
+	}
+}
+
 void
 init_ports()
 {
 	for (uint16_t port = 0; port < RTE_MAX_ETHPORTS; port++)
 		if (port_enabled(port))
 			port_init(port, port_pool(port));
+	wait_links();
 }
 
 /* Give back what the ports still hold: received packets nobody read. */

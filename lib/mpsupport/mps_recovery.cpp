@@ -150,11 +150,25 @@ recover(mutex_guard &lk)
 	 * holds) nor reported ready: it stays stopping, watched, and its exit,
 	 * when it comes, starts its recovery.
 	 */
-	uint64_t todo = 0;
-	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++)
-		if ((moved & (1ull << w)) && load(&self.sh->workers[w].state) == W_STOPPING &&
-				!((undead & (1ull << w)) && worker_alive(w)))
+	uint64_t todo = 0, still = 0;
+	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
+		if ((undead & (1ull << w)) && worker_alive(w))
+			still |= 1ull << w;
+		else if ((moved & (1ull << w)) &&
+				load(&self.sh->workers[w].state) == W_STOPPING)
 			todo |= 1ull << w;
+	}
+	/*
+	 * Nor are the others of its recovery: reset alone, a worker would be
+	 * restarted beside its pair's process, and the pool they share could
+	 * not be rebuilt. They stay stopping, and the exit of the one left
+	 * alive recovers them all together.
+	 */
+	if (still != 0 && todo != 0) {
+		MPS_LOG(WARNING, "workers 0x%" PRIx64 " wait for 0x%" PRIx64 " to be gone\n",
+				todo, still);
+		todo = 0;
+	}
 	/* One reset for the whole group: an object is given back once. */
 	lk.unlock();
 	int k = res_reset_set(todo);

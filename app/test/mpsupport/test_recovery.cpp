@@ -115,6 +115,39 @@ test_alive_after_sigkill_not_ready(void **)
 	assert_int_equal(rte_mps_worker_pid(9), 1);
 }
 
+/*
+ * Issue 15, M2 with a pair: while one worker outlives SIGKILL (pid 1 again),
+ * its pair is not reset alone and reported ready either, which would
+ * restart it beside a live process of the pair and leave their pool
+ * unrebuilt; both wait for the one left alive.
+ */
+static void
+test_pair_waits_for_undead(void **)
+{
+	uint64_t r = 0;
+
+	assert_int_equal(rte_mps_tracker_set_timeout(50), 0);
+	assert_int_equal(rte_mps_worker_add(10), 0);
+	assert_int_equal(rte_mps_worker_add(11), 0);
+	assert_int_equal(rte_mps_worker_pair(10, 11), 0);
+	pid_t child = fork();
+	if (child == 0) {
+		for (;;)
+			pause();
+	}
+	assert_true(child > 0);
+	assert_int_equal(rte_mps_worker_attach(10, child), 0);
+	assert_int_equal(rte_mps_worker_attach(11, 1), 0);
+	kill(child, SIGKILL);
+	assert_killed(child);
+	/* past STOP, its 50 ms, SIGKILL and the 1 s after it */
+	rte_mps_group_wait(&r, 3000);
+	assert_int_equal(rte_mps_tracker_set_timeout(2000), 0);
+	assert_int_equal(r & ((1ull << 10) | (1ull << 11)), 0);
+	assert_int_equal(rte_mps_worker_pid(11), 1);
+	assert_int_equal(rte_mps_res_reset(11), -EBUSY);
+}
+
 /* A worker that dies again as soon as it is restarted: each time, the
  * pair is reported ready again, nothing wedges. */
 static void
@@ -208,6 +241,7 @@ main(int, char **argv)
 		cmocka_unit_test(test_crash_loop),
 		cmocka_unit_test(test_chain_and_coalesce),
 		cmocka_unit_test(test_alive_after_sigkill_not_ready),
+		cmocka_unit_test(test_pair_waits_for_undead),
 	};
 	ret = cmocka_run_group_tests(tests, mps_group_setup, mps_group_teardown);
 	stop_test_eal();

@@ -58,6 +58,8 @@
 
 namespace mps {
 
+bool capture_join_pending;
+
 namespace {
 
 constexpr char CAPTURE_MZ[] = "mps_capture";
@@ -742,7 +744,7 @@ capture_fork_child()
  * sent as a command, never lost between the fork and the attach.
  */
 void
-capture_forked_child(int worker)
+capture_forked_child(int worker, bool standby)
 {
 	my_worker = worker;
 	relay_running = false;
@@ -753,6 +755,26 @@ capture_forked_child(int worker)
 		for (cap_local &l : port)
 			if (l.serial != 0)
 				remove_local(l);
+	/*
+	 * A parked standby polls no command: taking part, it would hold up
+	 * every capture change. It takes part at its first command poll.
+	 */
+	if (standby) {
+		capture_join_pending = true;
+		return;
+	}
+	take_part();
+	apply_local();
+}
+
+/* A woken standby, at its first command poll: take part in capture now. */
+void
+capture_join_standby()
+{
+	capture_join_pending = false;
+	if (cap == nullptr || self.slot < 0)
+		return;
+	mutex_guard lk(cap_mutex);
 	take_part();
 	apply_local();
 }

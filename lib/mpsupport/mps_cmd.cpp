@@ -244,6 +244,8 @@ rte_mps_cmd_poll(unsigned int worker)
 		return -ENOENT;
 	if (unlikely(cmd_ring[worker] == nullptr) && !lookup_rings(worker))
 		return fail(ENOENT, "unknown worker %u", worker);
+	if (unlikely(capture_join_pending))
+		capture_join_standby();
 	if (rte_ring_dequeue(cmd_ring[worker], &obj) != 0)
 		return 0;
 	if (unlikely(decode_cmd(obj) == RTE_MPS_CMD_CAPTURE)) {

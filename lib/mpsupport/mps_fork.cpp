@@ -73,13 +73,11 @@ forking_thread_lasts()
 	return role == ROLE_RTE || role == ROLE_SERVICE;
 }
 
-} /* namespace mps */
+namespace {
 
-using namespace mps;
-
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_fork, 22.11)
+/* Fork a worker; attach the child to the worker now, or leave that to a later wake. */
 pid_t
-rte_mps_fork(int worker)
+fork_worker(int worker, bool attach)
 {
 	if (self.forked)
 		return fail(EPERM, "a forked worker cannot fork again");
@@ -128,13 +126,18 @@ rte_mps_fork(int worker)
 		store(&self.slot, -1);
 		lcore_forget_thread();
 		uint64_t none[LCORE_WORDS] = {};
-		if (slot_register(RTE_MPS_PROC_FORKED, parent, worker, none) < 0)
+		/*
+		 * A standby names no worker until attached: parked, it uses none
+		 * of the worker's resources, and a reset may rebuild its pools.
+		 */
+		if (slot_register(RTE_MPS_PROC_FORKED, parent, attach ? worker : RTE_MPS_NO_WORKER,
+				none) < 0)
 			MPS_LOG(ERR, "forked worker %d: %s\n", (int)self.pid, rte_mps_strerror());
-		capture_forked_child(worker);
+		capture_forked_child(worker, !attach);
 		return 0;
 	}
 	fork_parent();
-	if (worker != RTE_MPS_NO_WORKER) {
+	if (attach && worker != RTE_MPS_NO_WORKER) {
 		int ret = rte_mps_worker_attach((unsigned int)worker, pid);
 		if (ret < 0)
 			MPS_LOG(ERR, "cannot attach pid %d to worker %d: %s\n", (int)pid, worker,
@@ -143,6 +146,28 @@ rte_mps_fork(int worker)
 	launch.unlock();
 	announce_member(pid);
 	return pid;
+}
+
+} /* namespace */
+
+} /* namespace mps */
+
+using namespace mps;
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_fork, 22.11)
+pid_t
+rte_mps_fork(int worker)
+{
+	return fork_worker(worker, true);
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_fork_standby, 22.11)
+pid_t
+rte_mps_fork_standby(int worker)
+{
+	if (worker == RTE_MPS_NO_WORKER)
+		return fail(EINVAL, "a standby is forked for a worker");
+	return fork_worker(worker, false);
 }
 
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_is_forked, 22.11)

@@ -377,7 +377,9 @@ void cmd_send_capture(unsigned int w);
 void capture_fork_prepare();
 void capture_fork_parent();
 void capture_fork_child();
-void capture_forked_child(int worker);
+void capture_forked_child(int worker, bool standby);
+void capture_join_standby();
+extern bool capture_join_pending;    /* a standby, not yet taking part */
 void capture_prepare_fork(int worker);
 void capture_reset(uint64_t mask);
 void capture_apply_command();

@@ -57,6 +57,16 @@ running(const worker_slot *ws)
 	return st == W_RUNNING || st == W_STOPPING;
 }
 
+/* A standby (rte_mps_fork_standby()) attached to a worker names it from now on. */
+void
+name_worker_of_standby(pid_t pid, unsigned int worker)
+{
+	for (proc_slot &ps : self.sh->procs)
+		if (slot_state(load(&ps.state)) != SLOT_FREE && load(&ps.pid) == pid &&
+		    load(&ps.type) == RTE_MPS_PROC_FORKED && load(&ps.worker) == RTE_MPS_NO_WORKER)
+			store(&ps.worker, static_cast<int32_t>(worker));
+}
+
 } /* namespace */
 
 } /* namespace mps */
@@ -191,6 +201,7 @@ rte_mps_worker_attach(unsigned int worker, pid_t pid)
 	cmd_channel_drain_acks(worker);
 	store(&ws->pid, static_cast<int32_t>(pid));
 	store(&ws->start_time, start);
+	name_worker_of_standby(pid, worker);
 	recovery.ready &= ~(1ull << worker);
 	store(&ws->state, static_cast<uint32_t>(W_RUNNING));
 	lk.unlock();

@@ -74,6 +74,26 @@ pid_t
 rte_mps_fork(int worker);
 
 /**
+ * Fork a standby process for a worker, under the fork contract.
+ *
+ * As rte_mps_fork(), except that the child is not attached to the worker:
+ * it is a spare that the caller parks (blocked, not spinning) until the
+ * worker's current process is gone, and then attaches with
+ * rte_mps_worker_attach() before letting it run, so that the fork is off
+ * the recovery's critical path. The child's process slot names no worker
+ * until it is attached: parked, it must use none of the worker's resources,
+ * since a reset may rebuild the pools it would use.
+ *
+ * @param worker
+ *   Worker index.
+ * @return
+ *   As rte_mps_fork(); -EINVAL also for RTE_MPS_NO_WORKER.
+ */
+__rte_experimental
+pid_t
+rte_mps_fork_standby(int worker);
+
+/**
  * Tell whether the calling process is a worker forked by rte_mps_fork().
  *
  * @return

@@ -140,6 +140,32 @@ handle_stats(const char *, const char *, struct rte_tel_data *d)
 }
 
 /*
+ * The standby of a worker: its pid and whether it reached its wait
+ * ("parked"), is on the way there ("forked") or is missing ("none"); whether
+ * the current instance was one; how many were woken, forked, lost parked.
+ */
+void
+add_standby(struct rte_tel_data *e, const worker &w, const worker_report &report)
+{
+	int32_t standby = w.standby.load(std::memory_order_acquire);
+	const char *state = "none";
+
+	if (standby > 0)
+		state = report.standby_pid.load(std::memory_order_acquire) == standby ?
+			"parked" : "forked";
+	rte_tel_data_add_dict_int(e, "standby_pid", standby);
+	rte_tel_data_add_dict_string(e, "standby_state", state);
+	rte_tel_data_add_dict_int(e, "from_standby",
+				  w.from_standby.load(std::memory_order_relaxed));
+	rte_tel_data_add_dict_uint(e, "standby_wakes",
+				   w.standby_wakes.load(std::memory_order_relaxed));
+	rte_tel_data_add_dict_uint(e, "standby_forks",
+				   w.standby_forks.load(std::memory_order_relaxed));
+	rte_tel_data_add_dict_uint(e, "standby_lost",
+				   w.standby_lost.load(std::memory_order_relaxed));
+}
+
+/*
  * /l2fwd_fork/workers: each worker's state, current pid and what its
  * current instance published, and how its last instance ended.
  */
@@ -149,6 +175,7 @@ handle_workers(const char *, const char *, struct rte_tel_data *d)
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_uint(d, "count", workers.count);
 	rte_tel_data_add_dict_int(d, "floating", opts.floating);
+	rte_tel_data_add_dict_int(d, "standby", opts.standby);
 	for (unsigned int i = 0; i < workers.count; i++) {
 		const worker &w = workers.w[i];
 		const worker_report &report = shared->worker[w.lcore_id];
@@ -185,6 +212,7 @@ handle_workers(const char *, const char *, struct rte_tel_data *d)
 					  w.last_exit.code.load(std::memory_order_relaxed));
 		rte_tel_data_add_dict_uint(e, "exit_seen_ns",
 					   w.last_exit.seen_ns.load(std::memory_order_relaxed));
+		add_standby(e, w, report);
 	}
 	return 0;
 }

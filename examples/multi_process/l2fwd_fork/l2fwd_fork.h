@@ -82,7 +82,19 @@ struct alignas(RTE_CACHE_LINE_SIZE) worker_report {
 	std::atomic<uint64_t> start_ns{0};      /* CLOCK_MONOTONIC at its start */
 	std::atomic<uint64_t> first_fwd_ns{0};  /* ... of its first packet sent */
 	struct rte_mps_burst *burst = nullptr;  /* set before the first fork */
+	/*
+	 * Warm standby (--standby): the standby process of this worker waits
+	 * in futex(FUTEX_WAIT) on standby_go until the main writes its pid
+	 * there (run) or standby_quit (leave). standby_pid is the pid of the
+	 * standby that reached the wait.
+	 */
+	std::atomic<uint32_t> standby_go{0};
+	std::atomic<int32_t> standby_pid{0};
 };
+static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t),
+	      "a futex word is 32 bits");
+
+constexpr uint32_t standby_quit = UINT32_MAX;
 
 /*
  * Kill points armed with --kill-point, in a build with them (meson
@@ -126,19 +138,26 @@ struct worker {
 	uint64_t pair_mask = 0;         /* workers stopped with it, itself included */
 	unsigned int group = 0;         /* its group: the workers stopped together */
 
-	/* main thread to lcore thread: fork now (or leave, with quit) */
+	/* main thread to lcore thread: fork a worker or a standby (or leave, with quit) */
 	sem_t go;
 	std::atomic<bool> quit{false};
+	std::atomic<bool> want_worker{false};
+	std::atomic<bool> want_standby{false};
 
 	/* written by the lcore thread, read by the main and telemetry threads */
 	std::atomic<int32_t> pid{0};
 	std::atomic<uint64_t> launch_ns{0};
 	std::atomic<bool> fork_failed{false};
+	std::atomic<int32_t> standby{0};        /* parked standby's pid, 0: none */
+	std::atomic<unsigned int> standby_forks{0};
 
 	/* written by the main thread, read by the telemetry thread */
 	std::atomic<bool> running{false};
 	std::atomic<bool> failed{false};
 	std::atomic<unsigned int> restarts{0};
+	std::atomic<bool> from_standby{false};  /* the current instance was a standby */
+	std::atomic<unsigned int> standby_wakes{0};
+	std::atomic<unsigned int> standby_lost{0};  /* standbys that died parked */
 	worker_exit last_exit;
 
 	/* main thread only */
@@ -148,6 +167,7 @@ struct worker {
 	uint64_t young_ns[restart_limit] = {};
 	unsigned int n_young = 0;
 	unsigned int quick = 0;         /* consecutive recoveries after a young death */
+	bool standby_due = false;       /* fork a standby once the group forwards */
 };
 
 /* Options, set before the first fork and never changed. */
@@ -156,6 +176,7 @@ struct options {
 	unsigned int rx_ports_per_lcore = 1;
 	uint64_t timer_period_s = default_timer_period_s;
 	bool floating = false;
+	bool standby = false;           /* --standby: one pre-forked standby per worker */
 	uint64_t young_ms = default_young_ms;
 	unsigned int restart_window_s = default_restart_window_s;
 	kill_point_slot kill[max_kill_points];  /* copied to the shared state */
@@ -244,6 +265,7 @@ void stop_ports();
 void close_ports();
 
 /* worker.cpp */
+void standby_park(const worker &w);
 [[noreturn]] void worker_process(const worker &w);
 void count_tx_drops(struct rte_mbuf **pkts, uint16_t unsent, void *counter);
 

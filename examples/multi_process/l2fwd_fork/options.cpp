@@ -85,11 +85,13 @@ parse_kill_point(const char *arg, options &o)
 void
 usage(const char *prgname)
 {
-	printf("%s [EAL options] -- -p PORTMASK [-q NQ] [-T PERIOD] [-f]\n"
+	printf("%s [EAL options] -- -p PORTMASK [-q NQ] [-T PERIOD] [-f] [--standby]\n"
 	       "  -p PORTMASK: hexadecimal bitmask of the ports to use\n"
 	       "  -q NQ: number of ports per worker lcore (1-%u, default 1)\n"
 	       "  -T PERIOD: statistics period in seconds (0 disables, max %u, default %u)\n"
 	       "  -f: floating workers (no CPU affinity, lcore id from the allocator)\n"
+	       "  --standby: keep a parked, pre-forked standby per worker, woken in\n"
+	       "    place of a fork when the worker is restarted\n"
 	       "Crash-loop bounds, for tests:\n"
 	       "  --young-ms MS: a death within MS ms of the launch is young "
 	       "(0-%" PRIu64 ", default %" PRIu64 ")\n"
@@ -105,8 +107,9 @@ usage(const char *prgname)
 command
 parse_args(int argc, char **argv, options &o)
 {
-	enum { OPT_YOUNG_MS = 256, OPT_RESTART_WINDOW, OPT_KILL_POINT };
+	enum { OPT_YOUNG_MS = 256, OPT_RESTART_WINDOW, OPT_KILL_POINT, OPT_STANDBY };
 	static const struct option longopts[] = {
+		{"standby", no_argument, nullptr, OPT_STANDBY},
 		{"young-ms", required_argument, nullptr, OPT_YOUNG_MS},
 		{"restart-window", required_argument, nullptr, OPT_RESTART_WINDOW},
 		{"kill-point", required_argument, nullptr, OPT_KILL_POINT},
@@ -122,7 +125,7 @@ parse_args(int argc, char **argv, options &o)
 	while ((opt = getopt_long(argc, argv, ":p:q:T:fh", longopts, nullptr)) != -1) {
 		/* --kill-point may come several times, every other option once */
 		static const std::pair<int, const char *> once[] = {
-			{'p', "-p"}, {'q', "-q"}, {'T', "-T"}, {'f', "-f"},
+			{'p', "-p"}, {'q', "-q"}, {'T', "-T"}, {'f', "-f"}, {OPT_STANDBY, "--standby"},
 			{OPT_YOUNG_MS, "--young-ms"}, {OPT_RESTART_WINDOW, "--restart-window"},
 		};
 		for (const auto &once_opt : once)
@@ -148,6 +151,9 @@ parse_args(int argc, char **argv, options &o)
 			break;
 		case 'f':
 			o.floating = true;
+			break;
+		case OPT_STANDBY:
+			o.standby = true;
 			break;
 		case OPT_YOUNG_MS:
 			if (mpc::parse_uint(optarg, max_young_ms, &v) < 0)

@@ -10,10 +10,13 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <linux/futex.h>
 #include <poll.h>
 #include <stdio.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_launch.h>
@@ -48,12 +51,38 @@ bit(unsigned int i)
 	return UINT64_C(1) << i;
 }
 
-/* Exit callback, run on the main thread by rte_mps_exit_notify_poll(). */
+/* A standby died while parked: replace it, no recovery. */
+void
+standby_exited(worker &w, const struct rte_mps_exit_info *info)
+{
+	w.standby.store(0, std::memory_order_relaxed);
+	if (req.quit.load(std::memory_order_relaxed) ||
+	    sup.quiesced.load(std::memory_order_relaxed))
+		return;
+	w.standby_lost.fetch_add(1, std::memory_order_relaxed);
+	w.standby_due = true;
+	printf("l2fwd_fork: worker %u (lcore %u) standby pid %d died parked "
+	       "(signal %d, code %d): replaced\n", w.index, w.lcore_id,
+	       static_cast<int>(info->pid), static_cast<int>(info->signal),
+	       static_cast<int>(info->exit_code));
+}
+
+/*
+ * Exit callback, run on the main thread by rte_mps_exit_notify_poll(), for
+ * worker processes and standbys alike: a standby woken to run the worker
+ * has become its current process.
+ */
 void
 worker_exited(const struct rte_mps_exit_info *info, void *arg)
 {
 	auto w = static_cast<worker *>(arg);
 
+	if (info->pid == w->standby.load(std::memory_order_relaxed)) {
+		standby_exited(*w, info);
+		return;
+	}
+	if (info->pid != w->pid.load(std::memory_order_acquire))
+		return;    /* a standby released at the end, or never woken */
 	w->exit_ns = info->detect_ns;
 	w->last_exit.signal.store(info->signal, std::memory_order_relaxed);
 	w->last_exit.code.store(info->exit_code, std::memory_order_relaxed);
@@ -71,12 +100,25 @@ worker_exited(const struct rte_mps_exit_info *info, void *arg)
 		       info->detect_ns);
 }
 
-/* Fork one worker process; in the parent, wait until it is gone. */
+/* Watch a child of this lcore thread; the library reaps it. */
+bool
+watch_child(worker &w, pid_t pid)
+{
+	if (rte_mps_exit_notify_register(pid, RTE_MPS_NOTIFY_DEFER |
+			RTE_MPS_NOTIFY_ONESHOT | RTE_MPS_NOTIFY_REAP,
+			worker_exited, &w) < 0) {
+		while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR)
+			;
+		return false;
+	}
+	return true;
+}
+
+/* Fork one worker process. */
 void
-fork_and_wait(worker &w)
+fork_worker(worker &w)
 {
 	uint64_t launch_ns = now_ns();
-	siginfo_t info;
 	pid_t pid;
 
 	w.launch_ns.store(launch_ns, std::memory_order_release);
@@ -89,33 +131,56 @@ fork_and_wait(worker &w)
 		w.fork_failed.store(true, std::memory_order_release);
 		return;
 	}
+	w.from_standby.store(false, std::memory_order_relaxed);
 	w.pid.store(pid, std::memory_order_release);
 	printf("l2fwd_fork: worker %u (lcore %u) started, pid %d (launched at %" PRIu64
 	       " ns)\n", w.index, w.lcore_id, static_cast<int>(pid), launch_ns);
-
 	/*
 	 * The library reaps the child once it has read how it ended and queues
-	 * the news for the main thread; this thread only waits for the exit.
+	 * the news for the main thread.
 	 */
-	if (rte_mps_exit_notify_register(pid, RTE_MPS_NOTIFY_DEFER |
-			RTE_MPS_NOTIFY_ONESHOT | RTE_MPS_NOTIFY_REAP,
-			worker_exited, &w) < 0) {
-		while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR)
-			;
+	watch_child(w, pid);
+}
+
+/*
+ * Fork the standby of a worker: from the worker's lcore thread, so that it
+ * has the worker's lcore id and CPU as a worker forked then would. It parks
+ * at once; the main wakes it in place of a fork (wake_standby()).
+ */
+void
+fork_standby(worker &w)
+{
+	pid_t pid;
+
+	/*
+	 * No reset of the futex word: it holds the pid of the previous standby,
+	 * which may be reading it still, or standby_quit at the end.
+	 */
+	if (req.quit.load(std::memory_order_relaxed) ||
+	    sup.quiesced.load(std::memory_order_relaxed))
+		return;
+	pid = rte_mps_fork_standby(static_cast<int>(w.index));
+	if (pid == 0) {
+		standby_park(w);
+		worker_process(w);
+	}
+	if (pid < 0) {
+		printf("l2fwd_fork: worker %u (lcore %u): no standby, fork failed: %s\n",
+		       w.index, w.lcore_id, rte_mps_strerror());
 		return;
 	}
-	while (waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) < 0 &&
-	       errno == EINTR)
-		;
+	w.standby_forks.fetch_add(1, std::memory_order_relaxed);
+	if (watch_child(w, pid))
+		w.standby.store(pid, std::memory_order_release);
 }
 
 /*
  * Lcore function of the main process, launched once per worker lcore: each
- * time the main thread says go, fork one worker process, then stay parked
- * until it exits. The tracker in librte_mpsupport watches the child with a
- * pidfd and tells the main thread, which does the recovery; this thread is
- * woken by a semaphore rather than relaunched, so that a restart costs one
- * wake-up.
+ * time the main thread says go, fork one worker process or one standby,
+ * then stay parked. The tracker in librte_mpsupport watches the worker
+ * with a pidfd and tells the main thread, which does the recovery; this
+ * thread is woken by a semaphore rather than relaunched, so that a restart
+ * costs one wake-up.
  */
 /* Launch a worker process from an EAL lcore thread. 8< */
 int
@@ -128,20 +193,124 @@ worker_launch(void *arg)
 			;
 		if (w->quit.load(std::memory_order_acquire))
 			return 0;
-		fork_and_wait(*w);
+		if (w->want_worker.exchange(false, std::memory_order_acq_rel))
+			fork_worker(*w);
+		if (w->want_standby.exchange(false, std::memory_order_acq_rel))
+			fork_standby(*w);
 	}
 }
 /* >8 End of launch a worker process from an EAL lcore thread. */
+
+/*
+ * Run the worker's parked standby: attach it to the worker (the tracker
+ * watches it from now on), then write its pid in the futex word and wake
+ * it. It then claims the lcore id, queues and pool state as a freshly forked
+ * worker does. False if there is none, or it died meanwhile.
+ */
+/* Wake a standby. 8< */
+bool
+wake_standby(worker &w)
+{
+	worker_report &report = shared->worker[w.lcore_id];
+	int32_t pid = w.standby.exchange(0, std::memory_order_acq_rel);
+	uint64_t launch_ns = now_ns();
+
+	if (pid <= 0)
+		return false;
+	if (rte_mps_worker_attach(w.index, pid) < 0) {
+		/* its exit report, when it comes, names no current process */
+		w.standby_lost.fetch_add(1, std::memory_order_relaxed);
+		printf("l2fwd_fork: worker %u (lcore %u) standby pid %d lost: %s\n",
+		       w.index, w.lcore_id, static_cast<int>(pid), rte_mps_strerror());
+		return false;
+	}
+	w.launch_ns.store(launch_ns, std::memory_order_release);
+	w.from_standby.store(true, std::memory_order_relaxed);
+	w.pid.store(pid, std::memory_order_release);
+	report.standby_go.store(static_cast<uint32_t>(pid), std::memory_order_release);
+	syscall(SYS_futex, reinterpret_cast<uint32_t *>(&report.standby_go), FUTEX_WAKE,
+		1, nullptr, nullptr, 0);
+	w.standby_wakes.fetch_add(1, std::memory_order_relaxed);
+	printf("l2fwd_fork: worker %u (lcore %u) started, pid %d (standby woken at %"
+	       PRIu64 " ns)\n", w.index, w.lcore_id, static_cast<int>(pid), launch_ns);
+	return true;
+}
+/* >8 End of wake a standby. */
 
 void
 start_worker(worker &w)
 {
 	w.exit_ns = 0;
-	w.pid.store(0, std::memory_order_release);
 	w.fwd_reported = false;
 	w.restart_at_ns = 0;
 	w.running.store(true, std::memory_order_relaxed);
+	w.standby_due = opts.standby;
+	if (opts.standby && wake_standby(w))
+		return;
+	w.pid.store(0, std::memory_order_release);
+	w.want_worker.store(true, std::memory_order_release);
 	sem_post(&w.go);
+}
+
+/*
+ * Fork the standbys that are due, off the critical path: once every running
+ * worker of the group forwards (a fork on their CPUs would delay them), or
+ * after the watch on the first packet ends.
+ */
+void
+refill_standbys(uint64_t now)
+{
+	for (unsigned int i = 0; i < workers.count; i++) {
+		worker &w = workers.w[i];
+		bool group_forwards = true;
+
+		if (!w.standby_due || sup.quiesced.load(std::memory_order_relaxed) ||
+		    w.failed.load(std::memory_order_relaxed))
+			continue;
+		for (unsigned int k = 0; k < workers.count; k++) {
+			const worker &o = workers.w[k];
+
+			if ((w.pair_mask & bit(k)) != 0 &&
+			    o.running.load(std::memory_order_relaxed) && !o.fwd_reported &&
+			    now < o.launch_ns.load(std::memory_order_acquire) +
+			    first_fwd_watch_s * ns_per_s)
+				group_forwards = false;
+		}
+		if (!group_forwards || w.standby.load(std::memory_order_acquire) != 0)
+			continue;
+		w.standby_due = false;
+		w.want_standby.store(true, std::memory_order_release);
+		sem_post(&w.go);
+	}
+}
+
+/*
+ * Tell the parked standbys to leave, and take their exit reports in
+ * (bounded): they hold nothing, and no new one is forked afterwards.
+ */
+void
+release_standbys(uint64_t deadline_ns)
+{
+	struct pollfd pfd = {rte_mps_exit_notify_fd(), POLLIN, 0};
+	bool any;
+
+	for (unsigned int i = 0; i < workers.count; i++) {
+		worker_report &report = shared->worker[workers.w[i].lcore_id];
+
+		workers.w[i].standby_due = false;
+		report.standby_go.store(standby_quit, std::memory_order_release);
+		syscall(SYS_futex, reinterpret_cast<uint32_t *>(&report.standby_go),
+			FUTEX_WAKE, 1, nullptr, nullptr, 0);
+	}
+	do {
+		rte_mps_exit_notify_poll();
+		any = false;
+		for (unsigned int i = 0; i < workers.count; i++)
+			if (workers.w[i].standby.load(std::memory_order_acquire) != 0)
+				any = true;
+		if (any && (pfd.fd < 0 || poll(&pfd, 1, 1) < 0))
+			rte_delay_us_sleep(1000);
+	} while (any && now_ns() < deadline_ns);
 }
 
 /*
@@ -343,6 +512,8 @@ stop_running_workers()
 		printf("l2fwd_fork: workers 0x%" PRIx64 " did not stop in %" PRIu64 " ms\n",
 		       running & ~stopped, shutdown_timeout_ms);
 	await_exit_reports(running, deadline);
+	if (opts.standby)
+		release_standbys(deadline);
 	for (unsigned int i = 0; i < workers.count; i++)
 		workers.w[i].running.store(false, std::memory_order_relaxed);
 	if (opts.floating)
@@ -403,6 +574,8 @@ supervise()
 		check_fork_failures();
 		start_due_workers(now);
 		pending = check_first_forward();
+		if (opts.standby)
+			refill_standbys(now);
 
 		if (now >= next_stats) {
 			print_stats();

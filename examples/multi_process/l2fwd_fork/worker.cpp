@@ -10,10 +10,12 @@
  * stdio or rte_log, and leave with _exit().
  */
 
+#include <linux/futex.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <rte_branch_prediction.h>
@@ -98,6 +100,20 @@ private:
 #endif
 };
 
+/* What the main reacts to is not for a worker process, nor its priority. */
+void
+leave_main_behaviour()
+{
+	/* back to the default priority (see supervisor_nice) */
+	setpriority(PRIO_PROCESS, 0, 0);
+
+	/* Ctrl-C reaches the whole process group: only the main reacts. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGUSR1, SIG_IGN);
+	signal(SIGUSR2, SIG_IGN);
+}
+
 /* Worker process: forwarding loop. 8< */
 void
 worker_loop(const worker &w, worker_report &report)
@@ -178,6 +194,36 @@ count_tx_drops(struct rte_mbuf **pkts, uint16_t unsent, void *counter)
 	mpc::counter_add(*static_cast<std::atomic<uint64_t> *>(counter), unsent);
 }
 
+/*
+ * Standby process: entry after fork(). Sleeps in the kernel, taking no CPU,
+ * until the main writes this process's pid in the futex word (it has then
+ * attached it to the worker: return, and run as the worker) or
+ * standby_quit (leave). The word is in hugepage memory shared with the
+ * main, so the futex is a shared one (no FUTEX_PRIVATE_FLAG).
+ */
+/* Standby process: park until woken. 8< */
+void
+standby_park(const worker &w)
+{
+	worker_report &report = shared->worker[w.lcore_id];
+	auto word = reinterpret_cast<uint32_t *>(&report.standby_go);
+	const auto me = static_cast<uint32_t>(getpid());
+
+	leave_main_behaviour();
+	report.standby_pid.store(static_cast<int32_t>(me), std::memory_order_release);
+	for (;;) {
+		uint32_t go = report.standby_go.load(std::memory_order_acquire);
+
+		if (go == me)
+			return;
+		if (go == standby_quit)
+			rte_mps_child_exit(0);
+		/* returns at once if the word is no longer go */
+		syscall(SYS_futex, word, FUTEX_WAIT, go, nullptr, nullptr, 0);
+	}
+}
+/* >8 End of standby process: park until woken. */
+
 /* Worker process: entry after fork(). Never returns. */
 void
 worker_process(const worker &w)
@@ -185,14 +231,7 @@ worker_process(const worker &w)
 	worker_report &report = shared->worker[w.lcore_id];
 	int code = 0;
 
-	/* back to the default priority (see supervisor_nice) */
-	setpriority(PRIO_PROCESS, 0, 0);
-
-	/* Ctrl-C reaches the whole process group: only the main reacts. */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
-	signal(SIGUSR1, SIG_IGN);
-	signal(SIGUSR2, SIG_IGN);
+	leave_main_behaviour();
 
 	/* Floating worker: leave the CPU and take an lcore id of its own. 8< */
 	if (opts.floating) {

@@ -326,3 +326,9 @@ def make_frame(src_port, seq, size=64):
 
 def pid_exists(pid):
     return mpharness.pid_alive(pid)
+
+
+def parked_standbys(app):
+    """{worker: pid} of the standbys parked now (l2fwd_fork --standby), from telemetry."""
+    return {int(k): w['standby_pid'] for k, w in app.poll_workers().items()
+            if isinstance(w, dict) and w.get('standby_state') == 'parked'}

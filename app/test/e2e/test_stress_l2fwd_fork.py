@@ -12,6 +12,11 @@ L2FWD_FORK_CHAOS_SEED):
 - memif: pinned workers on two memif ports in copy mode, fed without end by a peer
   dpdk-testpmd (txonly, its own --file-prefix).
 
+pinned and floating run again with --standby (a quarter of the rounds): in some rounds
+the killed worker's parked standby is killed first, or right after the worker while it
+is being woken; those rounds are not timed, and at the end every worker has a parked
+standby again.
+
 Each round kills one worker, chosen at random, at a random moment, and waits (with a
 bound) until the pair runs new instances that forward. Deaths are never "young"
 (--young-ms 0): the chaos is not mistaken for a crash loop, so the pause between
@@ -48,11 +53,25 @@ DRIVER_NOTE = {
     'ring': "net_ring's rings, read between their tails, counted in_driver",
     'memif': 'memif in copy mode holds no mbuf (it copies into its shared rings)',
 }
+# With --standby: the share of rounds that kill the standby parked, and as many woken.
+STANDBY_KILLS = 0.2
+# Modes that also run with --standby, a quarter of the rounds each.
+STANDBY_MODES = ['pinned', 'floating']
 
 
 def percentile(values, p):
     s = sorted(values)
     return s[min(len(s) - 1, int(round(p / 100.0 * (len(s) - 1))))]
+
+
+def kill_standby(app, rng, w):
+    """With --standby, in some rounds: kill w's parked standby before w ('parked'), or
+    right after w, while it is being woken ('wake'). Returns (kind or None, its pid)."""
+    r = rng.random()
+    standby = h.parked_standbys(app).get(w)
+    if standby is None or r >= 2 * STANDBY_KILLS:
+        return None, standby
+    return ('parked' if r < STANDBY_KILLS else 'wake'), standby
 
 
 class MemifPeer:
@@ -103,8 +122,8 @@ class MemifPeer:
         self.group.close()
 
 
-def start_app(mp, mode, peer):
-    """The app of a mode, its traffic flowing."""
+def start_app(mp, mode, peer, standby):
+    """The app of a mode, its traffic flowing; with a warm standby per worker."""
     vdevs = None
     if mode == 'ring':
         vdevs = ['net_null0', 'net_ring0']
@@ -112,29 +131,42 @@ def start_app(mp, mode, peer):
         peer.launch()
         vdevs = peer.app_vdevs()
     app = h.L2fwdFork(mp, floating=mode == 'floating', vdevs=vdevs,
-                      app_args=['--young-ms', '0'], timeout=60)
+                      app_args=['--young-ms', '0'] + (['--standby'] if standby else []),
+                      timeout=60)
     if peer is not None:
         peer.start()
     return app
 
 
-@pytest.mark.parametrize('mode', MODES)
-def test_chaos(mp, tmp_path, mode):
-    rng = random.Random('%d-%s' % (SEED, mode))
+@pytest.mark.parametrize('mode,standby',
+                         [pytest.param(m, False, id=m) for m in MODES] +
+                         [pytest.param(m, True, id=m + '-standby') for m in STANDBY_MODES])
+def test_chaos(mp, tmp_path, mode, standby):
+    rng = random.Random('%d-%s%s' % (SEED, mode, '-standby' if standby else ''))
+    rounds = max(1, ROUNDS // 4) if standby else ROUNDS
+    kinds = {'parked': 0, 'wake': 0}
     t_start = time.monotonic()
     peer = MemifPeer(tmp_path) if mode == 'memif' else None
     try:
-        app = start_app(mp, mode, peer)
+        app = start_app(mp, mode, peer, standby)
         app.wait_all_forwarding(timeout=60)
         times_ms = []
+        killed = 0  # rounds with a standby killed too: not timed
         gone = 0
         stuck = None
         t_chaos = time.monotonic()
-        for _ in range(ROUNDS):
+        for _ in range(rounds):
             w = rng.randrange(app.nworkers)
             before = dict(app.pids)
             time.sleep(rng.uniform(*PAUSE))
+            kind, spare = kill_standby(app, rng, w) if standby else (None, None)
+            if kind == 'parked':
+                app.kill(spare, missing_ok=True)
             t_kill = app.kill(before[w], missing_ok=True)
+            if kind == 'wake':
+                app.kill(spare, missing_ok=True)
+            if kind is not None:
+                kinds[kind] += 1
             try:
                 # one pair: the killed worker and its pair both run new instances
                 for other in before:
@@ -147,8 +179,15 @@ def test_chaos(mp, tmp_path, mode):
                 gone += 1
                 continue
             new = app.pids[w]
-            times_ms.append((app.forwarding[new][2] - t_kill) / 1e6)
+            if kind is None:
+                times_ms.append((app.forwarding[new][2] - t_kill) / 1e6)
+            else:
+                killed += 1
         elapsed = time.monotonic() - t_chaos
+        if standby and stuck is None:
+            # every standby killed was replaced
+            app.wait_until(lambda: len(h.parked_standbys(app)) == app.nworkers, 30,
+                           'a parked standby for every worker')
         main_alive = app.proc.alive()
         recovery = app.query('/l2fwd_fork/recovery') if main_alive else {}
         if peer is not None:
@@ -159,28 +198,33 @@ def test_chaos(mp, tmp_path, mode):
             peer.close()
     audit, check = diag['audit'], diag['pool_check']
     recoveries = recovery.get('recoveries')
+    label = mode + (', standby' if standby else '')
     print('\nl2fwd_fork chaos (%s, seed %d): kills %d in %.1f s, recoveries %s, '
           'wall time %.1f s, load average %s'
-          % (mode, SEED, len(times_ms), elapsed, recoveries, time.monotonic() - t_start,
-             open('/proc/loadavg').read().split()[0]))
+          % (label, SEED, len(times_ms) + killed, elapsed, recoveries,
+             time.monotonic() - t_start, open('/proc/loadavg').read().split()[0]))
+    if standby:
+        print('standbys killed: %d parked, %d while woken' % (kinds['parked'], kinds['wake']))
     if times_ms:
         print('recovery time kill -> first forwarded packet (%s): p50 %.3f ms, '
               'p99 %.3f ms, max %.3f ms'
-              % (mode, percentile(times_ms, 50), percentile(times_ms, 99), max(times_ms)))
+              % (label, percentile(times_ms, 50), percentile(times_ms, 99), max(times_ms)))
     print('losses (%s): main deaths %d, mbufs unaccounted %s of %s, freed twice %s, '
           'lcore ids leaked %s, held by the driver %s (%s), exit code %s'
-          % (mode, 0 if main_alive else 1, audit['unaccounted'], audit['size'],
+          % (label, 0 if main_alive else 1, audit['unaccounted'], audit['size'],
              check['duplicates'], audit['leaked_lcores'], audit['in_driver'],
              DRIVER_NOTE[mode], code))
     assert main_alive, 'the main died: ' + out[-3000:]
     problems = []
     if stuck is not None:
         problems.append('recovery did not complete: ' + stuck)
-    if len(times_ms) + gone != ROUNDS:
-        problems.append('kills done %d of %d' % (len(times_ms) + gone, ROUNDS))
+    if len(times_ms) + killed + gone != rounds:
+        problems.append('kills done %d of %d' % (len(times_ms) + killed + gone, rounds))
     if gone != 0:
         problems.append('workers restarted without an exit: %d' % gone)
-    if recoveries != len(times_ms):
-        problems.append('recoveries %s for %d kills' % (recoveries, len(times_ms)))
+    # a standby killed once woken is one more worker death
+    low = len(times_ms) + killed
+    if recoveries is None or not low <= recoveries <= low + kinds['wake']:
+        problems.append('recoveries %s for %d kills' % (recoveries, low))
     assert not problems, '; '.join(problems)
     h.assert_clean_exit(code, out, diag)

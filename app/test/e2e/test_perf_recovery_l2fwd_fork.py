@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-mp-pack contributors
+"""Recovery time of dpdk-l2fwd_fork: kill -9 to the first packet forwarded again.
+
+Over KILLS kills of worker 0 (L2FWD_FORK_RECOVERY_KILLS, default 200), with and without
+--standby, on pinned and floating workers (one pair, on two CPUs). Each time is split
+with the timestamps the app publishes in telemetry (CLOCK_MONOTONIC, as the kill's):
+  detection   kill -> the exit seen by the library (exit_seen_ns)
+  stop+reset  -> the pair stopped and its pool rebuilt (last_ready_ns of /recovery)
+  ready->run  -> the main woke the standby or the lcore thread forked (launch_ns)
+  run->fwd    -> the new instance's first packet sent (first_fwd_ns)
+With --standby, each kill waits until both standbys are parked again, so that every
+recovery measured is a warm one. --young-ms 0: no back-off however quick the kills.
+Figures are printed with the load average; the test fails only when a recovery does
+not complete or the audit at the end finds a problem.
+"""
+
+import os
+import time
+
+import pytest
+
+import l2fwd_fork_helpers as h
+
+KILLS = int(os.environ.get('L2FWD_FORK_RECOVERY_KILLS', '200'))
+POLL_S = 0.002
+
+
+def percentile(values, p):
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(p / 100.0 * (len(s) - 1))))]
+
+
+def workers(app):
+    return {int(k): w for k, w in app.query('/l2fwd_fork/workers').items()
+            if isinstance(w, dict)}
+
+
+def drain(app):
+    """Read what the app printed, so that its output never blocks it."""
+    try:
+        app.proc.child.read_nonblocking(1 << 20, timeout=0)
+    except Exception:  # pexpect.TIMEOUT when there is nothing, EOF when it exited
+        pass
+
+
+def wait_state(app, cond, what, timeout=30):
+    deadline = time.monotonic() + timeout
+    while True:
+        state = workers(app)
+        if cond(state):
+            return state
+        if time.monotonic() > deadline:
+            raise AssertionError('timed out waiting for %s: %s\n%s'
+                                 % (what, state, app.proc.output()[-3000:]))
+        drain(app)
+        time.sleep(POLL_S)
+
+
+def recovered(before, standby):
+    def cond(state):
+        return all(w['pid'] > 0 and w['pid'] != before.get(i) and w['first_fwd_ns'] != 0
+                   and (not standby or w['standby_state'] == 'parked')
+                   for i, w in state.items())
+    return cond
+
+
+def summary(name, values):
+    return '%-11s p50 %7.3f  p99 %7.3f  max %7.3f ms' % (
+        name, percentile(values, 50), percentile(values, 99), max(values))
+
+
+@pytest.mark.parametrize('standby', [pytest.param(False, id='fork'),
+                                     pytest.param(True, id='standby')])
+@pytest.mark.parametrize('floating', [pytest.param(False, id='pinned'),
+                                      pytest.param(True, id='floating')])
+def test_recovery_time(mp, floating, standby):
+    args = ['--young-ms', '0'] + (['--standby'] if standby else [])
+    app = h.L2fwdFork(mp, floating=floating, app_args=args, timeout=60)
+    app.wait_all_forwarding(timeout=60)
+    state = wait_state(app, recovered({}, standby), 'first instances')
+    split = {k: [] for k in ('total', 'detection', 'stop+reset', 'ready->run', 'run->fwd')}
+    woken = 0
+    for _ in range(KILLS):
+        before = {i: w['pid'] for i, w in state.items()}
+        t_kill = app.kill(before[0])
+        state = wait_state(app, recovered(before, standby), 'recovery of pid %d' % before[0])
+        rec = app.query('/l2fwd_fork/recovery')
+        w = state[0]
+        woken += w['from_standby']
+        split['total'].append((w['first_fwd_ns'] - t_kill) / 1e6)
+        split['detection'].append((w['exit_seen_ns'] - t_kill) / 1e6)
+        split['stop+reset'].append((rec['last_ready_ns'] - w['exit_seen_ns']) / 1e6)
+        split['ready->run'].append((w['launch_ns'] - rec['last_ready_ns']) / 1e6)
+        split['run->fwd'].append((w['first_fwd_ns'] - w['launch_ns']) / 1e6)
+    code, out, diag = app.stop(timeout=60)
+    print('\nl2fwd_fork recovery, %s, %s: %d kills, %d by standby, load average %s'
+          % ('floating' if floating else 'pinned', 'standby' if standby else 'fork',
+             KILLS, woken, open('/proc/loadavg').read().split()[0]))
+    for name, values in split.items():
+        print(summary(name, values))
+    h.assert_clean_exit(code, out, diag)
+    assert woken == (KILLS if standby else 0)

@@ -3,9 +3,10 @@
 # Copyright(c) 2026 The dpdk-mp-pack contributors
 #
 # Live demo of dpdk-l2fwd_fork on two net_null ports: the main process forks
-# two worker processes, one of them is killed with kill -9, and the main
-# brings the pair back within milliseconds; at exit the audit shows that no
-# mbuf and no lcore id was lost. When dpdk-dumpcap is installed, a capture of
+# two worker processes and, with --standby, a parked standby for each; one
+# worker is killed with kill -9, and the main brings the pair back within
+# milliseconds by waking the standbys, then forks new ones; at exit the
+# audit shows that no mbuf and no lcore id was lost. When dpdk-dumpcap is installed, a capture of
 # port 0 runs across the recovery, and the new worker captures too.
 # Uses MP_PACK_BUILD_DIR (default: <pack>/build); starts one process group
 # with its own --file-prefix and removes everything it created.
@@ -43,6 +44,21 @@ for pid, n in sorted(reply.get('seen', {}).items()):
 PYEOF
 }
 
+# /l2fwd_fork/workers: the parked standby of worker 0, or nothing
+standby_of_worker0() {
+    $PY - "$PREFIX" <<'PYEOF'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.settimeout(5)
+s.connect('/var/run/dpdk/%s/dpdk_telemetry.v2' % sys.argv[1])
+s.recv(4096)
+s.send(b'/l2fwd_fork/workers')
+w = json.loads(s.recv(65536).decode())['/l2fwd_fork/workers']['0']
+if w['standby_state'] == 'parked':
+    print(w['standby_pid'])
+PYEOF
+}
+
 # enhanced packet blocks in a pcapng file
 count_pcapng() {
     $PY - "$1" <<'PYEOF'
@@ -75,15 +91,24 @@ show_workers() {
 
 [ -x "$APP" ] || { echo "error: $APP is not built" >&2; exit 1; }
 
-say "dpdk-l2fwd_fork: main on lcore 0, workers forked on lcores 1 and 2 (2 CPUs)"
+say "dpdk-l2fwd_fork: main on lcore 0, workers forked on lcores 1 and 2 (2 CPUs)," \
+    "a parked standby for each"
 set -- --no-pci --file-prefix "$PREFIX" --lcores '0@0,1@1,2@0' -m 256 \
-    --log-level lib.eal:notice --vdev net_null0 --vdev net_null1 -- -p 3 -T 1
+    --log-level lib.eal:notice --vdev net_null0 --vdev net_null1 -- -p 3 -T 1 --standby
 echo "$APP $*"
 "$APP" "$@" >"$LOG" 2>&1 &
 PID=$!
 wait_for "$LOG" 'worker 0 .* forwarding' 30 "$PID" || exit 1
 wait_for "$LOG" 'worker 1 .* forwarding' 30 "$PID" || exit 1
 grep -E 'MAC address|receives on|started|forwarding' "$LOG"
+i=0
+STANDBY=$(standby_of_worker0)
+while [ -z "$STANDBY" ] && [ $i -lt 100 ]; do
+    sleep 0.1
+    i=$((i + 1))
+    STANDBY=$(standby_of_worker0)
+done
+say "the standbys sleep in a futex wait (state S), the workers poll (state R)"
 show_workers
 
 sleep 2
@@ -121,6 +146,17 @@ FIRST=$(sed -n "s/.*pid $NEW forwarding: first packet at \([0-9]*\) ns.*/\1/p" "
 say "worker 0 is back as pid $NEW: kill -9 to its first forwarded packet took" \
     "$($PY -c 'import sys; print("%.1f ms" % ((int(sys.argv[2]) - int(sys.argv[1])) / 1e6))' \
     "$T_KILL" "$FIRST")"
+if [ -n "$STANDBY" ] && [ "$NEW" = "$STANDBY" ]; then
+    say "pid $NEW was worker 0's standby: woken, not forked"
+else
+    say "pid $NEW was forked (the standby was ${STANDBY:-not parked yet})"
+fi
+i=0
+while [ -z "$(standby_of_worker0)" ] && [ $i -lt 100 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+say "new standbys were forked once the pair forwarded again"
 show_workers
 
 sleep 2

@@ -304,6 +304,9 @@ distribute_loop()
 		if (now >= next_refresh) {
 			refresh_clients();
 			next_refresh = now + refresh_period;
+			/* Fewer clients now: restart the deal inside the list. */
+			if (rr >= server.nb_active)
+				rr = 0;
 		}
 		/* With no client running, leave the packets in the ports. */
 		if (server.nb_active == 0) {

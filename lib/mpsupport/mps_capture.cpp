@@ -748,13 +748,23 @@ capture_forked_child(int worker, bool standby)
 {
 	my_worker = worker;
 	relay_running = false;
-	if (cap == nullptr || self.slot < 0)
+	if (cap == nullptr)
 		return;
 	/* the main's callbacks came along; a worker copies through the relay */
 	for (auto &port : local)
 		for (cap_local &l : port)
 			if (l.serial != 0)
 				remove_local(l);
+	/*
+	 * A process forked for no worker (a fork server, a forked secondary)
+	 * has no command ring nor relay to follow a change with: taking part,
+	 * it would only make the primary wait for it at every change.
+	 */
+	if (worker < 0 || self.slot < 0) {
+		cap = nullptr;
+		cap_primary = false;
+		return;
+	}
 	/*
 	 * A parked standby polls no command: taking part, it would hold up
 	 * every capture change. It takes part at its first command poll.
@@ -854,8 +864,12 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_capture_init, 22.11)
 int
 rte_mps_capture_init(void)
 {
-	if (self.forked)
+	if (self.forked && my_worker >= 0)
 		return fail(EPERM, "rte_mps_capture_init() called in a forked worker");
+	/* the tools' rings and pools are made after the fork, in memory it lacks */
+	if (self.forked)
+		return fail(EPERM, "a forked secondary cannot take part in packet capture: "
+				"the tools' rings and pools are in memory mapped after its fork");
 	if (self.sh == nullptr || self.slot < 0)
 		return fail(EINVAL, "mpsupport is not initialised");
 	if (cap != nullptr)

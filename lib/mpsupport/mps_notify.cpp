@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,6 +30,7 @@ constexpr unsigned int MAX_REG = 256;
 constexpr unsigned int QUEUE_SIZE = 256;
 constexpr unsigned int MAX_RUNNING = 8;
 constexpr uint64_t WAKE_EVENT = UINT64_MAX;
+constexpr uint64_t ANNOUNCE_EVENT = UINT64_MAX - 1;
 constexpr char IPC_NAME[] = "mps_member";
 
 enum : uint8_t {
@@ -79,6 +81,7 @@ struct notifier_state {
 	int epfd = -1;
 	int wakefd = -1;
 	int deferfd = -1;
+	int announcefd = -1;       /* pids forked by the fork server */
 	bool started = false;
 	bool ipc = false;
 	rte_thread_t thread;
@@ -245,6 +248,25 @@ handle_exit(mutex_guard &lk, unsigned int idx)
 	}
 }
 
+int ipc_handler(const struct rte_mp_msg *msg, const void *);
+
+/*
+ * The fork server cannot use IPC: it announces the secondaries it forks on
+ * a socket, in the records the IPC message carries.
+ */
+void
+read_announcements()
+{
+	struct rte_mp_msg msg = {};
+	ipc_msg m;
+
+	while (recv(notifier.announcefd, &m, sizeof(m), MSG_DONTWAIT) == (ssize_t)sizeof(m)) {
+		msg.len_param = sizeof(m);
+		memcpy(msg.param, &m, sizeof(m));
+		ipc_handler(&msg, nullptr);
+	}
+}
+
 uint32_t
 thread_main(void *)
 {
@@ -266,6 +288,12 @@ thread_main(void *)
 				uint64_t v;
 				if (read(notifier.wakefd, &v, sizeof(v)) < 0)
 					continue;
+				continue;
+			}
+			if (ev[i].data.u64 == ANNOUNCE_EVENT) {
+				lk.unlock();
+				read_announcements();
+				lk.lock();
 				continue;
 			}
 			int h = (int)ev[i].data.u64;
@@ -430,7 +458,8 @@ notify_stop()
 		if (notifier.regs[i].state != R_FREE)
 			release(&notifier.regs[i]);
 	notifier.q_head = notifier.q_tail = 0;
-	for (int *fd : { &notifier.epfd, &notifier.wakefd, &notifier.deferfd }) {
+	for (int *fd : { &notifier.epfd, &notifier.wakefd, &notifier.deferfd,
+			&notifier.announcefd }) {
 		if (*fd >= 0)
 			close(*fd);
 		*fd = -1;
@@ -450,7 +479,24 @@ notify_forked_child()
 	for (unsigned int i = 0; i < MAX_REG; i++)
 		notifier.regs[i].state = R_FREE;
 	notifier.q_head = notifier.q_tail = 0;
-	notifier.epfd = notifier.wakefd = notifier.deferfd = -1;
+	notifier.epfd = notifier.wakefd = notifier.deferfd = notifier.announcefd = -1;
+}
+
+int
+notify_announce_fd(int fd)
+{
+	mutex_guard lk(notify_mutex);
+	if (!notifier.started)
+		return fail(EINVAL, "mpsupport is not initialised");
+	if (notifier.announcefd >= 0)
+		return fail(EEXIST, "an announcement socket is already watched");
+	struct epoll_event ev = {};
+	ev.events = EPOLLIN;
+	ev.data.u64 = ANNOUNCE_EVENT;
+	if (epoll_ctl(notifier.epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		return fail(errno, "epoll_ctl on the announcement socket: %s", strerror(errno));
+	notifier.announcefd = fd;
+	return 0;
 }
 
 int

@@ -330,6 +330,24 @@ int notify_watch_member(pid_t pid);
 int notify_ipc_register();
 void notify_ipc_unregister();
 int announce_member(pid_t pid);
+/* Watch fd for pids announced by the fork server; closed by notify_stop(). */
+int notify_announce_fd(int fd);
+
+/* Fork server (mps_forksrv.cpp): a start request, checked. */
+struct forksrv_request {
+	const char *entry;              /* in the message */
+	char *cwd;                      /* in the message */
+	std::vector<char *> args;       /* into the message */
+	std::vector<char *> env;        /* into the message */
+};
+/*
+ * Check the start request buf[0..got) (got may exceed bufsize: then it is
+ * refused) that came with nfds fds, ctrunc if more were cut, from a peer
+ * of uid peer_uid: 0 with req pointing into buf, or -1 with one line in
+ * text saying why.
+ */
+int forksrv_parse(char *buf, size_t bufsize, size_t got, bool ctrunc, unsigned int nfds,
+		uid_t peer_uid, pid_t peer_pid, forksrv_request *req, char *text, size_t textlen);
 extern pthread_mutex_t notify_mutex;
 
 /* Worker table (mps_worker.cpp). */

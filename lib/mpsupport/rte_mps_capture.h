@@ -29,6 +29,11 @@
  * allocating (the fork contract); a worker forked later starts with the
  * capture state last asked for. With no capture on, nothing runs on the
  * fast path but DPDK's own test for callbacks.
+ *
+ * A process forked for no worker (rte_mps_fork(RTE_MPS_NO_WORKER): a fork
+ * server, the forked secondaries of rte_mps_forksrv.h) does not take part:
+ * it has no command ring to follow a change with, and the tools' rings and
+ * pools live in memory mapped after its fork.
  */
 
 #include <stdint.h>
@@ -51,7 +56,7 @@ extern "C" {
  * called this take part without calling it.
  *
  * @return
- *   0 on success, -EINVAL before rte_mps_init(), -EPERM in a forked worker,
+ *   0 on success, -EINVAL before rte_mps_init(), -EPERM in a forked process,
  *   -ENOMEM, -ENOENT (secondary: the primary did not call it) or -EPROTO
  *   (layout mismatch).
  */

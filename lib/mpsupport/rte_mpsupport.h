@@ -56,6 +56,7 @@
 #include "rte_mps_capture.h"
 #include "rte_mps_compat.h"
 #include "rte_mps_fork.h"
+#include "rte_mps_forksrv.h"
 #include "rte_mps_kill.h"
 #include "rte_mps_lcore.h"
 #include "rte_mps_notify.h"

@@ -26,6 +26,7 @@
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_log.h>
+#include <rte_mpsupport.h>
 #include <rte_telemetry.h>
 
 namespace mpc {
@@ -328,6 +329,8 @@ app_name()
 const char *
 proc_type_name()
 {
+	if (rte_mps_is_forked_secondary())
+		return "forked secondary";
 	return rte_eal_process_type() == RTE_PROC_PRIMARY ? "primary" : "secondary";
 }
 
@@ -393,9 +396,40 @@ fail(const char *fmt, ...)
 	fflush(stderr);
 	if (app.at_fail != nullptr)
 		app.at_fail();
+	if (rte_mps_is_forked_secondary())
+		rte_mps_child_exit(EXIT_FAILURE);
+	eal_cleanup();
+	exit(EXIT_FAILURE);
+}
+
+void
+eal_cleanup()
+{
+	/* A forked secondary's EAL is the primary's copy: leave it alone. */
+	if (rte_mps_is_forked_secondary())
+		return;
 	if (app.eal_up)
 		rte_eal_cleanup();
-	exit(EXIT_FAILURE);
+	app.eal_up = false;
+}
+
+bool
+is_secondary()
+{
+	return rte_eal_process_type() == RTE_PROC_SECONDARY || rte_mps_is_forked_secondary();
+}
+
+/* The EAL arguments of a forked secondary, as rte_eal_init() would count them. */
+static int
+forked_eal_args(int argc, char **argv)
+{
+	int i = 1;
+
+	while (i < argc && strcmp(argv[i], "--") != 0)
+		i++;
+	const int ret = i < argc ? i : argc - 1;
+	argv[ret] = argv[0];
+	return ret;
 }
 
 int
@@ -403,7 +437,17 @@ eal_init(int argc, char **argv, const app_identity &identity)
 {
 	set_app_name(identity.name != nullptr ? identity.name : argv[0]);
 	app.error_tag = identity.error_tag;
+	/* With --forked, this process is only a launcher: it returns only on an error. */
+	if (rte_mps_forked_launch(argc, argv) < 0)
+		fail("%s", rte_mps_strerror());
 	install_signal_handlers();
+	if (rte_mps_is_forked_secondary()) {
+		/* What the primary's copy of these helpers knew is not ours. */
+		app.at_fail = nullptr;
+		app.eal_up = false;
+		app.quit.store(false, std::memory_order_relaxed);
+		return forked_eal_args(argc, argv);
+	}
 
 	eal_request req;
 	std::string err;

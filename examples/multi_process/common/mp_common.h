@@ -27,6 +27,13 @@
  *   - mpc::probe_group(dir): whether a primary holds the runtime directory's
  *     config lock, and which processes still hold its memory files.
  *   - mpc::proc_type_name(): "primary" or "secondary", for messages.
+ *     With the option --forked, eal_init() is the launcher of a forked
+ *     secondary (rte_mps_forked_launch(), it does not return); in the forked
+ *     secondary it skips rte_eal_init(), whose work the primary did.
+ *   - mpc::proc_type_name(): "primary", "secondary" or "forked secondary".
+ *   - mpc::is_secondary(): a secondary, classic or forked.
+ *   - mpc::eal_cleanup(): rte_eal_cleanup(), except in a forked secondary,
+ *     which leaves with rte_mps_child_exit() instead.
  *
  * Errors
  *   - mpc::fail(fmt, ...): print "<app>: error: <message>" (with the tag
@@ -164,6 +171,14 @@ group_probe probe_group(const std::string &dir);
  * found. @return an empty string, or the reason it may not.
  */
 std::string check_group(const eal_request &req, const group_probe &probe);
+/** True in a secondary process, classic or forked. */
+bool is_secondary();
+
+/**
+ * Shut the EAL down at the end of main(): rte_eal_cleanup(), or in a forked
+ * secondary nothing (its EAL is the primary's copy).
+ */
+void eal_cleanup();
 
 /** Set the program name used in error messages (basename of argv0). */
 void set_app_name(const char *argv0);

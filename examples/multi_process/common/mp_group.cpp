@@ -23,6 +23,9 @@ namespace mpc {
 int
 group_join()
 {
+	/* A forked secondary is registered by its fork server already. */
+	if (rte_mps_is_forked_secondary())
+		return 0;
 	int ret = rte_mps_init();
 
 	if (ret < 0 && ret != -ENOTSUP)
@@ -37,7 +40,7 @@ group_join()
 void
 capture_join(bool in_group)
 {
-	const bool primary = rte_eal_process_type() == RTE_PROC_PRIMARY;
+	const bool primary = !is_secondary();
 
 	/* DPDK's capture server: dpdk-dumpcap and dpdk-pdump talk to it. */
 	if (primary && rte_pdump_init() < 0)
@@ -56,7 +59,7 @@ capture_leave(bool in_group)
 {
 	if (in_group)
 		rte_mps_capture_uninit();
-	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
+	if (!is_secondary())
 		rte_pdump_uninit();
 }
 /* >8 End of packet capture. */

@@ -235,15 +235,16 @@ poll_once(struct rte_ring *ring, client_tx &tx)
 
 } /* namespace */
 
+/* Entry of the client, classic (main() in entry.cpp) or forked from mp_server. */
 int
-main(int argc, char **argv)
+mp_client_main(int argc, char **argv)
 {
 	int ret = mpc::eal_init(argc, argv);
 	argc -= ret;
 	argv += ret;
 
 	client.id = parse_args(argc, argv);
-	if (rte_eal_process_type() != RTE_PROC_SECONDARY)
+	if (!mpc::is_secondary())
 		mpc::fail("mp_client must run as a secondary process: start mp_server first "
 			  "(with the same --file-prefix)");
 
@@ -338,6 +339,8 @@ main(int argc, char **argv)
 	mpc::capture_leave(mps == 0);
 	if (mps == 0)
 		rte_mps_fini();
-	rte_eal_cleanup();
+	mpc::eal_cleanup();
 	return 0;
 }
+
+RTE_MPS_FORKED_MAIN(mp_client, mp_client_main)

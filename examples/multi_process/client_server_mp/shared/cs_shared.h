@@ -111,4 +111,11 @@ static_assert(std::is_standard_layout<server_info>::value, "server_info is share
 
 } /* namespace client_server */
 
+/*
+ * The client's code (mp_client/main.cpp), linked into both binaries: main()
+ * of dpdk-mp_client calls it, and mp_server's fork server calls it in a
+ * forked client.
+ */
+int mp_client_main(int argc, char **argv);
+
 #endif /* CS_SHARED_H */

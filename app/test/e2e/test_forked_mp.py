@@ -326,3 +326,35 @@ def test_other_credentials(mp):
     assert c.stop() == 0
     assert server.stop() == 0
     assert wait_gone(group_pids(mp.prefix))
+
+
+def test_function_pointers(mp):
+    """An rte_hash of the primary (DPDK's default hash function, a compare function of the
+    program): a forked secondary adds and finds keys through the normal API, its compare
+    function called at the primary's address, which is its own. A classic secondary of the
+    same binary finds its compare function elsewhere (ASLR): calling through the primary's
+    pointer would jump to a wrong address, so it says so and does not use the hash."""
+    app = os.path.join(mpharness.build_dir(), 'app', 'test', 'forked', 'dpdk-test-forked_hash')
+    p = mp.start(app, lcores='0', eal_extra=['-m', '128'], name='hashprimary')
+    p.expect(r'forked_hash: primary ready', timeout=30)
+    for k in range(2):
+        r = mp.run(app, lcores='1', proc_type='secondary', eal_extra=['--forked'], timeout=30)
+        assert r.returncode == 0, r.stdout
+        m = re.search(r'forked secondary: compare function at (0x[0-9a-f]+) in the primary, '
+                      r'(0x[0-9a-f]+) here; 100 added, 100 found, 0 wrong, absent key not found, '
+                      r'compare called (\d+) times', r.stdout)
+        assert m, r.stdout
+        assert m.group(1) == m.group(2)
+        assert int(m.group(3)) >= 100
+    r = mp.run(app, lcores='1', proc_type='secondary', timeout=60)
+    assert r.returncode == 0, r.stdout
+    m = re.search(r'classic secondary: compare function at (0x[0-9a-f]+) in the primary, '
+                  r'(0x[0-9a-f]+) here: (same|different)', r.stdout)
+    assert m, r.stdout
+    with open('/proc/sys/kernel/randomize_va_space') as f:
+        aslr = f.read().strip() == '2'
+    if aslr:
+        assert m.group(3) == 'different', r.stdout
+    print('classic secondary: primary compare at %s, its own at %s (%s)' % m.groups())
+    assert p.stop() == 0
+    assert wait_gone(group_pids(mp.prefix))

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mp-pack contributors
+ */
+
+/*
+ * Function pointers in shared memory, classic versus forked secondaries.
+ * The primary creates an rte_hash with DPDK's default hash function and a
+ * compare function of this program, then starts a fork server. A forked
+ * secondary adds and looks up keys through the normal API (both functions
+ * called at the primary's addresses, which are its own); a classic one
+ * only reports where the functions are, since calling through the
+ * primary's pointers would jump to an address that means something else.
+ */
+
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <new>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_lcore.h>
+#include <rte_memzone.h>
+#include <rte_mpsupport.h>
+
+namespace {
+
+constexpr char hash_name[] = "fk_hash";
+constexpr char info_name[] = "fk_hash_info";
+constexpr unsigned int nb_keys = 100;
+
+struct hash_info {
+	uint64_t cmp_addr;		/* key_cmp() in the primary */
+	std::atomic<uint64_t> cmp_calls;
+};
+
+hash_info *info;
+volatile sig_atomic_t quit;
+
+struct key {
+	uint32_t id;
+	uint32_t owner;
+	uint64_t pad;
+};
+
+int
+key_cmp(const void *a, const void *b, size_t len)
+{
+	info->cmp_calls.fetch_add(1, std::memory_order_relaxed);
+	return memcmp(a, b, len);
+}
+
+int
+fail(const char *what)
+{
+	fprintf(stderr, "forked_hash: error: %s: %s\n", what,
+		rte_mps_strerror()[0] != '\0' ? rte_mps_strerror() : rte_strerror(rte_errno));
+	return 1;
+}
+
+int
+run_primary()
+{
+	if (rte_mps_init() < 0)
+		return fail("rte_mps_init");
+	const struct rte_memzone *mz = rte_memzone_reserve(info_name, sizeof(hash_info),
+							    SOCKET_ID_ANY, 0);
+	if (mz == nullptr)
+		return fail("memzone");
+	info = new (mz->addr) hash_info();
+	info->cmp_addr = reinterpret_cast<uintptr_t>(key_cmp);
+	struct rte_hash_parameters p = {};
+	p.name = hash_name;
+	p.entries = 1024;
+	p.key_len = sizeof(key);
+	p.socket_id = SOCKET_ID_ANY;
+	struct rte_hash *h = rte_hash_create(&p);    /* hash_func NULL: DPDK's default */
+	if (h == nullptr)
+		return fail("rte_hash_create");
+	rte_hash_set_cmp_func(h, key_cmp);
+	if (rte_mps_fork_server_start() < 0)
+		return fail("fork server");
+	signal(SIGINT, [](int) { quit = 1; });
+	signal(SIGTERM, [](int) { quit = 1; });
+	printf("forked_hash: primary ready\n");
+	fflush(stdout);
+	while (!quit)
+		pause();
+	rte_mps_fork_server_stop();
+	rte_hash_free(h);
+	rte_mps_fini();
+	rte_eal_cleanup();
+	return 0;
+}
+
+int
+run_secondary()
+{
+	const struct rte_memzone *mz = rte_memzone_lookup(info_name);
+	struct rte_hash *h = rte_hash_find_existing(hash_name);
+	if (mz == nullptr || h == nullptr)
+		return fail("no hash of the primary");
+	info = static_cast<hash_info *>(mz->addr);
+	const uintptr_t mine = reinterpret_cast<uintptr_t>(key_cmp);
+	if (!rte_mps_is_forked_secondary()) {
+		printf("forked_hash: classic secondary: compare function at 0x%" PRIxPTR
+		       " in the primary, 0x%" PRIxPTR " here: %s\n", (uintptr_t)info->cmp_addr,
+		       mine, info->cmp_addr == mine ? "same" : "different, hash not used");
+		rte_eal_cleanup();
+		return 0;
+	}
+	const uint64_t calls = info->cmp_calls.load();
+	unsigned int added = 0, found = 0, wrong = 0;
+	for (uint32_t i = 0; i < nb_keys; i++) {
+		key k = { i, static_cast<uint32_t>(getpid()), 0 };
+		if (rte_hash_add_key_data(h, &k, reinterpret_cast<void *>(uintptr_t(i) + 1)) == 0)
+			added++;
+	}
+	for (uint32_t i = 0; i < nb_keys; i++) {
+		key k = { i, static_cast<uint32_t>(getpid()), 0 };
+		void *data = nullptr;
+		if (rte_hash_lookup_data(h, &k, &data) < 0)
+			continue;
+		found++;
+		wrong += data != reinterpret_cast<void *>(uintptr_t(i) + 1);
+	}
+	key absent = { nb_keys, static_cast<uint32_t>(getpid()), 0 };
+	const bool absent_ok = rte_hash_lookup(h, &absent) == -ENOENT;
+	printf("forked_hash: forked secondary: compare function at 0x%" PRIxPTR
+	       " in the primary, 0x%" PRIxPTR " here; %u added, %u found, %u wrong, "
+	       "absent key %s, compare called %" PRIu64 " times\n",
+	       (uintptr_t)info->cmp_addr, mine, added, found, wrong,
+	       absent_ok ? "not found" : "FOUND", info->cmp_calls.load() - calls);
+	for (uint32_t i = 0; i < nb_keys; i++) {
+		key k = { i, static_cast<uint32_t>(getpid()), 0 };
+		rte_hash_del_key(h, &k);
+	}
+	return 0;
+}
+
+int
+hash_main(int argc, char **argv)
+{
+	if (rte_mps_forked_launch(argc, argv) < 0)
+		return fail("launcher");
+	if (!rte_mps_is_forked_secondary() && rte_eal_init(argc, argv) < 0)
+		return fail("rte_eal_init");
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY && !rte_mps_is_forked_secondary())
+		return run_primary();
+	return run_secondary();
+}
+
+} /* namespace */
+
+RTE_MPS_FORKED_MAIN(forked_hash, hash_main)
+
+int
+main(int argc, char **argv)
+{
+	return hash_main(argc, argv);
+}

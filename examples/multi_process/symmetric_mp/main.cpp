@@ -11,6 +11,11 @@
  * creates the mbuf pool, configures the ports and records N and the port
  * mask in a memzone; secondaries look everything up by name and refuse to
  * run with values that differ from the primary's.
+ *
+ * The primary also starts a fork server: a secondary started with
+ * --forked runs this same code forked from a copy of the primary, at the
+ * primary's addresses, without mapping anything (see the programmer's
+ * guide, "Forked Secondaries").
  */
 
 #include <errno.h>
@@ -241,6 +246,49 @@ secondary_init(const app_options &a, const std::vector<uint16_t> &ports, group_c
 	return pool;
 }
 
+/* The primary's fork server, forked again when a link changes. */
+struct fork_state {
+	bool on;
+	uint64_t links;     /* links up when it was forked */
+};
+
+fork_state forks;
+
+uint64_t
+links_up(const std::vector<uint16_t> &ports)
+{
+	uint64_t mask = 0;
+
+	for (size_t i = 0; i < ports.size(); i++) {
+		struct rte_eth_link link;
+		if (rte_eth_link_get_nowait(ports[i], &link) == 0 &&
+		    link.link_status == RTE_ETH_LINK_UP)
+			mask |= UINT64_C(1) << i;
+	}
+	return mask;
+}
+
+/*
+ * Forked secondaries see this process's local state as it was when the
+ * fork server was forked: fork a new one when a link comes up or goes
+ * down (a memif connection maps its regions in this process only).
+ */
+void
+start_fork_server(const std::vector<uint16_t> &ports)
+{
+	forks.links = links_up(ports);
+	const pid_t pid = rte_mps_fork_server_start();
+	forks.on = pid > 0;
+	if (pid > 0)
+		printf("symmetric_mp: fork server (pid %d) ready for forked secondaries, links up "
+		       "%u of %zu\n", static_cast<int>(pid),
+		       static_cast<unsigned int>(__builtin_popcountll(forks.links)), ports.size());
+	else
+		printf("symmetric_mp: no fork server (secondaries must be classic): %s\n",
+		       rte_mps_strerror());
+	fflush(stdout);
+}
+
 /* What this process forwarded, per port. */
 struct proc_stats {
 	mpc::port_counters port[RTE_MAX_ETHPORTS];
@@ -253,8 +301,15 @@ forward_loop(const std::vector<uint16_t> &ports, uint16_t q, proc_stats &st)
 {
 	struct rte_mbuf *pkts[burst_size];
 	const unsigned int nb_ports = static_cast<unsigned int>(ports.size());
+	const uint64_t link_period = rte_get_tsc_hz() / 10;
+	uint64_t next_link_check = rte_rdtsc() + link_period;
 
 	while (!mpc::quit_requested()) {
+		if (forks.on && rte_rdtsc() >= next_link_check) {
+			next_link_check = rte_rdtsc() + link_period;
+			if (links_up(ports) != forks.links)
+				start_fork_server(ports);
+		}
 		for (unsigned int i = 0; i < nb_ports; i++) {
 			const uint16_t nb_rx = rte_eth_rx_burst(ports[i], q, pkts, burst_size);
 			if (nb_rx == 0)
@@ -284,8 +339,9 @@ print_stats(const app_options &a, const std::vector<uint16_t> &ports, const proc
 
 } /* namespace */
 
-int
-main(int argc, char **argv)
+/* Entry of every process, classic or forked from the primary's fork server. */
+static int
+symmetric_mp_main(int argc, char **argv)
 {
 	int ret = mpc::eal_init(argc, argv);
 	argc -= ret;
@@ -293,7 +349,7 @@ main(int argc, char **argv)
 
 	const app_options a = parse_args(argc, argv);
 	mpc::require_shared_memory();
-	const bool primary = rte_eal_process_type() == RTE_PROC_PRIMARY;
+	const bool primary = !mpc::is_secondary();
 	const std::vector<uint16_t> ports = mpc::paired_ports(a.portmask);
 
 	/* A secondary checks its arguments against the primary's first. */
@@ -310,6 +366,9 @@ main(int argc, char **argv)
 
 	if (primary)
 		primary_init(a, ports, &cfg);
+	/* Ports started, pool made: secondaries may now be forked from here. */
+	if (primary && ret == 0)
+		start_fork_server(ports);
 	/* A primary that dies takes the group with it; one that stops leaves it to us. */
 	static group_config *group = cfg;
 	mpc::watch_primary(ret == 0, [] {
@@ -335,8 +394,12 @@ main(int argc, char **argv)
 	print_stats(a, ports, st);
 	cfg->procs[a.proc_id].release();
 	mpc::capture_leave(ret == 0);
-	if (ret == 0)
+	if (ret == 0) {
+		/* Its forked secondaries go with it, as they would with the primary. */
+		if (primary)
+			rte_mps_fork_server_stop();
 		rte_mps_fini();
+	}
 
 	/*
 	 * The primary's rte_eal_cleanup() closes the ports for every process.
@@ -358,6 +421,14 @@ main(int argc, char **argv)
 			rte_eth_dev_stop(port);
 			rte_eth_dev_close(port);
 		}
-	rte_eal_cleanup();
+	mpc::eal_cleanup();
 	return 0;
+}
+
+RTE_MPS_FORKED_MAIN(symmetric_mp, symmetric_mp_main)
+
+int
+main(int argc, char **argv)
+{
+	return symmetric_mp_main(argc, argv);
 }

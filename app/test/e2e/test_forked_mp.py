@@ -26,6 +26,7 @@ import pytest
 import mp_traffic as mt
 import mpharness
 import test_client_server_mp as csm
+import test_symmetric_mp as smp
 
 NULL_PORTS = csm.NULL_PORTS
 # Header of the fork server's messages (lib/mpsupport/mps_forksrv.cpp, struct fs_msg).
@@ -151,6 +152,49 @@ def test_forked_conservation(mp, nclients):
         outs = mt.check_conservation(peer, expect_queue_map=False)
         per_client = [len(outs[(0, q)]) + len(outs[(1, q)]) for q in range(nclients)]
         assert per_client == [share] * nclients, per_client
+    finally:
+        peer.close()
+
+
+def test_symmetric_forked_conservation(mp):
+    """symmetric_mp with its secondary forked from the primary's fork server passes the
+    classic conservation test: every packet fed into a port leaves the paired port once,
+    on the queue of the process that received it."""
+    nprocs = 2
+    args = ['-p', '3', '--num-procs', str(nprocs)]
+    workdir = tempfile.mkdtemp(prefix='smpf')
+    counts = {(p, q): smp.PKTS_PER_QUEUE for p in range(2) for q in range(nprocs)}
+    peer = mt.Peer(workdir, nprocs, counts, app_role='client')
+    try:
+        peer.launch()
+        prim = mp.start('symmetric_mp', lcores=smp.lcore_of(0), proc_type='primary',
+                        vdevs=peer.app_vdevs(), eal_extra=['-m', '256'],
+                        app_args=args + ['--proc-id', '0'], name='smp0')
+        # memif links come up when the peer answers: forked secondaries need a fork
+        # server forked since then (the primary forks a new one on a link change).
+        prim.expect(r'fork server \(pid (\d+)\) ready for forked secondaries, links up 2 of 2',
+                    timeout=30)
+        fsrv = int(prim.match.group(1))
+        assert re.search(r'process 0 of 2 \(primary, pid %d\) forwarding' % prim.pid,
+                         prim.output())
+        sec = mp.start('symmetric_mp', lcores=smp.lcore_of(1), proc_type='secondary',
+                       eal_extra=['--forked'], app_args=args + ['--proc-id', '1'], name='smp1')
+        sec.expect(r'process 1 of 2 \(forked secondary, pid (\d+)\) forwarding', timeout=30)
+        pid = int(sec.match.group(1))
+        assert pid != sec.pid and ppid(pid) == fsrv
+        peer.start(app_group=mp)
+        total = sum(counts.values())
+        assert peer.wait_output(total) == total, peer.fwd_stats()
+        peer.pause()
+        # Each process saw exactly its own queue's packets and dropped none.
+        for i, p in ((1, sec), (0, prim)):
+            assert p.stop() == 0, p.output()[-1500:]
+            st = smp.proc_stats(p.output())
+            assert st[0] == (smp.PKTS_PER_QUEUE, smp.PKTS_PER_QUEUE, 0), (i, st)
+            assert st[1] == (smp.PKTS_PER_QUEUE, smp.PKTS_PER_QUEUE, 0), (i, st)
+        assert not mpharness.pid_alive(pid)
+        peer.finish()
+        mt.check_conservation(peer, expect_queue_map=True)
     finally:
         peer.close()
 

@@ -9,6 +9,10 @@
  * (same binary, --proc-type=secondary or auto) looks the three up by name.
  * Each process receives on one worker lcore and reads commands at the
  * "simple_mp > " prompt on its main lcore.
+ *
+ * The primary also starts a fork server: a secondary started with --forked
+ * runs this code forked from a copy of the primary. It has no EAL thread,
+ * so it receives between two looks at its prompt, on its one thread.
  */
 
 #include <cerrno>
@@ -44,6 +48,8 @@ constexpr const char *prog = "simple_mp";
 
 /* How often the main loop wakes up to check for quit and a dead primary. */
 constexpr int poll_interval_ms = 100;
+/* A forked secondary also receives when it wakes up: more often. */
+constexpr int forked_poll_interval_ms = 5;
 
 /* Receive loop of the worker lcore. 8< */
 int
@@ -68,6 +74,18 @@ lcore_recv(void *)
 	return 0;
 }
 /* >8 End of the receive loop. */
+
+/* A forked secondary's receiver, called from its prompt loop. */
+void
+receive_pending()
+{
+	char msg[message_size];
+
+	while (receive_message(cmd_channel, msg)) {
+		printf("core %u: Received '%s'\n", rte_lcore_id(), msg);
+		fflush(stdout);
+	}
+}
 
 /*
  * The command line library keeps at most line_limit characters of a line
@@ -132,6 +150,10 @@ struct line_guard {
 int
 run_prompt(bool secondary, unsigned int recv_lcore)
 {
+	const bool forked = rte_mps_is_forked_secondary() != 0;
+
+	if (forked)
+		recv_lcore = rte_lcore_id();
 	printf("Starting core %u\n", recv_lcore);
 	fflush(stdout);
 
@@ -145,10 +167,11 @@ run_prompt(bool secondary, unsigned int recv_lcore)
 	 * cmdline writes its prompt a character at a time; start receiving
 	 * once the first prompt is out so that the two do not interleave.
 	 */
-	rte_eal_remote_launch(lcore_recv, nullptr, recv_lcore);
+	if (!forked)
+		rte_eal_remote_launch(lcore_recv, nullptr, recv_lcore);
 	while (!mpc::quit_requested()) {
 		struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
-		int n = poll(&pfd, 1, poll_interval_ms);
+		int n = poll(&pfd, 1, forked ? forked_poll_interval_ms : poll_interval_ms);
 
 		if (n < 0 && errno != EINTR)
 			break;
@@ -160,7 +183,10 @@ run_prompt(bool secondary, unsigned int recv_lcore)
 			if (len <= 0 || guard.feed(cl, buf, static_cast<std::size_t>(len)) < 0)
 				break;
 		}
-		if (secondary && !rte_eal_primary_proc_alive(nullptr)) {
+		if (forked)
+			receive_pending();
+		/* A forked secondary dies with the primary's fork server. */
+		else if (secondary && !rte_eal_primary_proc_alive(nullptr)) {
 			printf("\n%s: the primary process has exited; a secondary cannot go on without it\n",
 			       prog);
 			status = EXIT_FAILURE;
@@ -195,8 +221,9 @@ attach_channel(bool primary)
 
 } /* namespace */
 
-int
-main(int argc, char **argv)
+/* Entry of every process, classic or forked from the primary's fork server. */
+static int
+simple_mp_main(int argc, char **argv)
 {
 	/* Messages start with "simple_mp: ", errors included. */
 	mpc::app_identity identity;
@@ -207,7 +234,7 @@ main(int argc, char **argv)
 	argc -= ret;
 	argv += ret;
 
-	const bool primary = rte_eal_process_type() == RTE_PROC_PRIMARY;
+	const bool primary = !mpc::is_secondary();
 	const unsigned int recv_lcore = rte_get_next_lcore(-1, 1, 0);
 
 	if (argc > 1)
@@ -221,11 +248,35 @@ main(int argc, char **argv)
 	/* Join the group: refuses lcores that a live member already runs on. */
 	const int mps = mpc::group_join();
 
+	/* Rings and pool made, no worker launched yet: the copy is a clean one. */
+	if (primary && mps == 0) {
+		const pid_t pid = rte_mps_fork_server_start();
+		if (pid > 0)
+			printf("%s: fork server (pid %d) ready for forked secondaries\n", prog,
+			       static_cast<int>(pid));
+		else
+			printf("%s: no fork server (secondaries must be classic): %s\n", prog,
+			       rte_mps_strerror());
+	}
+
 	printf("%s: running as the %s process\n", prog, mpc::proc_type_name());
 	const int status = run_prompt(!primary, recv_lcore);
-	rte_eal_mp_wait_lcore();
-	if (mps == 0)
+	if (!rte_mps_is_forked_secondary())
+		rte_eal_mp_wait_lcore();
+	if (mps == 0) {
+		/* Its forked secondaries go with it, as they would with the primary. */
+		if (primary)
+			rte_mps_fork_server_stop();
 		rte_mps_fini();
-	rte_eal_cleanup();
+	}
+	mpc::eal_cleanup();
 	return status;
+}
+
+RTE_MPS_FORKED_MAIN(simple_mp, simple_mp_main)
+
+int
+main(int argc, char **argv)
+{
+	return simple_mp_main(argc, argv);
 }

@@ -199,6 +199,34 @@ def test_symmetric_forked_conservation(mp):
         peer.close()
 
 
+def test_simple_mp_forked_messages(mp):
+    """simple_mp with a forked secondary: messages go both ways, and both leave with quit."""
+    prompt = 'simple_mp > '
+    mp.timeout = 60
+    a = mp.start('simple_mp', lcores='0@0,1@1', proc_type='primary', prompt=prompt,
+                 name='primary')
+    fsrv = int(re.search(r'simple_mp: fork server \(pid (\d+)\) ready for forked secondaries',
+                         a.output()).group(1))
+    b = mp.start('simple_mp', lcores='2@0,3@1', proc_type='secondary', prompt=prompt,
+                 eal_extra=['--forked'], name='forked')
+    assert 'running as the forked secondary process' in b.output()
+    lcore = int(re.search(r'Starting core (\d+)', b.output()).group(1))
+    pid = [p for p in group_pids(mp.prefix) if p not in (a.pid, b.pid, fsrv)]
+    assert len(pid) == 1 and ppid(pid[0]) == fsrv, pid
+    a.sendline('send hello_forked')
+    b.expect_exact("core %d: Received 'hello_forked'" % lcore)
+    b.sendline('send hello_primary')
+    a.expect_exact("core 1: Received 'hello_primary'")
+    b.sendline('send two words')
+    a.expect_exact("core 1: Received 'two words'")
+    b.sendline('quit')
+    assert b.wait_exit() == 0
+    assert wait_gone(pid)
+    a.sendline('quit')
+    assert a.wait_exit() == 0
+    assert wait_gone(group_pids(mp.prefix))
+
+
 def test_kill9_forked_client(mp):
     """kill -9 of a forked client: its launcher exits 128+9, the server frees what was in
     its ring and its lcore's cache, and a new forked client takes the id."""

@@ -19,6 +19,7 @@
 #include <rte_memzone.h>
 
 #include "mps_dpdk.h"
+#include "rte_mps_capture.h"
 #include "mps_private.h"
 
 namespace mps {
@@ -168,6 +169,8 @@ rte_mps_fini(void)
 {
 	if (self.sh == nullptr)
 		return fail(EINVAL, "mpsupport is not initialised");
+	/* its thread reads hugepage memory that rte_eal_cleanup() unmaps */
+	rte_mps_capture_uninit();
 	recovery_stop();
 	if (!self.forked) {
 		notify_ipc_unregister();

@@ -86,7 +86,8 @@ rte_mps_init(void);
  * Detach the calling process from the registry.
  *
  * Releases its EAL lcores and floating lcores, stops the library threads
- * and drops exit registrations. Call before rte_eal_cleanup().
+ * (the capture thread of rte_mps_capture_init() included) and drops exit
+ * registrations. Call before rte_eal_cleanup().
  *
  * @return
  *   0 on success, -EINVAL if not initialised.

@@ -10,7 +10,8 @@ L2FWD_FORK_CHAOS_SEED):
 - ring: pinned workers on net_null (port 0) and net_ring (port 1, its TX ring is its
   own RX ring): a driver that holds mbufs between bursts;
 - memif: pinned workers on two memif ports in copy mode, fed without end by a peer
-  dpdk-testpmd (txonly, its own --file-prefix).
+  dpdk-testpmd (io forwarding between net_null and memif, in a group of its own:
+  mpharness gives it its own file prefix and --no-pci, as every process).
 
 pinned and floating run again with --standby (a quarter of the rounds): in some rounds
 the killed worker's parked standby is killed first, or right after the worker while it

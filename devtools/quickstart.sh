@@ -7,7 +7,7 @@
 # is touched: every process gets --no-pci).
 
 set -u
-. "$(dirname "$0")/pack-env.sh"
+. "$(dirname "$0")/../usertools/pack-env.sh"
 
 install_packages
 reserve_hugepages || true

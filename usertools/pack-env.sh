@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The dpdk-mp-pack contributors
 #
-# The environment the pack runs in, shared by usertools/quickstart.sh and
+# The environment the pack runs in, shared by devtools/quickstart.sh and
 # (through devtools/dev-env.sh) the contributor's scripts: install what is
 # missing, reserve hugepages, remove what dead process groups left behind,
 # configure and build. Source it; do not run it.

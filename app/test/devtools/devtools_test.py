@@ -585,8 +585,8 @@ def test_readme():
     setup = setup[1].split('\n## ', 1)[0].split('\nAfter either', 1)[0] if len(setup) > 1 else ''
     blocks = re.findall(r'```sh\n(.*?)```', setup, re.S)
     cmds = [c.strip() for b in blocks for c in b.splitlines() if c.strip()]
-    if cmds != ['usertools/quickstart.sh', 'devtools/test.sh']:
-        print('FAIL: "Set up and run" shows %s, not usertools/quickstart.sh then '
+    if cmds != ['devtools/quickstart.sh', 'devtools/test.sh']:
+        print('FAIL: "Set up and run" shows %s, not devtools/quickstart.sh then '
               'devtools/test.sh' % cmds)
         status = 1
     with open(os.path.join(SRC, '.ci', 'run'), encoding='utf-8') as f:

@@ -296,6 +296,25 @@ entry_queue(const res_entry &e)
 }
 
 /*
+ * Call f(worker, entry, is_tx) for each RX or TX queue listed by the
+ * workers of mask.
+ */
+template <typename F>
+void
+for_each_queue(uint64_t mask, F f)
+{
+	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
+		if (!(mask & (1ull << w)))
+			continue;
+		for (const res_entry &e : self.sh->workers[w].res) {
+			uint32_t t = load(&e.type);
+			if (t == RES_RXQ || t == RES_TXQ)
+				f(w, e, t == RES_TXQ);
+		}
+	}
+}
+
+/*
  * Objects that the drivers of the queues listed by the workers of mask hold
  * (sorted, once each): what a driver whose queues can be read (net_ring)
  * has taken and not yet given on. They are the driver's: the next reader of
@@ -306,15 +325,9 @@ queues_held(uint64_t mask)
 {
 	std::vector<void *> held;
 
-	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
-		if (!(mask & (1ull << w)))
-			continue;
-		for (const res_entry &e : self.sh->workers[w].res) {
-			uint32_t t = load(&e.type);
-			if (t == RES_RXQ || t == RES_TXQ)
-				dpdk_queue_held(entry_port(e), entry_queue(e), t == RES_TXQ, held);
-		}
-	}
+	for_each_queue(mask, [&held](unsigned int, const res_entry &e, bool tx) {
+		dpdk_queue_held(entry_port(e), entry_queue(e), tx, held);
+	});
 	std::sort(held.begin(), held.end());
 	held.erase(std::unique(held.begin(), held.end()), held.end());
 	return held;
@@ -333,43 +346,27 @@ queues_held(uint64_t mask)
 void
 queues_repair(uint64_t mask)
 {
-	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
-		if (!(mask & (1ull << w)))
-			continue;
-		for (const res_entry &e : self.sh->workers[w].res) {
-			uint32_t t = load(&e.type);
-			if (t != RES_RXQ && t != RES_TXQ)
-				continue;
-			struct rte_ring *r = dpdk_queue_ring(entry_port(e), entry_queue(e),
-					t == RES_TXQ);
-			if (r == nullptr)
-				continue;
-			bool busy = false;
-			for (unsigned int o = 0; o < RTE_MPS_MAX_WORKERS && !busy; o++) {
-				if (mask & (1ull << o))
-					continue;
-				for (const res_entry &x : self.sh->workers[o].res) {
-					uint32_t xt = load(&x.type);
-					if ((xt == RES_RXQ || xt == RES_TXQ) &&
-							entry_port(x) == entry_port(e) &&
-							worker_has_process(o))
-						busy = true;
-				}
-			}
-			if (busy) {
-				MPS_LOG(WARNING, "port %u: a live worker uses it too: its ring "
-						"is not repaired\n", entry_port(e));
-				continue;
-			}
-			int ret = dpdk_ring_repair(r);
-			if (ret > 0)
-				MPS_LOG(INFO, "port %u: ring %s left half updated: repaired\n",
-						entry_port(e), r->name);
-			else if (ret < 0)
-				MPS_LOG(WARNING, "port %u: ring %s cannot be repaired\n",
-						entry_port(e), r->name);
+	for_each_queue(mask, [mask](unsigned int, const res_entry &e, bool tx) {
+		struct rte_ring *r = dpdk_queue_ring(entry_port(e), entry_queue(e), tx);
+		if (r == nullptr)
+			return;
+		bool busy = false;
+		for_each_queue(~mask, [&busy, &e](unsigned int o, const res_entry &x, bool) {
+			busy |= entry_port(x) == entry_port(e) && worker_has_process(o);
+		});
+		if (busy) {
+			MPS_LOG(WARNING, "port %u: a live worker uses it too: its ring "
+					"is not repaired\n", entry_port(e));
+			return;
 		}
-	}
+		int ret = dpdk_ring_repair(r);
+		if (ret > 0)
+			MPS_LOG(INFO, "port %u: ring %s left half updated: repaired\n",
+					entry_port(e), r->name);
+		else if (ret < 0)
+			MPS_LOG(WARNING, "port %u: ring %s cannot be repaired\n",
+					entry_port(e), r->name);
+	});
 }
 
 /* What a reset stopped, to start again once it is done. */
@@ -389,34 +386,27 @@ queues_stop(uint64_t mask)
 {
 	stopped_queues st;
 
-	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
-		if (!(mask & (1ull << w)))
-			continue;
-		for (const res_entry &e : self.sh->workers[w].res) {
-			uint32_t t = load(&e.type);
-			if (t != RES_RXQ && t != RES_TXQ)
-				continue;
-			uint16_t port = entry_port(e), q = entry_queue(e);
-			auto &list = t == RES_RXQ ? st.rx : st.tx;
-			if (std::find(st.ports.begin(), st.ports.end(), port) != st.ports.end() ||
-					std::find(list.begin(), list.end(),
-						std::make_pair(port, q)) != list.end())
-				continue;
-			int ret = t == RES_RXQ ? rte_eth_dev_rx_queue_stop(port, q) :
-				rte_eth_dev_tx_queue_stop(port, q);
-			if (ret == 0) {
-				list.emplace_back(port, q);
-				continue;
-			}
-			/* not supported by the driver: the whole port */
-			ret = rte_eth_dev_stop(port);
-			if (ret == 0)
-				st.ports.push_back(port);
-			else
-				MPS_LOG(ERR, "port %u: cannot stop queue %u or the port: %s\n",
-						port, q, rte_strerror(-ret));
+	for_each_queue(mask, [&st](unsigned int, const res_entry &e, bool tx) {
+		uint16_t port = entry_port(e), q = entry_queue(e);
+		auto &list = tx ? st.tx : st.rx;
+		if (std::find(st.ports.begin(), st.ports.end(), port) != st.ports.end() ||
+				std::find(list.begin(), list.end(),
+					std::make_pair(port, q)) != list.end())
+			return;
+		int ret = tx ? rte_eth_dev_tx_queue_stop(port, q) :
+			rte_eth_dev_rx_queue_stop(port, q);
+		if (ret == 0) {
+			list.emplace_back(port, q);
+			return;
 		}
-	}
+		/* not supported by the driver: the whole port */
+		ret = rte_eth_dev_stop(port);
+		if (ret == 0)
+			st.ports.push_back(port);
+		else
+			MPS_LOG(ERR, "port %u: cannot stop queue %u or the port: %s\n",
+					port, q, rte_strerror(-ret));
+	});
 	return st;
 }
 

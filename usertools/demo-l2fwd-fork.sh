@@ -29,34 +29,33 @@ stop_capture() {
     CAP_PID=
 }
 
-# /mpsupport/capture: packets each process's capture callbacks saw, by pid
-capture_seen() {
-    $PY - "$PREFIX" <<'PYEOF'
+# Ask the group's telemetry socket for one command; the python code given
+# reads its reply as r and prints what the demo shows.
+telemetry() {
+    $PY - "$PREFIX" "$1" "$2" <<'PYEOF'
 import json, socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
 s.settimeout(5)
 s.connect('/var/run/dpdk/%s/dpdk_telemetry.v2' % sys.argv[1])
 s.recv(4096)
-s.send(b'/mpsupport/capture')
-reply = json.loads(s.recv(65536).decode())['/mpsupport/capture']
-for pid, n in sorted(reply.get('seen', {}).items()):
-    print('  pid %s: %d packets seen' % (pid, n))
+s.send(sys.argv[2].encode())
+r = json.loads(s.recv(65536).decode())[sys.argv[2]]
+exec(sys.argv[3])
 PYEOF
+}
+
+# /mpsupport/capture: packets each process's capture callbacks saw, by pid
+capture_seen() {
+    telemetry /mpsupport/capture "
+for pid, n in sorted(r.get('seen', {}).items()):
+    print('  pid %s: %d packets seen' % (pid, n))"
 }
 
 # /l2fwd_fork/workers: the parked standby of worker 0, or nothing
 standby_of_worker0() {
-    $PY - "$PREFIX" <<'PYEOF'
-import json, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-s.settimeout(5)
-s.connect('/var/run/dpdk/%s/dpdk_telemetry.v2' % sys.argv[1])
-s.recv(4096)
-s.send(b'/l2fwd_fork/workers')
-w = json.loads(s.recv(65536).decode())['/l2fwd_fork/workers']['0']
-if w['standby_state'] == 'parked':
-    print(w['standby_pid'])
-PYEOF
+    telemetry /l2fwd_fork/workers "
+if r['0']['standby_state'] == 'parked':
+    print(r['0']['standby_pid'])"
 }
 
 # enhanced packet blocks in a pcapng file

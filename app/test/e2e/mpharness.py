@@ -283,10 +283,11 @@ class Group:
         return p
 
     def run(self, app, lcores='0-1', proc_type=None, vdevs=(), eal_extra=(), app_args=(),
-            timeout=None, raw_argv=None):
+            timeout=None, raw_argv=None, preexec_fn=None, on_start=None):
         """Run a process of the group to completion (no tty); return CompletedProcess.
 
-        raw_argv replaces the EAL arguments entirely (it must still carry --no-pci)."""
+        raw_argv replaces the EAL arguments entirely (it must still carry --no-pci).
+        preexec_fn runs in the child before exec; on_start(popen) right after the start."""
         if raw_argv is not None:
             argv = [binary(app)] + list(raw_argv)
             assert '--no-pci' in argv, 'every DPDK process gets --no-pci'
@@ -296,8 +297,11 @@ class Group:
                 argv += ['--'] + list(app_args)
         t = timeout or self.timeout
         p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True, errors='replace')
+                             stderr=subprocess.STDOUT, text=True, errors='replace',
+                             preexec_fn=preexec_fn)
         self._extra_pids.append(p)
+        if on_start is not None:
+            on_start(p)
         try:
             out, _ = p.communicate(timeout=t)
         except subprocess.TimeoutExpired:

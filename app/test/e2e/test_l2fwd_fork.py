@@ -436,3 +436,17 @@ def test_workers_die_with_the_main(mp, floating):
     os.kill(app.proc.pid, signal.SIGKILL)
     assert app.proc.wait_exit(10) == -signal.SIGKILL
     assert _wait_gone(list(pids.values()), bound=10.0) == [], 'orphaned workers'
+
+
+def test_sigint_while_setting_up(mp):
+    """SIGINT while the main sets up, before its workers are launched: it is not lost,
+    the main stops what it launched and exits with status 0. The signal is sent at once
+    to a main started with SIGINT blocked: it stays pending until the app's first
+    handler is installed (and SIGINT unblocked), at the very start of the set-up."""
+    r = mp.run(h.APP, lcores=h.LCORES_1PAIR, vdevs=h.null_vdevs(2), eal_extra=h.EAL_MEM,
+               app_args=['-p', '3', '-T', '0'], timeout=30,
+               preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}),
+               on_start=lambda p: p.send_signal(signal.SIGINT))
+    assert r.returncode == 0, r.stdout[-3000:]
+    assert 'workers launched' in r.stdout and r.stdout.rstrip().endswith('Bye...'), \
+        r.stdout[-3000:]

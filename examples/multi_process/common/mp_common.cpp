@@ -63,6 +63,13 @@ install_signal_handlers()
 	sigaction(SIGTERM, &sa, nullptr);
 	sigaction(SIGHUP, &sa, nullptr);
 	signal(SIGUSR2, SIG_IGN);
+	/* started with them blocked, some maybe pending: they are handled now */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
 }
 
 /*

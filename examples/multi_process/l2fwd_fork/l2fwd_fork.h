@@ -211,9 +211,11 @@ struct worker_table {
 	unsigned int count = 0;
 };
 
-/* Asked by the signal handler, acted upon by the main thread. */
+/*
+ * Asked by the signal handler, acted upon by the main thread (quitting is
+ * mpc::quit_requested()).
+ */
 struct requests {
-	std::atomic<bool> quit{false};
 	std::atomic<bool> report{false};
 	std::atomic<bool> quiesce{false};
 };

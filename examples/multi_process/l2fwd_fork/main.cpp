@@ -47,7 +47,11 @@ constexpr const char *primary_only = "l2fwd_fork runs only as a primary process:
 	"are processes it forks, and a secondary has nothing to run (no --proc-type=secondary, "
 	"and no second instance with the same --file-prefix)";
 
-/* SIGINT, SIGTERM, SIGHUP: stop and exit. SIGUSR1: report. SIGUSR2: stop the workers. */
+/*
+ * SIGUSR1: report. SIGUSR2: stop the workers. SIGINT, SIGTERM and SIGHUP
+ * (stop and exit) are caught from the start by mpc::eal_init(): one flag,
+ * so that a signal that comes while the app sets up is not lost.
+ */
 void
 signal_handler(int signum)
 {
@@ -55,10 +59,8 @@ signal_handler(int signum)
 
 	if (signum == SIGUSR1)
 		req.report.store(true);
-	else if (signum == SIGUSR2)
-		req.quiesce.store(true);
 	else
-		req.quit.store(true);
+		req.quiesce.store(true);
 }
 
 } /* namespace */
@@ -107,9 +109,6 @@ main(int argc, char **argv)
 	/* dpdk-dumpcap reaches the workers through the main (see the guide) */
 	mpc::capture_join(true);
 
-	signal(SIGINT, signal_handler);
-	signal(SIGTERM, signal_handler);
-	signal(SIGHUP, signal_handler);
 	signal(SIGUSR1, signal_handler);
 	signal(SIGUSR2, signal_handler);
 

@@ -56,7 +56,7 @@ void
 standby_exited(worker &w, const struct rte_mps_exit_info *info)
 {
 	w.standby.store(0, std::memory_order_relaxed);
-	if (req.quit.load(std::memory_order_relaxed) ||
+	if (mpc::quit_requested() ||
 	    sup.quiesced.load(std::memory_order_relaxed))
 		return;
 	w.standby_lost.fetch_add(1, std::memory_order_relaxed);
@@ -156,7 +156,7 @@ fork_standby(worker &w)
 	 * No reset of the futex word: it holds the pid of the previous standby,
 	 * which may be reading it still, or standby_quit at the end.
 	 */
-	if (req.quit.load(std::memory_order_relaxed) ||
+	if (mpc::quit_requested() ||
 	    sup.quiesced.load(std::memory_order_relaxed))
 		return;
 	pid = rte_mps_fork_standby(static_cast<int>(w.index));
@@ -545,7 +545,7 @@ supervise()
 		now_ns() + opts.timer_period_s * ns_per_s : UINT64_MAX;
 	bool pending = true;
 
-	while (!req.quit.load(std::memory_order_relaxed)) {
+	while (!mpc::quit_requested()) {
 		uint64_t ready = 0;
 		uint64_t now = now_ns();
 		uint64_t wake = next_stats;
@@ -626,7 +626,7 @@ worker_state(const worker &w)
 		return "failed";
 	if (w.running.load(std::memory_order_relaxed))
 		return "running";
-	if (req.quit.load(std::memory_order_relaxed) ||
+	if (mpc::quit_requested() ||
 	    sup.quiesced.load(std::memory_order_relaxed))
 		return "stopped";
 	return "restarting";

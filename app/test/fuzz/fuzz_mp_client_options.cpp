@@ -6,9 +6,7 @@
 
 #include "fuzz_common.h"
 
-#define main mp_client_main
 #include "../../../examples/multi_process/client_server_mp/mp_client/main.cpp"
-#undef main
 
 extern "C" int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

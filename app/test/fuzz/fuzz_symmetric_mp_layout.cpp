@@ -12,7 +12,7 @@
 
 #include "fuzz_common.h"
 
-#define main symmetric_mp_main
+#define main symmetric_mp_fuzzed_main
 #include "../../../examples/multi_process/symmetric_mp/main.cpp"
 #undef main
 

@@ -144,11 +144,11 @@ recover(mutex_guard &lk)
 			break;
 	}
 
-	/* Idle, already ready or removed workers are not reported. */
 	/*
-	 * A worker still alive is neither reset (it may still use what it
-	 * holds) nor reported ready: it stays stopping, watched, and its exit,
-	 * when it comes, starts its recovery.
+	 * Idle, already ready or removed workers are not reported. A worker
+	 * still alive is neither reset (it may still use what it holds) nor
+	 * reported ready: it stays stopping, watched, and its exit, when it
+	 * comes, starts its recovery.
 	 */
 	uint64_t todo = 0, still = 0;
 	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
@@ -159,15 +159,24 @@ recover(mutex_guard &lk)
 			todo |= 1ull << w;
 	}
 	/*
-	 * Nor are the others of its recovery: reset alone, a worker would be
+	 * Nor are the others of its group: reset alone, a worker would be
 	 * restarted beside its pair's process, and the pool they share could
 	 * not be rebuilt. They stay stopping, and the exit of the one left
-	 * alive recovers them all together.
+	 * alive recovers them all together. Other groups of the same pass go on.
 	 */
-	if (still != 0 && todo != 0) {
+	uint64_t group = still;
+	for (uint64_t grown = 0; grown != group; ) {
+		grown = group;
+		group = closure(group);
+		for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++)
+			if (grown & (1ull << w))
+				group |= self.sh->workers[w].deps;
+	}
+	uint64_t held = todo & group;
+	if (held != 0) {
 		MPS_LOG(WARNING, "workers 0x%" PRIx64 " wait for 0x%" PRIx64 " to be gone\n",
-				todo, still);
-		todo = 0;
+				held, still);
+		todo &= ~held;
 	}
 	/* One reset for the whole group: an object is given back once. */
 	lk.unlock();

@@ -295,14 +295,25 @@ cpus_of_args(int argc, char **argv, cpu_set_t *set)
  * environment, an lcore id of its own, then run the app's entry.
  */
 __rte_noreturn void
-run_secondary(const entry *e, int fds[FS_NB_FDS], char *cwd, std::vector<char *> &args,
-		std::vector<char *> &env)
+run_secondary(pid_t server, const entry *e, int fds[FS_NB_FDS], char *cwd,
+		std::vector<char *> &args, std::vector<char *> &env)
 {
-	sigset_t none;
+	sigset_t stop;
 
+	/* Die with the fork server; it may already be gone. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, nullptr);
+	if (getppid() != server)
+		_exit(EXIT_FAILURE);
+	/*
+	 * The stop signals stay blocked, so that one the launcher forwards
+	 * now waits for the app's handlers (which unblock them), not the
+	 * primary's copy of them; the others are let through.
+	 */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_SETMASK, &stop, nullptr);
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
 	for (unsigned int i = 0; i < FS_MAX_CONN; i++)
@@ -493,11 +504,12 @@ handle_request(conn *c)
 
 	fflush(stdout);
 	fflush(stderr);
+	const pid_t server = getpid();
 	pid_t pid = fork();
 	if (pid < 0)
 		return refuse(c->fd, "fork() failed: %s", strerror(errno)), done();
 	if (pid == 0)
-		run_secondary(e, fds, req.cwd, req.args, req.env);
+		run_secondary(server, e, fds, req.cwd, req.args, req.env);
 	close_fds();
 	c->pid = pid;
 	c->state = C_RUNNING;

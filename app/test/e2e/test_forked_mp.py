@@ -430,3 +430,16 @@ def test_function_pointers(mp):
     print('classic secondary: primary compare at %s, its own at %s (%s)' % m.groups())
     assert p.stop() == 0
     assert wait_gone(group_pids(mp.prefix))
+
+
+def test_stop_signal_at_start(mp):
+    """SIGINT to the launcher at once: it forwards the signal as soon as the client is
+    forked, and the client, whose stop signals wait for its own handlers, stops cleanly."""
+    server = start_server(mp, 2, NULL_PORTS)
+    r = mp.run('mp_client', lcores='1', proc_type='secondary', eal_extra=['--forked'],
+               app_args=['-n', '0'], timeout=30,
+               preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}),
+               on_start=lambda p: p.send_signal(signal.SIGINT))
+    assert r.returncode == 0, r.stdout[-3000:]
+    csm.check_pool(mp)
+    assert server.stop() == 0

@@ -447,12 +447,15 @@ eal_init(int argc, char **argv, const app_identity &identity)
 	/* With --forked, this process is only a launcher: it returns only on an error. */
 	if (rte_mps_forked_launch(argc, argv) < 0)
 		fail("%s", rte_mps_strerror());
+	/* In a forked secondary, delivers the stop signals held since the fork. */
 	install_signal_handlers();
 	if (rte_mps_is_forked_secondary()) {
-		/* What the primary's copy of these helpers knew is not ours. */
+		/*
+		 * What the primary's copy of these helpers knew is not ours;
+		 * its quit flag was false when it started the fork server.
+		 */
 		app.at_fail = nullptr;
 		app.eal_up = false;
-		app.quit.store(false, std::memory_order_relaxed);
 		return forked_eal_args(argc, argv);
 	}
 

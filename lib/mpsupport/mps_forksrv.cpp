@@ -44,6 +44,8 @@
 #include <rte_lcore.h>
 
 #include "mps_dpdk.h"
+#include "mps_forksrv_proto.h"
+#include "mps_launch.h"
 #include "mps_private.h"
 #include "rte_mps_forksrv.h"
 
@@ -51,41 +53,23 @@ namespace mps {
 
 namespace {
 
-constexpr uint32_t FS_MAGIC = 0x4653504d;        /* "MPSF" */
-constexpr uint32_t FS_MAX_MSG = 128 * 1024;
-constexpr unsigned int FS_NB_FDS = 3;
 constexpr unsigned int FS_MAX_ARGS = 1024;
 constexpr unsigned int FS_MAX_ENV = 4096;
 constexpr unsigned int FS_MAX_CONN = 64;
 constexpr unsigned int MAX_ENTRIES = 16;
-constexpr int START_TIMEOUT_MS = 10000;
 constexpr int ORPHAN_GRACE_MS = 5000;
 
-enum : uint16_t {
-	REQ_START = 1,
-	REQ_SIGNAL = 2,
-	REP_STARTED = 3,
-	REP_EXITED = 4,
-	REP_ERROR = 5,
-};
+static_assert(FS_VERSION == RTE_MPS_FORKSRV_VERSION, "one protocol version");
+static_assert(FS_NAMESIZE == RTE_MPS_FORKED_NAMESIZE, "one entry name size");
 
-/* Every message starts with this header; length counts the whole message. */
-struct fs_msg {
-	uint32_t magic;
-	uint16_t version;
-	uint16_t type;
-	uint32_t length;
-	uint32_t argc;     /* REQ_START */
-	uint32_t envc;     /* REQ_START */
-	int32_t value;     /* signal (REQ_SIGNAL), pid, wait status, errno */
-	char entry[RTE_MPS_FORKED_NAMESIZE];
-};
-static_assert(sizeof(fs_msg) == 56, "fork server header layout");
-
-struct fs_reply {
-	fs_msg h;
-	char text[256];
-};
+constexpr bool
+same_text(const char *a, const char *b)
+{
+	return *a == *b && (*a == '\0' || same_text(a + 1, b + 1));
+}
+static_assert(same_text(MPS_FORKED_OPTION, RTE_MPS_FORKED_OPTION) &&
+		same_text(MPS_FORKSRV_SOCKET, RTE_MPS_FORKSRV_SOCKET),
+		"one option and one socket name");
 
 /* Announcement of a forked pid to the primary's notifier. */
 struct fs_announce {
@@ -170,16 +154,6 @@ kill_orphans()
 }
 
 void
-put_header(fs_msg *h, uint16_t type, uint32_t length)
-{
-	memset(h, 0, sizeof(*h));
-	h->magic = FS_MAGIC;
-	h->version = RTE_MPS_FORKSRV_VERSION;
-	h->type = type;
-	h->length = length;
-}
-
-void
 send_reply(int fd, uint16_t type, int32_t value, const char *text)
 {
 	fs_reply r;
@@ -215,28 +189,6 @@ find_entry(const char *name)
 		if (strcmp(entries[i].name, name) == 0)
 			return &entries[i];
 	return nullptr;
-}
-
-/* Runtime directory as the EAL computes it, for a launcher without EAL. */
-std::string
-runtime_dir(int argc, char **argv)
-{
-	const char *prefix = "rte";
-
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (strncmp(argv[i], "--file-prefix=", 14) == 0)
-			prefix = argv[i] + 14;
-		else if (strcmp(argv[i], "--file-prefix") == 0 && i + 1 < argc)
-			prefix = argv[++i];
-	}
-	const char *base = "/var/run";
-	if (getuid() != 0) {
-		const char *xdg = getenv("XDG_RUNTIME_DIR");
-		base = xdg != nullptr ? xdg : "/tmp";
-	}
-	return std::string(base) + "/dpdk/" + prefix;
 }
 
 /* CPUs named by -l/--lcores (plain lists and ranges) or -c; false if none. */
@@ -792,139 +744,13 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_forked_launch, 22.11)
 int
 rte_mps_forked_launch(int argc, char **argv)
 {
-	int opt = -1;
-
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (strcmp(argv[i], RTE_MPS_FORKED_OPTION) == 0) {
-			opt = i;
-			break;
-		}
-	}
-	if (opt < 0)
+	if (mps_launch_option(argc, argv) < 0)
 		return 0;
-
 	if (nb_entries != 1)
 		return fail(ENOTSUP, "%s: this program has %u forked entries, it needs exactly one",
 			    RTE_MPS_FORKED_OPTION, nb_entries);
-	const std::string path = runtime_dir(argc, argv) + "/" RTE_MPS_FORKSRV_SOCKET;
 
-	/* The request: header, cwd, argv without the option, environment. */
-	std::vector<char> msg(sizeof(fs_msg));
-	auto add = [&msg](const char *s) { msg.insert(msg.end(), s, s + strlen(s) + 1); };
-	char cwd[PATH_MAX];
-	if (getcwd(cwd, sizeof(cwd)) == nullptr)
-		return fail(errno, "cannot read the working directory: %s", strerror(errno));
-	add(cwd);
-	for (int i = 0; i < argc; i++)
-		if (i != opt)
-			add(argv[i]);
-	unsigned int envc = 0;
-	for (char **e = environ; *e != nullptr; e++, envc++)
-		add(*e);
-	if (msg.size() > FS_MAX_MSG)
-		return fail(E2BIG, "arguments and environment take %zu bytes, over the limit of %u",
-			    msg.size(), FS_MAX_MSG);
-	fs_msg h;
-	put_header(&h, REQ_START, (uint32_t)msg.size());
-	h.argc = (uint32_t)argc - 1;
-	h.envc = envc;
-	snprintf(h.entry, sizeof(h.entry), "%s", entries[0].name);
-	memcpy(msg.data(), &h, sizeof(h));
-
-	int sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	struct sockaddr_un sa = {};
-	sa.sun_family = AF_UNIX;
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path.c_str());
-	if (sock < 0)
-		return fail(errno, "cannot create a socket: %s", strerror(errno));
-	int sndbuf = FS_MAX_MSG * 2;
-	setsockopt(sock, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
-	if (connect(sock, reinterpret_cast<struct sockaddr *>(&sa), sizeof(sa)) < 0)
-		return fail(ENOENT, "no fork server at %s (%s): start the primary with its fork "
-			    "server first, with the same --file-prefix", path.c_str(),
-			    strerror(errno));
-
-	int fds[FS_NB_FDS];
-	for (int i = 0; i < (int)FS_NB_FDS; i++) {
-		fds[i] = i;
-		if (fcntl(i, F_GETFD) < 0)
-			fds[i] = open("/dev/null", O_RDWR | O_CLOEXEC);
-	}
-	char cbuf[CMSG_SPACE(sizeof(fds))] = {};
-	struct iovec iov = { msg.data(), msg.size() };
-	struct msghdr mh = {};
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = cbuf;
-	mh.msg_controllen = sizeof(cbuf);
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(fds));
-	memcpy(CMSG_DATA(cm), fds, sizeof(fds));
-
-	/* Signals wait in a signalfd from now on, so none is lost. */
-	sigset_t fwd;
-	sigemptyset(&fwd);
-	sigaddset(&fwd, SIGINT);
-	sigaddset(&fwd, SIGTERM);
-	sigprocmask(SIG_BLOCK, &fwd, nullptr);
-	int sfd = signalfd(-1, &fwd, SFD_CLOEXEC);
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
-		return fail(EIO, "cannot send the request to the fork server at %s: %s",
-			    path.c_str(), strerror(errno));
-
-	pid_t child = 0;
-	int32_t pending = 0;
-	int timeout = START_TIMEOUT_MS;
-	for (;;) {
-		/* Forwarded once the secondary runs; the fork server kills it otherwise. */
-		if (pending != 0 && child != 0) {
-			fs_msg s;
-			put_header(&s, REQ_SIGNAL, sizeof(s));
-			s.value = pending;
-			send(sock, &s, sizeof(s), MSG_NOSIGNAL);
-			pending = 0;
-		}
-		struct pollfd pfd[2] = { { sock, POLLIN, 0 }, { sfd, POLLIN, 0 } };
-		int k = poll(pfd, 2, timeout);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k == 0)
-			return fail(ETIMEDOUT, "the fork server at %s did not answer within %d s",
-				    path.c_str(), START_TIMEOUT_MS / 1000);
-		if (pfd[1].revents) {
-			struct signalfd_siginfo si;
-			if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-				pending = (int32_t)si.ssi_signo;
-		}
-		if (pfd[0].revents == 0)
-			continue;
-		fs_reply r;
-		ssize_t n = recv(sock, &r, sizeof(r), MSG_DONTWAIT);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			continue;
-		if (n <= 0) {
-			if (child == 0)
-				return fail(ECONNRESET, "the fork server at %s closed the connection "
-					    "without an answer", path.c_str());
-			return fail(ECONNRESET, "the fork server went away (primary stopped or fork "
-				    "server killed): forked secondary %d is gone", (int)child);
-		}
-		if ((size_t)n < sizeof(r.h) || r.h.magic != FS_MAGIC)
-			return fail(EPROTO, "bad answer from the fork server");
-		if (r.h.type == REP_ERROR)
-			return fail(EPERM, "fork server refused: %.*s", (int)sizeof(r.text), r.text);
-		if (r.h.type == REP_STARTED) {
-			child = r.h.value;
-			timeout = -1;
-		} else if (r.h.type == REP_EXITED) {
-			int st = r.h.value;
-			if (WIFSIGNALED(st))
-				exit(128 + WTERMSIG(st));
-			exit(WEXITSTATUS(st));
-		}
-	}
+	char err[512];
+	int ret = mps_launch_forked(argc, argv, entries[0].name, err, sizeof(err));
+	return fail(-ret, "%s", err);
 }

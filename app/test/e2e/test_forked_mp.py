@@ -108,6 +108,11 @@ def test_forked_client_forwards(mp):
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     c, pid = start_forked(mp, server, 0)
     assert ppid(pid) == fork_server_pid(mp, server)
+    # The launcher maps nothing of DPDK: no library (its binary is the app's front,
+    # libc alone), no hugepage, no file of the group.
+    with open('/proc/%d/maps' % c.pid) as f:
+        maps = f.read()
+    assert not re.search(r'librte_|hugepages|/dpdk/' + mp.prefix, maps), maps
     first = csm.wait_client(mp, 0, lambda v: v['pid'] == pid and v['rx'] > 0,
                             'the forked client forwards')
     csm.wait_client(mp, 0, lambda v: v['rx'] > first['rx'], 'the forked client goes on')

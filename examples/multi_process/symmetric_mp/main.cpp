@@ -343,6 +343,8 @@ print_stats(const app_options &a, const std::vector<uint16_t> &ports, const proc
 static int
 symmetric_mp_main(int argc, char **argv)
 {
+	/* A forked secondary's copy of the primary's fork server state is not its own. */
+	forks = fork_state{};
 	int ret = mpc::eal_init(argc, argv);
 	argc -= ret;
 	argv += ret;

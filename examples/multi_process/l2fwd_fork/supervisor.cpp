@@ -170,8 +170,10 @@ fork_standby(worker &w)
 		return;
 	}
 	w.standby_forks.fetch_add(1, std::memory_order_relaxed);
-	if (watch_child(w, pid))
-		w.standby.store(pid, std::memory_order_release);
+	/* known before its exit can be reported, so that the report is not dropped */
+	w.standby.store(pid, std::memory_order_release);
+	if (!watch_child(w, pid))
+		w.standby.store(0, std::memory_order_release);
 }
 
 /*

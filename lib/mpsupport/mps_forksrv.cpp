@@ -740,6 +740,17 @@ rte_mps_fork_server_stop(void)
 	return 0;
 }
 
+/* rte_mps_fini() of the primary: its fork server, and its end of the announcements. */
+void
+mps::forksrv_fini()
+{
+	if (server.owner == getpid())
+		rte_mps_fork_server_stop();
+	if (server.announce >= 0)
+		close(server.announce);
+	server.announce = -1;
+}
+
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_forked_launch, 22.11)
 int
 rte_mps_forked_launch(int argc, char **argv)

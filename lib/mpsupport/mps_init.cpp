@@ -173,11 +173,11 @@ rte_mps_fini(void)
 	rte_mps_capture_uninit();
 	recovery_stop();
 	if (!self.forked) {
+		forksrv_fini();
 		notify_ipc_unregister();
 		notify_stop();
-	}
-	if (!self.forked)
 		lcore_callbacks_unregister();
+	}
 	lcore_forget_thread();
 	slot_release_own();
 	cmd_channel_forget();

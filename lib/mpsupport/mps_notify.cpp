@@ -479,6 +479,9 @@ notify_forked_child()
 	for (unsigned int i = 0; i < MAX_REG; i++)
 		notifier.regs[i].state = R_FREE;
 	notifier.q_head = notifier.q_tail = 0;
+	/* the primary's end of the fork servers' announcements is not for us */
+	if (notifier.announcefd >= 0)
+		close(notifier.announcefd);
 	notifier.epfd = notifier.wakefd = notifier.deferfd = notifier.announcefd = -1;
 }
 

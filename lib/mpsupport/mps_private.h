@@ -333,6 +333,8 @@ int announce_member(pid_t pid);
 /* Watch fd for pids announced by the fork server; closed by notify_stop(). */
 int notify_announce_fd(int fd);
 
+/* Stop this process's fork server, close the announcement socket (rte_mps_fini()). */
+void forksrv_fini();
 /* Fork server (mps_forksrv.cpp): a start request, checked. */
 struct forksrv_request {
 	const char *entry;              /* in the message */

@@ -13,6 +13,7 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_ethdev.h>
 #include <rte_mpsupport.h>
 #include <rte_pdump.h>
 
@@ -176,6 +177,45 @@ leave_if_orphaned()
 		     static_cast<int>(pid));
 	if (pid < 0)
 		fail("the primary process has exited; a secondary cannot go on");
+}
+
+uint64_t
+links_up(const uint16_t *ports, unsigned int n)
+{
+	uint64_t mask = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct rte_eth_link link;
+		if (rte_eth_link_get_nowait(ports[i], &link) == 0 &&
+		    link.link_status == RTE_ETH_LINK_UP)
+			mask |= UINT64_C(1) << i;
+	}
+	return mask;
+}
+
+void
+start_fork_server(fork_server_links &fs, const char *app, const char *who,
+		  const uint16_t *ports, unsigned int n)
+{
+	fs.links = links_up(ports, n);
+	const pid_t pid = rte_mps_fork_server_start();
+	fs.on = pid > 0;
+	if (pid > 0)
+		printf("%s: fork server (pid %d) ready for forked %s, links up %u of %u\n", app,
+		       static_cast<int>(pid), who,
+		       static_cast<unsigned int>(__builtin_popcountll(fs.links)), n);
+	else
+		printf("%s: no fork server (forked %s cannot start): %s\n", app, who,
+		       rte_mps_strerror());
+	fflush(stdout);
+}
+
+void
+refresh_fork_server(fork_server_links &fs, const char *app, const char *who,
+		    const uint16_t *ports, unsigned int n)
+{
+	if (fs.on && links_up(ports, n) != fs.links)
+		start_fork_server(fs, app, who, ports, n);
 }
 
 } /* namespace mpc */

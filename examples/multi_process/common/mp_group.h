@@ -75,6 +75,32 @@ void watch_primary(bool in_group, bool (*left_on_purpose)() = nullptr);
 void leave_if_orphaned();
 
 /**
+ * The fork server of a primary with ports (rte_mps_forksrv.h). Forked
+ * secondaries see the primary's process-local state as it was when the
+ * fork server was forked, and a memif connection maps its regions in the
+ * process that saw the link come up: the server is forked again whenever a
+ * link comes up or goes down.
+ */
+struct fork_server_links {
+	bool on = false;
+	uint64_t links = 0;     /**< links up, one bit per port, when it was forked */
+};
+
+/** One bit per port of ports[0..n-1] whose link is up. */
+uint64_t links_up(const uint16_t *ports, unsigned int n);
+
+/**
+ * Fork the fork server (again), and print one line: "<app>: fork server
+ * (pid N) ready for forked <who>, links up U of n", or why there is none.
+ */
+void start_fork_server(fork_server_links &fs, const char *app, const char *who,
+		       const uint16_t *ports, unsigned int n);
+
+/** Fork it again if it runs and a link came up or went down since. */
+void refresh_fork_server(fork_server_links &fs, const char *app, const char *who,
+			 const uint16_t *ports, unsigned int n);
+
+/**
  * Who plays a numbered role, in shared memory: (pid << 32) | low 32 bits of
  * its start time, or 0 when nobody does. One word, so that claiming it is a
  * single compare-and-swap even when the previous owner died mid-way.

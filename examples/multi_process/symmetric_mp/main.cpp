@@ -247,46 +247,13 @@ secondary_init(const app_options &a, const std::vector<uint16_t> &ports, group_c
 }
 
 /* The primary's fork server, forked again when a link changes. */
-struct fork_state {
-	bool on;
-	uint64_t links;     /* links up when it was forked */
-};
+mpc::fork_server_links forks;
 
-fork_state forks;
-
-uint64_t
-links_up(const std::vector<uint16_t> &ports)
-{
-	uint64_t mask = 0;
-
-	for (size_t i = 0; i < ports.size(); i++) {
-		struct rte_eth_link link;
-		if (rte_eth_link_get_nowait(ports[i], &link) == 0 &&
-		    link.link_status == RTE_ETH_LINK_UP)
-			mask |= UINT64_C(1) << i;
-	}
-	return mask;
-}
-
-/*
- * Forked secondaries see this process's local state as it was when the
- * fork server was forked: fork a new one when a link comes up or goes
- * down (a memif connection maps its regions in this process only).
- */
 void
 start_fork_server(const std::vector<uint16_t> &ports)
 {
-	forks.links = links_up(ports);
-	const pid_t pid = rte_mps_fork_server_start();
-	forks.on = pid > 0;
-	if (pid > 0)
-		printf("symmetric_mp: fork server (pid %d) ready for forked secondaries, links up "
-		       "%u of %zu\n", static_cast<int>(pid),
-		       static_cast<unsigned int>(__builtin_popcountll(forks.links)), ports.size());
-	else
-		printf("symmetric_mp: no fork server (secondaries must be classic): %s\n",
-		       rte_mps_strerror());
-	fflush(stdout);
+	mpc::start_fork_server(forks, "symmetric_mp", "secondaries", ports.data(),
+			       static_cast<unsigned int>(ports.size()));
 }
 
 /* What this process forwarded, per port. */
@@ -307,8 +274,8 @@ forward_loop(const std::vector<uint16_t> &ports, uint16_t q, proc_stats &st)
 	while (!mpc::quit_requested()) {
 		if (forks.on && rte_rdtsc() >= next_link_check) {
 			next_link_check = rte_rdtsc() + link_period;
-			if (links_up(ports) != forks.links)
-				start_fork_server(ports);
+			mpc::refresh_fork_server(forks, "symmetric_mp", "secondaries", ports.data(),
+						 static_cast<unsigned int>(ports.size()));
 		}
 		for (unsigned int i = 0; i < nb_ports; i++) {
 			const uint16_t nb_rx = rte_eth_rx_burst(ports[i], q, pkts, burst_size);
@@ -344,7 +311,7 @@ static int
 symmetric_mp_main(int argc, char **argv)
 {
 	/* A forked secondary's copy of the primary's fork server state is not its own. */
-	forks = fork_state{};
+	forks = mpc::fork_server_links{};
 	int ret = mpc::eal_init(argc, argv);
 	argc -= ret;
 	argv += ret;

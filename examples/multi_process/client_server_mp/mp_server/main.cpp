@@ -64,8 +64,7 @@ struct server_state {
 	unsigned int nb_dead;
 	bool exit_notify_ok;
 	uint64_t seen_owner[cs::max_clients];	/* owner words at the last refresh */
-	bool fork_server;			/* forked clients can be started */
-	uint64_t fork_links;			/* links up when it was forked */
+	mpc::fork_server_links forks;		/* forked clients can be started */
 	unsigned int link_checks;		/* refreshes since the last look */
 	unsigned int refresh_count;		/* for polling /proc without mpsupport */
 };
@@ -288,43 +287,6 @@ refresh_clients()
 	cs::serve_pool_check(server.pool, idle);
 }
 
-/* Ports whose link is up, one bit each. */
-uint64_t
-links_up()
-{
-	uint64_t mask = 0;
-
-	for (unsigned int i = 0; i < server.info->nb_ports; i++) {
-		struct rte_eth_link link;
-		if (rte_eth_link_get_nowait(server.info->port_ids[i], &link) == 0 &&
-		    link.link_status == RTE_ETH_LINK_UP)
-			mask |= UINT64_C(1) << i;
-	}
-	return mask;
-}
-
-/*
- * Forked clients see the server's process-local state as it was when the
- * fork server was forked: start a new one whenever a link comes up or goes
- * down (a memif connection maps its regions in this process only).
- */
-void
-start_fork_server()
-{
-	server.fork_links = links_up();
-	const pid_t pid = rte_mps_fork_server_start();
-	server.fork_server = pid > 0;
-	if (pid > 0)
-		printf("mp_server: fork server (pid %d) ready for forked clients, links up %u "
-		       "of %u\n", static_cast<int>(pid),
-		       static_cast<unsigned int>(__builtin_popcountll(server.fork_links)),
-		       server.info->nb_ports);
-	else
-		printf("mp_server: no fork server (clients must be classic secondaries): %s\n",
-		       rte_mps_strerror());
-	fflush(stdout);
-}
-
 /* Distribution loop. 8< */
 /* Receive from every port in turn; deal the packets out to the clients. */
 void
@@ -347,9 +309,10 @@ distribute_loop()
 			/* Fewer clients now: restart the deal inside the list. */
 			if (rr >= server.nb_active)
 				rr = 0;
-			if (server.fork_server && ++server.link_checks % 64 == 0 &&
-			    links_up() != server.fork_links)
-				start_fork_server();
+			if (server.forks.on && ++server.link_checks % 64 == 0)
+				mpc::refresh_fork_server(server.forks, "mp_server", "clients",
+							 server.info->port_ids,
+							 server.info->nb_ports);
 		}
 		/* With no client running, leave the packets in the ports. */
 		if (server.nb_active == 0) {
@@ -486,7 +449,8 @@ main(int argc, char **argv)
 
 	/* Ports started, pool and rings made: clients may now be forked from here. */
 	if (mps == 0)
-		start_fork_server();
+		mpc::start_fork_server(server.forks, "mp_server", "clients", server.info->port_ids,
+				       server.info->nb_ports);
 	else
 		printf("mp_server: no fork server without mpsupport: clients are classic "
 		       "secondaries\n");

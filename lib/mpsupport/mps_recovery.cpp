@@ -10,7 +10,9 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <time.h>
@@ -58,21 +60,59 @@ closure(uint64_t set)
 	}
 }
 
-/* Wait until no worker of set is alive, or the bound. Lock not held. */
+/*
+ * Wait until no worker of set is alive, or the bound. Lock not held. It
+ * sleeps in poll() on the workers' pidfds (dups taken under the lock, see
+ * watch_fds()), which become readable when a process is gone: no polling
+ * period between an exit and this wake-up. A worker with no pidfd is
+ * looked at every 100 us.
+ */
 uint64_t
-wait_dead(uint64_t set, unsigned int ms)
+wait_dead(uint64_t set, unsigned int ms, const int *fds)
 {
 	uint64_t deadline = now_ns() + static_cast<uint64_t>(ms) * 1000000ull;
 
 	for (;;) {
+		struct pollfd pfd[RTE_MPS_MAX_WORKERS];
 		uint64_t alive = 0;
-		for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++)
-			if ((set & (1ull << w)) && worker_alive(w))
-				alive |= 1ull << w;
-		if (alive == 0 || now_ns() >= deadline)
+		unsigned int n = 0;
+		bool blind = false;
+
+		for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
+			if (!(set & (1ull << w)) || !worker_alive(w))
+				continue;
+			alive |= 1ull << w;
+			if (fds != nullptr && fds[w] >= 0)
+				pfd[n++] = {fds[w], POLLIN, 0};
+			else
+				blind = true;
+		}
+		uint64_t now = now_ns();
+		if (alive == 0 || now >= deadline)
 			return alive;
-		usleep(100);
+		int left_ms = static_cast<int>((deadline - now + 999999) / 1000000);
+		int k = blind ? 0 : poll(pfd, n, left_ms);
+		/* readable yet not dead by /proc (its last threads leaving) */
+		if (blind || k < 0 || (k > 0 && n > 0))
+			usleep(100);
 	}
+}
+
+/* Dups of the pidfds of set, for wait_dead() without the lock. Lock held. */
+void
+watch_fds(uint64_t set, int *fds)
+{
+	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++)
+		fds[w] = (set & (1ull << w)) && recovery.pidfd[w] >= 0 ?
+			fcntl(recovery.pidfd[w], F_DUPFD_CLOEXEC, 0) : -1;
+}
+
+void
+close_fds(int *fds)
+{
+	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++)
+		if (fds[w] >= 0)
+			close(fds[w]);
 }
 
 void
@@ -119,8 +159,10 @@ recover(mutex_guard &lk)
 			}
 		}
 		unsigned int ms = recovery.timeout_ms;
+		int fds[RTE_MPS_MAX_WORKERS];
+		watch_fds(set, fds);
 		lk.unlock();
-		uint64_t alive = wait_dead(set, ms);
+		uint64_t alive = wait_dead(set, ms, fds);
 		if (alive != 0) {
 			lk.lock();
 			for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++)
@@ -132,12 +174,13 @@ recover(mutex_guard &lk)
 			 * memory unmapped) on a loaded machine: a longer bound
 			 * before it counts as one that SIGKILL did not end.
 			 */
-			alive = wait_dead(alive, RTE_MAX(ms * 10, KILLED_DEATH_MS));
+			alive = wait_dead(alive, RTE_MAX(ms * 10, KILLED_DEATH_MS), fds);
 			if (alive != 0)
 				MPS_LOG(ERR, "workers 0x%" PRIx64 " still alive after SIGKILL: "
 						"not reset, not ready\n", alive);
 			undead |= alive;
 		}
+		close_fds(fds);
 		lk.lock();
 		/* Exits that came in meanwhile join this recovery. */
 		if ((closure(recovery.pending) & ~set) == 0)

@@ -223,6 +223,24 @@ rte_mps_worker_attach(unsigned int worker, pid_t pid)
 	return h;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_worker_died, 22.11)
+int
+rte_mps_worker_died(unsigned int worker, pid_t pid)
+{
+	int ret = check_main_process("rte_mps_worker_died()");
+
+	if (ret < 0)
+		return ret;
+	mutex_guard lk(recovery.lock);
+	worker_slot *ws = worker_slot_of(worker);
+	if (ws == nullptr)
+		return fail(ENOENT, "unknown worker %u", worker);
+	if (pid <= 0 || ws->pid != pid || load(&ws->state) != W_RUNNING)
+		return 0;
+	recovery_request(1ull << worker);
+	return 1;
+}
+
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_worker_pid, 22.11)
 int
 rte_mps_worker_pid(unsigned int worker)

@@ -109,6 +109,31 @@ int
 rte_mps_worker_attach(unsigned int worker, pid_t pid);
 
 /**
+ * Tell the tracker that the process running a worker has died, ahead of
+ * its pidfd.
+ *
+ * For an application that learns of a death sooner than the pidfd says
+ * it, for example from a robust mutex the worker holds for its whole life:
+ * the kernel marks it owner-died when it tears the dead thread's memory
+ * down, before the pidfd becomes readable at the end of the exit. The
+ * recovery of the worker's group starts now (its partners are told to
+ * stop); the reset still waits until every process of the group is gone,
+ * so that nothing is given back while a process could still hold it.
+ *
+ * @param worker
+ *   Worker index.
+ * @param pid
+ *   The process that died: ignored if it no longer runs the worker (its
+ *   recovery is done or under way).
+ * @return
+ *   1 if a recovery was started, 0 if pid was ignored, -ENOENT for an
+ *   unknown worker, -EPERM in a forked worker.
+ */
+__rte_experimental
+int
+rte_mps_worker_died(unsigned int worker, pid_t pid);
+
+/**
  * Pid of the process running a worker.
  *
  * @param worker

@@ -241,6 +241,49 @@ test_chain_and_coalesce(void **)
 		assert_int_equal(rte_mps_worker_remove(w), 0);
 }
 
+/*
+ * Issue 18: a death reported ahead of the pidfd (rte_mps_worker_died())
+ * starts the recovery of the group at once, yet the reset waits for every
+ * process to be gone; a report naming a pid that no longer runs the
+ * worker is ignored. The "dead" worker is still alive here, as a process
+ * being torn down is: it gets STOP with its pair.
+ */
+static void
+test_death_reported_early(void **)
+{
+	uint64_t st0, st1;
+
+	assert_int_equal(rte_mps_tracker_set_timeout(2000), 0);
+	assert_int_equal(rte_mps_worker_add(20), 0);
+	assert_int_equal(rte_mps_worker_add(21), 0);
+	assert_int_equal(rte_mps_worker_pair(20, 21), 0);
+	pid_t p0 = start_worker(20, OBEDIENT);
+	pid_t p1 = start_worker(21, OBEDIENT);
+	assert_true(p0 > 0 && p1 > 0);
+	assert_int_equal(rte_mps_proc_start_time(p0, &st0), 0);
+	assert_int_equal(rte_mps_proc_start_time(p1, &st1), 0);
+
+	assert_int_equal(rte_mps_worker_died(40, p0), -ENOENT);
+	/* not the process of worker 20 */
+	assert_int_equal(rte_mps_worker_died(20, p1), 0);
+	assert_int_equal(rte_mps_worker_pid(20), p0);
+
+	assert_int_equal(rte_mps_worker_died(20, p0), 1);
+	uint64_t want = (1ull << 20) | (1ull << 21);
+	assert_int_equal(collect_ready(want, 10000), want);
+	/* ready only once both are gone */
+	assert_int_equal(rte_mps_proc_alive(p0, st0), 0);
+	assert_int_equal(rte_mps_proc_alive(p1, st1), 0);
+	assert_stopped(p0);
+	assert_stopped(p1);
+	/* a late report of the same death starts nothing */
+	assert_int_equal(rte_mps_worker_died(20, p0), 0);
+	uint64_t r = 0;
+	assert_int_equal(rte_mps_group_wait(&r, 0), 0);
+	assert_int_equal(rte_mps_worker_remove(20), 0);
+	assert_int_equal(rte_mps_worker_remove(21), 0);
+}
+
 int
 main(int, char **argv)
 {
@@ -255,6 +298,7 @@ main(int, char **argv)
 		cmocka_unit_test(test_chain_and_coalesce),
 		cmocka_unit_test(test_alive_after_sigkill_not_ready),
 		cmocka_unit_test(test_pair_waits_for_undead),
+		cmocka_unit_test(test_death_reported_early),
 	};
 	ret = cmocka_run_group_tests(tests, mps_group_setup, mps_group_teardown);
 	stop_test_eal();

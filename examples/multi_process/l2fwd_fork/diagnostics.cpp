@@ -212,6 +212,10 @@ handle_workers(const char *, const char *, struct rte_tel_data *d)
 					  w.last_exit.code.load(std::memory_order_relaxed));
 		rte_tel_data_add_dict_uint(e, "exit_seen_ns",
 					   w.last_exit.seen_ns.load(std::memory_order_relaxed));
+		rte_tel_data_add_dict_int(e, "robust_pid",
+					  w.robust_pid.load(std::memory_order_relaxed));
+		rte_tel_data_add_dict_uint(e, "robust_ns",
+					   w.robust_ns.load(std::memory_order_acquire));
 		add_standby(e, w, report);
 	}
 	return 0;

@@ -11,6 +11,7 @@
  * diagnostics (diagnostics.cpp).
  */
 
+#include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdint.h>
@@ -24,6 +25,7 @@
 #include <rte_lcore.h>
 #include <rte_mempool.h>
 #include <rte_mpsupport.h>
+#include <rte_thread.h>
 
 #include "mp_common.h"
 #include "mp_group.h"
@@ -90,6 +92,18 @@ struct alignas(RTE_CACHE_LINE_SIZE) worker_report {
 	 */
 	std::atomic<uint32_t> standby_go{0};
 	std::atomic<int32_t> standby_pid{0};
+	/*
+	 * Life lock, robust and process-shared: the worker process holds it
+	 * for its whole life. The main's death watcher blocks on it, and the
+	 * kernel wakes it with EOWNERDEAD when it walks the dead thread's
+	 * robust list (exit_mm(), before the address space is dropped), well
+	 * before the pidfd becomes readable at the end of do_exit().
+	 * life_pid is written by the holder, under the lock; life_gen counts
+	 * the instances that took it (a futex word the watcher sleeps on).
+	 */
+	pthread_mutex_t life;
+	std::atomic<int32_t> life_pid{0};
+	std::atomic<uint32_t> life_gen{0};
 };
 static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t),
 	      "a futex word is 32 bits");
@@ -159,6 +173,12 @@ struct worker {
 	std::atomic<unsigned int> standby_wakes{0};
 	std::atomic<unsigned int> standby_lost{0};  /* standbys that died parked */
 	worker_exit last_exit;
+	/* written by the death watcher: the last death its life lock told of */
+	std::atomic<int32_t> robust_pid{0};
+	std::atomic<uint64_t> robust_ns{0};
+	rte_thread_t watcher;
+	sem_t watcher_left;             /* posted by the watcher as it leaves */
+	bool watching = false;
 
 	/* main thread only */
 	uint64_t exit_ns = 0;           /* when the last exit of its process was seen */
@@ -261,6 +281,7 @@ unsigned int pair_ports();
 void assign_workers(unsigned int nb_ports);
 void setup_pools();
 void setup_shared_state();
+void init_life_lock(pthread_mutex_t &m);
 void init_ports();
 void drain_ports();
 void stop_ports();
@@ -268,6 +289,7 @@ void close_ports();
 
 /* worker.cpp */
 void standby_park(const worker &w);
+void take_life_lock(worker_report &report);
 [[noreturn]] void worker_process(const worker &w);
 void count_tx_drops(struct rte_mbuf **pkts, uint16_t unsent, void *counter);
 

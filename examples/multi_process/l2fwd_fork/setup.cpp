@@ -301,6 +301,20 @@ setup_pools()
 	       pools.count, pools.rebuilt_in_recovery ? ", rebuilt in each recovery" : "");
 }
 
+/* The life lock of a worker: robust, shared between processes. */
+void
+init_life_lock(pthread_mutex_t &m)
+{
+	pthread_mutexattr_t attr;
+
+	if (pthread_mutexattr_init(&attr) != 0 ||
+	    pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED) != 0 ||
+	    pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST) != 0 ||
+	    pthread_mutex_init(&m, &attr) != 0)
+		fail("cannot initialise a robust process-shared mutex");
+	pthread_mutexattr_destroy(&attr);
+}
+
 /* Shared statistics, TX buffers and burst arrays, and the resource lists. */
 void
 setup_shared_state()
@@ -351,6 +365,7 @@ setup_shared_state()
 			fail("cannot allocate burst array of worker %u", i);
 		burst->size = max_pkt_burst;
 		report.burst = burst;
+		init_life_lock(report.life);
 		if (rte_mps_res_burst(i, burst) < 0)
 			fail("cannot register burst array of worker %u: %s", i,
 			     rte_mps_strerror());

@@ -9,6 +9,7 @@
  */
 
 #include <errno.h>
+#include <time.h>
 #include <inttypes.h>
 #include <linux/futex.h>
 #include <poll.h>
@@ -21,6 +22,7 @@
 #include <rte_cycles.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_thread.h>
 #include <rte_mpsupport.h>
 
 #include "mp_common.h"
@@ -42,6 +44,7 @@ constexpr uint64_t first_fwd_watch_s = 5;
 /* Written by the main thread, read by the telemetry thread too. */
 struct supervisor_state {
 	std::atomic<bool> quiesced{false}; /* workers stopped for good, the main stays */
+	std::atomic<bool> watch_quit{false}; /* the death watchers leave */
 };
 supervisor_state sup;
 
@@ -522,6 +525,106 @@ stop_running_workers()
 		rte_mps_lcore_reclaim();
 }
 
+/*
+ * Death watcher of a worker, a thread of the main: it sleeps on the futex
+ * word life_gen until an instance holds the life lock, then in
+ * pthread_mutex_lock() on it. When the holder dies, the kernel wakes it
+ * with EOWNERDEAD from the dead thread's exit_mm(), before the address
+ * space is released and before the pidfd is readable: it tells the
+ * tracker at once (rte_mps_worker_died()), which stops the partners while
+ * the dead process is still being torn down. The reset still waits for the
+ * pidfds. No step polls: each wait is a sleep in the kernel.
+ */
+/* Death watcher. 8< */
+uint32_t
+death_watch(void *arg)
+{
+	auto w = static_cast<worker *>(arg);
+	worker_report &report = shared->worker[w->lcore_id];
+	uint32_t seen = 0;
+
+	/*
+	 * Any CPU, as the library's own threads: a control thread is pinned
+	 * to the main lcore's CPU when the lcores take them all, and a busy
+	 * worker there would delay its wake-up by a time slice.
+	 */
+	rte_mps_lcore_unpin();
+	for (;;) {
+		uint32_t gen = report.life_gen.load(std::memory_order_acquire);
+		int ret;
+
+		if (sup.watch_quit.load(std::memory_order_acquire)) {
+			sem_post(&w->watcher_left);
+			return 0;
+		}
+		if (gen == seen) {
+			syscall(SYS_futex, reinterpret_cast<uint32_t *>(&report.life_gen),
+				FUTEX_WAIT, gen, nullptr, nullptr, 0);
+			continue;
+		}
+		seen = gen;
+		ret = pthread_mutex_lock(&report.life);
+		if (ret == EOWNERDEAD) {
+			uint64_t t = now_ns();
+			int32_t pid = report.life_pid.load(std::memory_order_relaxed);
+
+			pthread_mutex_consistent(&report.life);
+			w->robust_pid.store(pid, std::memory_order_relaxed);
+			w->robust_ns.store(t, std::memory_order_release);
+			if (!mpc::quit_requested())
+				rte_mps_worker_died(w->index, pid);
+		}
+		if (ret == 0 || ret == EOWNERDEAD)
+			pthread_mutex_unlock(&report.life);
+	}
+}
+/* >8 End of death watcher. */
+
+void
+start_death_watchers()
+{
+	for (unsigned int i = 0; i < workers.count; i++) {
+		worker &w = workers.w[i];
+
+		char name[16];  /* a thread name, NUL included */
+
+		snprintf(name, sizeof(name), "l2fwd-watch-%u", i);
+		if (sem_init(&w.watcher_left, 0, 0) < 0 ||
+		    rte_thread_create_control(&w.watcher, name, death_watch, &w) != 0)
+			fail("cannot create the death watcher of worker %u", i);
+		w.watching = true;
+	}
+}
+
+/* After the workers have stopped: nothing holds a life lock any more. */
+void
+stop_death_watchers()
+{
+	sup.watch_quit.store(true, std::memory_order_release);
+	for (unsigned int i = 0; i < workers.count; i++) {
+		worker &w = workers.w[i];
+		worker_report &report = shared->worker[w.lcore_id];
+		struct timespec ts;
+		int left;
+
+		if (!w.watching)
+			continue;
+		report.life_gen.fetch_add(1, std::memory_order_release);
+		syscall(SYS_futex, reinterpret_cast<uint32_t *>(&report.life_gen),
+			FUTEX_WAKE, INT32_MAX, nullptr, nullptr, 0);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		/* bounded: one blocked on a lock left held stays, detached */
+		while ((left = sem_timedwait(&w.watcher_left, &ts)) < 0 && errno == EINTR)
+			;
+		if (left == 0)
+			rte_thread_join(w.watcher, nullptr);
+		else
+			rte_thread_detach(w.watcher);
+		w.watching = false;
+	}
+}
+
 } /* namespace */
 
 /* Start the lcore threads, then the first instance of every worker. */
@@ -535,6 +638,7 @@ launch_workers()
 		    rte_eal_remote_launch(worker_launch, &w, w.lcore_id) < 0)
 			fail("cannot launch worker %u on lcore %u", i, w.lcore_id);
 	}
+	start_death_watchers();
 	for (unsigned int i = 0; i < workers.count; i++)
 		start_worker(workers.w[i]);
 }
@@ -614,6 +718,7 @@ void
 stop_all_workers()
 {
 	stop_running_workers();
+	stop_death_watchers();
 	for (unsigned int i = 0; i < workers.count; i++) {
 		workers.w[i].quit.store(true, std::memory_order_release);
 		sem_post(&workers.w[i].go);

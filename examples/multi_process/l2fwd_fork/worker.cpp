@@ -10,7 +10,9 @@
  * stdio or rte_log, and leave with _exit().
  */
 
+#include <errno.h>
 #include <linux/futex.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -183,6 +185,28 @@ worker_loop(const worker &w, worker_report &report)
 
 } /* namespace */
 
+/*
+ * Take the life lock for the whole life of this process (see
+ * worker_report), and wake the death watcher, which then blocks on it.
+ * Without it (it cannot fail on a sound mutex) the pidfd alone tells of
+ * this process's death.
+ */
+void
+take_life_lock(worker_report &report)
+{
+	int ret = pthread_mutex_lock(&report.life);
+
+	/* the watcher had not taken the death of the one before in yet */
+	if (ret == EOWNERDEAD)
+		ret = pthread_mutex_consistent(&report.life);
+	if (ret != 0)
+		return;
+	report.life_pid.store(getpid(), std::memory_order_relaxed);
+	report.life_gen.fetch_add(1, std::memory_order_release);
+	syscall(SYS_futex, reinterpret_cast<uint32_t *>(&report.life_gen), FUTEX_WAKE,
+		INT32_MAX, nullptr, nullptr, 0);
+}
+
 /* TX error callback: free the packets the port did not take, count them. */
 void
 count_tx_drops(struct rte_mbuf **pkts, uint16_t unsent, void *counter)
@@ -257,11 +281,14 @@ worker_process(const worker &w)
 	report.lcore_id.store(rte_lcore_id(), std::memory_order_relaxed);
 	report.start_ns.store(now_ns(), std::memory_order_relaxed);
 	report.pid.store(getpid(), std::memory_order_release);
+	take_life_lock(report);
 
 	worker_loop(w, report);
 
 	if (opts.floating && rte_mps_lcore_release(1) < 0)
 		code = 3;
+	/* a stop, not a death: the watcher takes the lock with no EOWNERDEAD */
+	pthread_mutex_unlock(&report.life);
 	rte_mps_child_exit(code);
 }
 

@@ -5,10 +5,14 @@
 Over KILLS kills of worker 0 (L2FWD_FORK_RECOVERY_KILLS, default 200), with and without
 --standby, on pinned and floating workers (one pair, on two CPUs). Each time is split
 with the timestamps the app publishes in telemetry (CLOCK_MONOTONIC, as the kill's):
-  detection   kill -> the exit seen by the library (exit_seen_ns)
+  detection   kill -> the first of the two signals of the death (below)
   stop+reset  -> the pair stopped and its pool rebuilt (last_ready_ns of /recovery)
   ready->run  -> the main woke the standby or the lcore thread forked (launch_ns)
   run->fwd    -> the new instance's first packet sent (first_fwd_ns)
+The two signals of a death are also printed apart:
+  robust      kill -> the death watcher woken by EOWNERDEAD on the worker's life
+              lock (robust_ns: the kernel walks the robust list in exit_mm())
+  pidfd       kill -> the library's pidfd readable (exit_seen_ns, end of do_exit())
 With --standby, each kill waits until both standbys are parked again, so that every
 recovery measured is a warm one. --young-ms 0: no back-off however quick the kills.
 Figures are printed with the load average; the test fails only when a recovery does
@@ -79,7 +83,9 @@ def test_recovery_time(mp, floating, standby):
     app = h.L2fwdFork(mp, floating=floating, app_args=args, timeout=60)
     app.wait_all_forwarding(timeout=60)
     state = wait_state(app, recovered({}, standby), 'first instances')
-    split = {k: [] for k in ('total', 'detection', 'stop+reset', 'ready->run', 'run->fwd')}
+    split = {k: [] for k in ('total', 'detection', 'stop+reset', 'ready->run', 'run->fwd',
+                             'robust', 'pidfd')}
+    robust_first = 0
     woken = 0
     for _ in range(KILLS):
         before = {i: w['pid'] for i, w in state.items()}
@@ -89,8 +95,14 @@ def test_recovery_time(mp, floating, standby):
         w = state[0]
         woken += w['from_standby']
         split['total'].append((w['first_fwd_ns'] - t_kill) / 1e6)
-        split['detection'].append((w['exit_seen_ns'] - t_kill) / 1e6)
-        split['stop+reset'].append((rec['last_ready_ns'] - w['exit_seen_ns']) / 1e6)
+        seen = w['exit_seen_ns']
+        if w['robust_pid'] == before[0] and w['robust_ns'] > t_kill:
+            split['robust'].append((w['robust_ns'] - t_kill) / 1e6)
+            robust_first += w['robust_ns'] < seen
+            seen = min(seen, w['robust_ns'])
+        split['pidfd'].append((w['exit_seen_ns'] - t_kill) / 1e6)
+        split['detection'].append((seen - t_kill) / 1e6)
+        split['stop+reset'].append((rec['last_ready_ns'] - seen) / 1e6)
         split['ready->run'].append((w['launch_ns'] - rec['last_ready_ns']) / 1e6)
         split['run->fwd'].append((w['first_fwd_ns'] - w['launch_ns']) / 1e6)
     code, out, diag = app.stop(timeout=60)
@@ -98,6 +110,9 @@ def test_recovery_time(mp, floating, standby):
           % ('floating' if floating else 'pinned', 'standby' if standby else 'fork',
              KILLS, woken, open('/proc/loadavg').read().split()[0]))
     for name, values in split.items():
-        print(summary(name, values))
+        if values:
+            print(summary(name, values))
+    print('robust lock first in %d of %d kills (%d robust wakes)'
+          % (robust_first, KILLS, len(split['robust'])))
     h.assert_clean_exit(code, out, diag)
     assert woken == (KILLS if standby else 0)

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <mutex>
 #include <vector>
 
@@ -375,6 +376,15 @@ struct recovery_state {
 	unsigned int timeout_ms = 500;
 	int exit_handle[RTE_MPS_MAX_WORKERS];
 	int pidfd[RTE_MPS_MAX_WORKERS];
+	/*
+	 * Steps of the last recovery (CLOCK_MONOTONIC ns), read by telemetry:
+	 * the tracker woken, STOP sent to the live ones, every process gone,
+	 * the reset done (the group then reported ready).
+	 */
+	std::atomic<uint64_t> last_wake_ns{0};
+	std::atomic<uint64_t> last_stop_ns{0};
+	std::atomic<uint64_t> last_gone_ns{0};
+	std::atomic<uint64_t> last_reset_ns{0};
 };
 extern recovery_state recovery;
 int recovery_start();                                   /* lock held */

@@ -139,6 +139,8 @@ recover(mutex_guard &lk)
 	uint64_t stopping = 0;
 	uint64_t moved = 0;    /* running when this recovery took them */
 	uint64_t undead = 0;   /* still alive after SIGKILL and the bound */
+	uint64_t wake_ns = now_ns();
+	uint64_t stop_ns = 0, gone_ns = 0;
 
 	for (;;) {
 		set = closure(set | recovery.pending);
@@ -162,6 +164,8 @@ recover(mutex_guard &lk)
 		int fds[RTE_MPS_MAX_WORKERS];
 		watch_fds(set, fds);
 		lk.unlock();
+		if (stop_ns == 0)
+			stop_ns = now_ns();
 		uint64_t alive = wait_dead(set, ms, fds);
 		if (alive != 0) {
 			lk.lock();
@@ -181,6 +185,7 @@ recover(mutex_guard &lk)
 			undead |= alive;
 		}
 		close_fds(fds);
+		gone_ns = now_ns();
 		lk.lock();
 		/* Exits that came in meanwhile join this recovery. */
 		if ((closure(recovery.pending) & ~set) == 0)
@@ -248,6 +253,10 @@ recover(mutex_guard &lk)
 	recovery.pending &= ~set;
 	rte_mps_lcore_reclaim();
 	if (ready != 0) {
+		recovery.last_wake_ns.store(wake_ns, std::memory_order_relaxed);
+		recovery.last_stop_ns.store(stop_ns, std::memory_order_relaxed);
+		recovery.last_gone_ns.store(gone_ns, std::memory_order_relaxed);
+		recovery.last_reset_ns.store(now_ns(), std::memory_order_release);
 		recovery.ready |= ready;
 		pthread_cond_broadcast(&recovery.ready_cond);
 	}

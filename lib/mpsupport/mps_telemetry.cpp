@@ -226,6 +226,22 @@ handle_workers(const char *, const char *, struct rte_tel_data *d)
 	return 0;
 }
 
+/* Steps of the last recovery that made workers ready. */
+int
+handle_recovery(const char *, const char *, struct rte_tel_data *d)
+{
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_uint(d, "last_reset_ns",
+			recovery.last_reset_ns.load(std::memory_order_acquire));
+	rte_tel_data_add_dict_uint(d, "last_wake_ns",
+			recovery.last_wake_ns.load(std::memory_order_relaxed));
+	rte_tel_data_add_dict_uint(d, "last_stop_ns",
+			recovery.last_stop_ns.load(std::memory_order_relaxed));
+	rte_tel_data_add_dict_uint(d, "last_gone_ns",
+			recovery.last_gone_ns.load(std::memory_order_relaxed));
+	return 0;
+}
+
 } /* namespace */
 
 int
@@ -262,4 +278,6 @@ RTE_INIT(mps_telemetry_init)
 			"Lcore ids in use across the group. Takes no parameters");
 	rte_telemetry_register_cmd("/mpsupport/workers", mps::handle_workers,
 			"Workers of the dependency tracker. Takes no parameters");
+	rte_telemetry_register_cmd("/mpsupport/recovery", mps::handle_recovery,
+			"Steps of the last recovery (ns). Takes no parameters");
 }

@@ -206,6 +206,52 @@ dpdk_ring_repair(struct rte_ring *r)
 }
 
 /*
+ * Assumes: a multi-producer ring in the default sync mode (MT) enqueues by
+ * moving prod.head from h to h + n with a compare-and-swap, writing the
+ * slots h .. h + n in order, waiting for prod.tail to reach h, then
+ * storing h + n in it (2.0 to 25.11); only the producer that reserved
+ * from h ever moves the tail from h. A full-cache put of the FLUSH_ALL and
+ * FLUSH_HALF models enqueues objs[0 .. n) of the cache before it changes
+ * the cache's length.
+ */
+int
+dpdk_ring_complete_put(struct rte_ring *r, void * const *objs, uint32_t n, unsigned int wait_ms)
+{
+	void **slots = reinterpret_cast<void **>(&r[1]);
+
+	if (n == 0 || n > r->capacity || r->prod.sync_type != RTE_RING_SYNC_MT)
+		return 0;
+	uint32_t tail = rte_atomic_load_explicit(&r->prod.tail, rte_memory_order_acquire);
+	uint32_t head = rte_atomic_load_explicit(&r->prod.head, rte_memory_order_acquire);
+	uint32_t start = 0;
+	bool found = false;
+	/* The dead producer's reservation begins where objs[0] was written. */
+	for (uint32_t i = tail; i != head && i - tail < r->capacity; i++) {
+		if (slots[i & r->mask] == objs[0] && head - i >= n) {
+			start = i;
+			found = true;
+			break;
+		}
+	}
+	if (!found)
+		return 0;
+	for (uint32_t k = 1; k < n; k++)
+		slots[(start + k) & r->mask] = objs[k];
+	/* The producers before it are alive: they publish theirs. */
+	for (unsigned int us = 0; rte_atomic_load_explicit(&r->prod.tail,
+			rte_memory_order_acquire) != start; us += 10) {
+		if (us >= wait_ms * 1000)
+			return -1;
+		usleep(10);
+	}
+	uint32_t expected = start;
+	if (!rte_atomic_compare_exchange_strong_explicit(&r->prod.tail, &expected, start + n,
+			rte_memory_order_release, rte_memory_order_relaxed))
+		return -1;
+	return 1;
+}
+
+/*
  * Assumes: the mempool drivers whose ops names start with "ring_" (ring_mp_mc,
  * ring_sp_sc, ring_mp_sc, ring_sp_mc, ring_mt_rts, ring_mt_hts) keep their
  * objects in the struct rte_ring at mp->pool_data; rte_mempool_get_ops()

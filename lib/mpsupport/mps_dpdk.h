@@ -78,6 +78,22 @@ struct rte_ring *dpdk_queue_ring(uint16_t port, uint16_t queue, bool tx);
  */
 int dpdk_ring_repair(struct rte_ring *r);
 
+/*
+ * A process killed inside the put that moves objs[0 .. n) of its lcore
+ * cache to the common ring of a pool (a multi-producer ring) may have
+ * reserved their slots (moved prod.head) and not published them (moved
+ * prod.tail): every later producer then waits for it for ever. Find that
+ * reservation (its first slot holds objs[0]) between the producer tail
+ * and head, write the slots it had not written yet, wait (at most
+ * wait_ms) for the earlier producers to publish theirs, then publish it
+ * as the dead producer would have. The objects are then in the ring.
+ * 1 when a reservation was completed, 0 when none is in flight, -1 when
+ * one is but cannot be completed (the earlier producers did not finish).
+ * Only for a cache whose owner is dead.
+ */
+int dpdk_ring_complete_put(struct rte_ring *r, void * const *objs, uint32_t n,
+		unsigned int wait_ms);
+
 /* The common store of mp when it is one of DPDK's ring drivers, else
  * nullptr. */
 struct rte_ring *dpdk_pool_ring(const struct rte_mempool *mp);

@@ -138,6 +138,41 @@ salvage_known()
 	return false;
 }
 
+/*
+ * A process killed inside a full-cache put may have reserved slots in the
+ * pool's common ring and not published them: every other producer of the
+ * pool (every process of the group that frees an mbuf) then waits for it,
+ * and so would this flush. Complete that put as the dead process would
+ * have, and take the objects it moved out of the cache (as the put would
+ * have; not by looking for them in the ring, where a consumer may already
+ * have taken them). -1 when the put cannot be completed: the cache is
+ * then left alone.
+ */
+static int
+complete_put(struct rte_mempool *mp, struct rte_mempool_cache *c)
+{
+	struct rte_ring *r = dpdk_pool_ring(mp);
+	uint32_t len = dpdk_cache_len(c);
+	uint32_t n = dpdk_put_model() == PUT_MODEL_FLUSH_HALF ? c->size / 2 : len;
+	void **objs = dpdk_cache_objs(c);
+
+	if (r == nullptr || n == 0 || n > len)
+		return 0;
+	int ret = dpdk_ring_complete_put(r, objs, n, 1000);
+	if (ret < 0) {
+		MPS_LOG(ERR, "%s: a put a dead process left half done cannot be completed: "
+				"its lcore cache is left alone\n", mp->name);
+		return -1;
+	}
+	if (ret == 0)
+		return 0;
+	MPS_LOG(WARNING, "%s: completed a put of %u objects a dead process left half done\n",
+			mp->name, n);
+	std::copy(objs + n, objs + len, objs);
+	dpdk_cache_set_len(c, len - n);
+	return 1;
+}
+
 static void
 flush_one(struct rte_mempool *mp, void *arg)
 {
@@ -148,6 +183,10 @@ flush_one(struct rte_mempool *mp, void *arg)
 		return;
 	if (res_pool_awaits_rebuild(mp, ctx->resetting) ||
 			(ctx->dead_owner && !salvage_known())) {
+		ctx->skipped++;
+		return;
+	}
+	if (ctx->dead_owner && complete_put(mp, c) < 0) {
 		ctx->skipped++;
 		return;
 	}

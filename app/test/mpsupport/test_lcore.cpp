@@ -20,6 +20,7 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_mempool.h>
+#include <rte_ring.h>
 
 #include <rte_mps_fork.h>
 #include <rte_mps_lcore.h>
@@ -281,6 +282,68 @@ test_dead_owner_cache_flushed(void **)
 	assert_int_equal(a.unaccounted, 0);
 }
 
+/*
+ * A forked worker killed inside a full-cache put, after it reserved the
+ * slots of its cached objects in the pool's common ring and wrote some of
+ * them, before it published them: every other producer of the pool waits
+ * on it. The reclaim completes the put instead of waiting too: the ring is
+ * whole, the objects are in it once and the cache is empty.
+ */
+static void
+test_dead_owner_put_in_flight(void **)
+{
+	constexpr unsigned int n = 40, written = 11;
+	int fds[2];
+
+	assert_int_equal(pipe(fds), 0);
+	pid_t pid = rte_mps_fork(RTE_MPS_NO_WORKER);
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int id = rte_mps_lcore_claim();
+		struct rte_ring *r = static_cast<struct rte_ring *>(pool->pool_data);
+		void **slots = reinterpret_cast<void **>(&r[1]);
+		if (id >= 0) {
+			struct rte_mempool_cache *c = &pool->local_cache[id];
+			if (rte_mempool_generic_get(pool, c->objs, n, nullptr) != 0)
+				_exit(1);
+			c->len = n;
+			/* the put as DPDK's is when the kill lands */
+			uint32_t h = r->prod.head;
+			r->prod.head = h + n;
+			for (unsigned int k = 0; k < written; k++)
+				slots[(h + k) & r->mask] = c->objs[k];
+		}
+		if (write(fds[1], &id, sizeof(id)) != sizeof(id))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	int id = -1;
+	assert_int_equal(read(fds[0], &id, sizeof(id)), (ssize_t)sizeof(id));
+	close(fds[0]);
+	close(fds[1]);
+	assert_true(id >= 2);
+	struct rte_ring *r = static_cast<struct rte_ring *>(pool->pool_data);
+	assert_int_equal(r->prod.head - r->prod.tail, n);
+
+	std::atomic<int> calls{0};
+	assert_true(rte_mps_exit_notify_register(pid, 0, count_exit, &calls) >= 0);
+	kill(pid, SIGKILL);
+	bool freed = wait_for([&] {
+		return rte_mps_lcore_owner((unsigned int)id, nullptr) == 0;
+	}, 5000);
+	assert_int_equal(wait_exit(pid, 5000) & 0x7f, SIGKILL);
+	assert_true(freed);
+	assert_true(wait_for([&] { return calls.load() == 1; }, 5000));
+	assert_int_equal(r->prod.head, r->prod.tail);
+	assert_int_equal(pool->local_cache[id].len, 0);
+	struct rte_mps_audit a;
+	assert_int_equal(rte_mps_mempool_audit(pool, &a), 0);
+	assert_int_equal(a.in_pool, POOL_SIZE);
+	assert_int_equal(a.surplus, 0);
+	assert_int_equal(a.unaccounted, 0);
+}
+
 int
 main(int, char **argv)
 {
@@ -295,6 +358,7 @@ main(int, char **argv)
 		cmocka_unit_test(test_claim_threads_no_duplicate),
 		cmocka_unit_test(test_release_flush),
 		cmocka_unit_test(test_dead_owner_cache_flushed),
+		cmocka_unit_test(test_dead_owner_put_in_flight),
 	};
 	ret = cmocka_run_group_tests(tests, mps_group_setup, mps_group_teardown);
 	stop_test_eal();

@@ -158,10 +158,10 @@ complete_put(struct rte_mempool *mp, struct rte_mempool_cache *c)
 
 	if (r == nullptr || n == 0 || n > len)
 		return 0;
-	int ret = dpdk_ring_complete_put(r, objs, n, 1000);
+	int ret = dpdk_ring_complete_put(r, objs, n, 100);
 	if (ret < 0) {
-		MPS_LOG(ERR, "%s: a put a dead process left half done cannot be completed: "
-				"its lcore cache is left alone\n", mp->name);
+		MPS_LOG(WARNING, "%s: a put a dead process left half done waits for an "
+				"earlier one: its lcore cache is left alone for now\n", mp->name);
 		return -1;
 	}
 	if (ret == 0)
@@ -284,16 +284,30 @@ reclaim_lcores()
 
 	if (sh == nullptr || self.slot < 0)
 		return 0;
-	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
-		uint64_t w = load(&sh->lcore[l]);
-		if (lc_kind(w) == LC_FREE || lc_owner_alive(sh, w))
-			continue;
-		/* Dead owner, or a reclaimer that died half way: flush again. */
-		if (free_word(l, w, true, true)) {
-			MPS_LOG(INFO, "lcore %u reclaimed from a dead owner\n", l);
-			n++;
+	/*
+	 * Puts that dead processes left in flight in one ring are completed in
+	 * ring order: one waits for those before it, which a later lcore may
+	 * hold. Go round again while a round frees some and leaves others.
+	 */
+	bool again;
+	do {
+		int freed = 0;
+		bool left = false;
+		for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
+			uint64_t w = load(&sh->lcore[l]);
+			if (lc_kind(w) == LC_FREE || lc_owner_alive(sh, w))
+				continue;
+			/* Dead owner, or a reclaimer that died half way: flush again. */
+			if (free_word(l, w, true, true)) {
+				MPS_LOG(INFO, "lcore %u reclaimed from a dead owner\n", l);
+				freed++;
+			} else {
+				left = true;
+			}
 		}
-	}
+		n += freed;
+		again = left && freed > 0;
+	} while (again);
 	return n;
 }
 

@@ -252,6 +252,38 @@ dpdk_ring_complete_put(struct rte_ring *r, void * const *objs, uint32_t n, unsig
 }
 
 /*
+ * Assumes, as dpdk_ring_complete_put(): a producer moves prod.head with a
+ * compare-and-swap, and publishes by moving prod.tail from where its
+ * reservation starts. Reading prod.tail == h and then moving prod.head
+ * from h means that every reservation before h is published: the tail
+ * can be moved at once.
+ */
+bool
+dpdk_ring_enqueue_idle(struct rte_ring *r, void * const *objs, uint32_t n, unsigned int wait_ms)
+{
+	void **slots = reinterpret_cast<void **>(&r[1]);
+
+	if (r->prod.sync_type != RTE_RING_SYNC_MT)
+		return false;
+	for (unsigned int us = 0;; us += 10) {
+		uint32_t h = rte_atomic_load_explicit(&r->prod.head, rte_memory_order_acquire);
+		uint32_t t = rte_atomic_load_explicit(&r->prod.tail, rte_memory_order_acquire);
+		uint32_t ct = rte_atomic_load_explicit(&r->cons.tail, rte_memory_order_acquire);
+		bool idle = h == t && r->capacity + ct - h >= n;
+		if (idle && rte_atomic_compare_exchange_strong_explicit(&r->prod.head, &h, h + n,
+				rte_memory_order_acquire, rte_memory_order_relaxed)) {
+			for (uint32_t k = 0; k < n; k++)
+				slots[(h + k) & r->mask] = objs[k];
+			rte_atomic_store_explicit(&r->prod.tail, h + n, rte_memory_order_release);
+			return true;
+		}
+		if (us >= wait_ms * 1000)
+			return false;
+		usleep(10);
+	}
+}
+
+/*
  * Assumes: the mempool drivers whose ops names start with "ring_" (ring_mp_mc,
  * ring_sp_sc, ring_mp_sc, ring_sp_mc, ring_mt_rts, ring_mt_hts) keep their
  * objects in the struct rte_ring at mp->pool_data; rte_mempool_get_ops()

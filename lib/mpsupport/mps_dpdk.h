@@ -93,6 +93,15 @@ int dpdk_ring_repair(struct rte_ring *r);
  */
 int dpdk_ring_complete_put(struct rte_ring *r, void * const *objs, uint32_t n,
 		unsigned int wait_ms);
+/*
+ * Enqueue objs[0 .. n) into a multi-producer ring at a moment when no
+ * other enqueue is in flight, so that the call never waits on another
+ * producer: one that died with its slots reserved would make it wait for
+ * ever. Tries for at most wait_ms; false if the ring was never idle (or
+ * has no room), and nothing is enqueued then.
+ */
+bool dpdk_ring_enqueue_idle(struct rte_ring *r, void * const *objs, uint32_t n,
+		unsigned int wait_ms);
 
 /* The common store of mp when it is one of DPDK's ring drivers, else
  * nullptr. */

@@ -156,9 +156,9 @@ complete_put(struct rte_mempool *mp, struct rte_mempool_cache *c)
 	uint32_t n = dpdk_put_model() == PUT_MODEL_FLUSH_HALF ? c->size / 2 : len;
 	void **objs = dpdk_cache_objs(c);
 
-	if (r == nullptr || n == 0 || n > len)
+	if (r == nullptr)
 		return 0;
-	int ret = dpdk_ring_complete_put(r, objs, n, 100);
+	int ret = n != 0 && n <= len ? dpdk_ring_complete_put(r, objs, n, 100) : 0;
 	if (ret < 0) {
 		MPS_LOG(WARNING, "%s: a put a dead process left half done waits for an "
 				"earlier one: its lcore cache is left alone for now\n", mp->name);
@@ -191,7 +191,27 @@ flush_one(struct rte_mempool *mp, void *arg)
 		return;
 	}
 	drop_copies(mp, c);
-	ctx->count += (int)dpdk_cache_len(c);
+	uint32_t len = dpdk_cache_len(c);
+	struct rte_ring *r = dpdk_pool_ring(mp);
+	if (len == 0)
+		return;
+	if (ctx->dead_owner && r != nullptr) {
+		/*
+		 * Another dead process's put may hold the ring (on an lcore
+		 * that comes later, or killed while this runs): a plain flush
+		 * would wait on it for ever. Flush only into an idle ring.
+		 */
+		if (!dpdk_ring_enqueue_idle(r, dpdk_cache_objs(c), len, 100)) {
+			MPS_LOG(WARNING, "%s: the ring is held by a put left half done: an "
+					"lcore cache is left alone for now\n", mp->name);
+			ctx->skipped++;
+			return;
+		}
+		dpdk_cache_set_len(c, 0);
+		ctx->count += (int)len;
+		return;
+	}
+	ctx->count += (int)len;
 	rte_mempool_cache_flush(c, mp);
 }
 

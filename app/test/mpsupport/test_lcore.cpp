@@ -345,9 +345,10 @@ test_dead_owner_put_in_flight(void **)
 }
 
 /* A forked child that claims an lcore id, fills its cache with n objects
- * of the pool, says its id on out, waits for a byte on in, then leaves a
- * full-cache put of them in flight (slots reserved and all written, not
- * published), says so and waits to be killed. */
+ * of the pool, says its id on out, waits for a byte on in, then, if the
+ * byte is 'p', leaves a full-cache put of them in flight (slots reserved
+ * and all written, not published), says it is done and waits to be
+ * killed. */
 static pid_t
 start_put_in_flight(unsigned int n, int out, int in)
 {
@@ -365,10 +366,12 @@ start_put_in_flight(unsigned int n, int out, int in)
 	c->len = n;
 	if (write(out, &id, sizeof(id)) != sizeof(id) || read(in, &go, 1) != 1)
 		_exit(1);
-	uint32_t h = r->prod.head;
-	r->prod.head = h + n;
-	for (unsigned int k = 0; k < n; k++)
-		slots[(h + k) & r->mask] = c->objs[k];
+	if (go == 'p') {
+		uint32_t h = r->prod.head;
+		r->prod.head = h + n;
+		for (unsigned int k = 0; k < n; k++)
+			slots[(h + k) & r->mask] = c->objs[k];
+	}
 	if (write(out, &id, sizeof(id)) != sizeof(id))
 		_exit(1);
 	for (;;)
@@ -402,7 +405,7 @@ test_dead_owners_puts_in_flight(void **)
 	int first = id[0] > id[1] ? 0 : 1;
 	for (int k : { first, 1 - first }) {
 		int done;
-		assert_int_equal(write(in[k][1], "g", 1), 1);
+		assert_int_equal(write(in[k][1], "p", 1), 1);
 		assert_int_equal(read(out[k][0], &done, sizeof(done)), (ssize_t)sizeof(done));
 	}
 	struct rte_ring *r = static_cast<struct rte_ring *>(pool->pool_data);
@@ -415,6 +418,63 @@ test_dead_owners_puts_in_flight(void **)
 		kill(pid[k], SIGKILL);
 		assert_int_equal(wait_exit(pid[k], 5000) & 0x7f, SIGKILL);
 		assert_true(wait_for([&] { return calls.load() == (k == first ? 2 : 1); }, 5000));
+	}
+	bool freed = wait_for([&] {
+		return rte_mps_lcore_owner((unsigned int)id[0], nullptr) == 0 &&
+			rte_mps_lcore_owner((unsigned int)id[1], nullptr) == 0;
+	}, 5000);
+	for (int k = 0; k < 2; k++) {
+		for (int e = 0; e < 2; e++) {
+			close(out[k][e]);
+			close(in[k][e]);
+		}
+	}
+	assert_true(freed);
+	assert_int_equal(r->prod.head, r->prod.tail);
+	struct rte_mps_audit a;
+	assert_int_equal(rte_mps_mempool_audit(pool, &a), 0);
+	assert_int_equal(a.in_pool, POOL_SIZE);
+	assert_int_equal(a.surplus, 0);
+	assert_int_equal(a.unaccounted, 0);
+}
+
+/*
+ * Two forked workers killed: the one with the higher lcore id inside a
+ * full-cache put, the other with a full cache and no put. The reclaim
+ * meets the cache first: flushing it would wait for ever on the other's
+ * put, so it waits for that put to be completed, then flushes it.
+ */
+static void
+test_dead_owner_flush_after_put(void **)
+{
+	constexpr unsigned int n = 24;
+	int out[2][2], in[2][2], id[2];
+	pid_t pid[2];
+
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(pipe(out[k]), 0);
+		assert_int_equal(pipe(in[k]), 0);
+		pid[k] = start_put_in_flight(n, out[k][1], in[k][0]);
+		assert_true(pid[k] > 0);
+		assert_int_equal(read(out[k][0], &id[k], sizeof(id[k])), (ssize_t)sizeof(id[k]));
+		assert_true(id[k] >= 2);
+	}
+	int put = id[0] > id[1] ? 0 : 1;
+	for (int k = 0; k < 2; k++) {
+		int done;
+		assert_int_equal(write(in[k][1], k == put ? "p" : "c", 1), 1);
+		assert_int_equal(read(out[k][0], &done, sizeof(done)), (ssize_t)sizeof(done));
+	}
+	struct rte_ring *r = static_cast<struct rte_ring *>(pool->pool_data);
+	assert_int_equal(r->prod.head - r->prod.tail, n);
+
+	/* The cache's owner dies first, while the put's is still alive. */
+	std::atomic<int> calls{0};
+	for (int k : { 1 - put, put }) {
+		assert_true(rte_mps_exit_notify_register(pid[k], 0, count_exit, &calls) >= 0);
+		kill(pid[k], SIGKILL);
+		assert_int_equal(wait_exit(pid[k], 5000) & 0x7f, SIGKILL);
+		assert_true(wait_for([&] { return calls.load() == (k == put ? 2 : 1); }, 5000));
 	}
 	bool freed = wait_for([&] {
 		return rte_mps_lcore_owner((unsigned int)id[0], nullptr) == 0 &&
@@ -451,6 +511,7 @@ main(int, char **argv)
 		cmocka_unit_test(test_dead_owner_cache_flushed),
 		cmocka_unit_test(test_dead_owner_put_in_flight),
 		cmocka_unit_test(test_dead_owners_puts_in_flight),
+		cmocka_unit_test(test_dead_owner_flush_after_put),
 	};
 	ret = cmocka_run_group_tests(tests, mps_group_setup, mps_group_teardown);
 	stop_test_eal();

@@ -85,6 +85,19 @@ dpdk_ring_abort_sc(struct rte_ring *r)
 	rte_atomic_store_explicit(&r->cons.head, r->cons.tail, rte_memory_order_release);
 }
 
+bool
+dpdk_ring_is_sc(const struct rte_ring *r)
+{
+	return r->cons.sync_type == RTE_RING_SYNC_ST;
+}
+
+uint32_t
+dpdk_ring_cons_reserved(const struct rte_ring *r)
+{
+	return rte_atomic_load_explicit(&r->cons.head, rte_memory_order_acquire) -
+		rte_atomic_load_explicit(&r->cons.tail, rte_memory_order_acquire);
+}
+
 /*
  * Assumes: a pool with cache_size != 0 keeps RTE_MAX_LCORE per-lcore caches
  * in mp->local_cache, indexed by lcore id, in memory every process of the

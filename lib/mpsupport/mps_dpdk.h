@@ -57,6 +57,10 @@ void dpdk_ring_objs(const struct rte_ring *r, std::vector<void *> &out);
  * with no live user on that side. */
 void dpdk_ring_abort_sp(struct rte_ring *r);
 void dpdk_ring_abort_sc(struct rte_ring *r);
+/* Whether r has a single consumer in the default sync mode (ST), and the
+ * objects its consumer head is ahead of its tail by. */
+bool dpdk_ring_is_sc(const struct rte_ring *r);
+uint32_t dpdk_ring_cons_reserved(const struct rte_ring *r);
 
 /*
  * The objects a port's driver holds in one of its queues, read in place,

@@ -691,6 +691,24 @@ rte_mps_res_mempool(unsigned int worker, struct rte_mempool *mp)
 	return res_add(worker, RES_POOL, 0, mp);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_ring_consumer_reset, 22.11)
+int
+rte_mps_ring_consumer_reset(struct rte_ring *r)
+{
+	if (r == nullptr)
+		return fail(EINVAL, "null ring");
+	if (!dpdk_ring_is_sc(r))
+		return fail(EINVAL, "ring %s has several consumers", r->name);
+	uint32_t n = dpdk_ring_cons_reserved(r);
+	if (n == 0)
+		return 0;
+	if (n > r->capacity)
+		return fail(EINVAL, "ring %s: consumer head %u objects ahead of its tail",
+				r->name, n);
+	dpdk_ring_abort_sc(r);
+	return (int)n;
+}
+
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_res_reset, 22.11)
 int
 rte_mps_res_reset(unsigned int worker)

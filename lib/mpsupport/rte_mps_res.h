@@ -131,6 +131,29 @@ int
 rte_mps_res_ring(unsigned int worker, struct rte_ring *ring);
 
 /**
+ * Take the consumer side of a single-consumer ring back from a consumer
+ * that died.
+ *
+ * A consumer killed inside a dequeue, between moving the ring's consumer
+ * head and its tail, leaves the objects in between in the ring, where the
+ * next dequeue would skip them: they would be lost. This puts the head
+ * back to the tail, so that the next consumer (a drain, or a new instance)
+ * takes them. The producer side is left alone: a live producer may go on.
+ *
+ * Only while no consumer of the ring runs.
+ *
+ * @param r
+ *   A ring with a single consumer (RING_F_SC_DEQ), in the default sync mode.
+ * @return
+ *   The number of objects given back to the ring (0 if the dead consumer
+ *   left no dequeue half done), or -EINVAL (a null ring, or one with
+ *   several consumers).
+ */
+__rte_experimental
+int
+rte_mps_ring_consumer_reset(struct rte_ring *r);
+
+/**
  * List an mbuf pool as private to a worker and the workers stopped with it.
  *
  * When a reset covers every worker that lists mp, mp is rebuilt rather

@@ -586,6 +586,42 @@ test_res_ring_port_repaired(void **)
 	rte_mempool_free(mp);
 }
 
+/*
+ * A single consumer killed inside a dequeue: the consumer head moved, the
+ * tail not. Without the reset, the next dequeue skips what was between;
+ * with it, every object comes out once, and a live producer goes on.
+ */
+static void
+test_ring_consumer_reset(void **)
+{
+	struct rte_ring *r = rte_ring_create("mps_ut_ring_sc", 64, SOCKET_ID_ANY,
+			RING_F_SP_ENQ | RING_F_SC_DEQ);
+	struct rte_ring *mc = rte_ring_create("mps_ut_ring_mc", 64, SOCKET_ID_ANY, 0);
+	void *objs[10], *got[16];
+
+	assert_non_null(r);
+	assert_non_null(mc);
+	for (uintptr_t i = 0; i < 10; i++)
+		objs[i] = reinterpret_cast<void *>((i + 1) * 64);
+	assert_int_equal(rte_ring_enqueue_bulk(r, objs, 10, nullptr), 10);
+	/* nothing to give back */
+	assert_int_equal(rte_mps_ring_consumer_reset(r), 0);
+	/* the dead consumer: 4 objects reserved, copied out, not released */
+	r->cons.head = r->cons.tail + 4;
+	assert_int_equal(rte_mps_ring_consumer_reset(r), 4);
+	assert_int_equal(r->cons.head, r->cons.tail);
+	assert_int_equal(rte_ring_enqueue_bulk(r, objs, 2, nullptr), 2);
+	assert_int_equal(rte_ring_dequeue_burst(r, got, 16, nullptr), 12);
+	for (unsigned int i = 0; i < 10; i++)
+		assert_ptr_equal(got[i], objs[i]);
+	assert_ptr_equal(got[10], objs[0]);
+	/* several consumers: refused */
+	assert_int_equal(rte_mps_ring_consumer_reset(mc), -EINVAL);
+	assert_int_equal(rte_mps_ring_consumer_reset(nullptr), -EINVAL);
+	rte_ring_free(r);
+	rte_ring_free(mc);
+}
+
 int
 main(int, char **argv)
 {
@@ -602,6 +638,7 @@ main(int, char **argv)
 		cmocka_unit_test(test_res_mempool_shared_not_rebuilt),
 		cmocka_unit_test(test_reclaim_waits_for_rebuild),
 		cmocka_unit_test(test_res_ring_port_repaired),
+		cmocka_unit_test(test_ring_consumer_reset),
 	};
 	ret = cmocka_run_group_tests(tests, mps_group_setup, mps_group_teardown);
 	stop_test_eal();

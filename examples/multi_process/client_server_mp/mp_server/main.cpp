@@ -193,6 +193,11 @@ recycle_client(unsigned int c)
 	unsigned int n, total = 0;
 	const uint64_t word = info->owner[c].word();
 
+	/*
+	 * A client killed inside its dequeue left what it was taking in the
+	 * ring, behind the consumer head: take it back, and free it below.
+	 */
+	rte_mps_ring_consumer_reset(server.rings[c]);
 	while ((n = rte_ring_dequeue_burst(server.rings[c], objs, burst_size, nullptr)) != 0) {
 		drop_tagged(objs, n);
 		total += n;

@@ -400,10 +400,22 @@ ipc_handler(const struct rte_mp_msg *msg, const void *)
 		return 0;
 	}
 	memcpy(&m, msg->param, sizeof(m));
-	if (m.pid <= 0 || !proc_alive(m.pid, m.start_time)) {
+	if (m.pid <= 0) {
+		MPS_LOG(ERR, "%s message with pid %d\n", IPC_NAME, (int)m.pid);
+		return 0;
+	}
+	if (!proc_alive(m.pid, m.start_time)) {
+		/*
+		 * Dead before its announcement was read (the notify thread was
+		 * busy with a reclaim, say): its watchers must hear of the exit
+		 * all the same, or it is never cleaned up after.
+		 */
 		MPS_LOG(INFO, "member pid %d announced but already gone\n", (int)m.pid);
-		if (self.sh != nullptr)
-			rte_mps_lcore_reclaim();
+		rte_mps_exit_info info = {};
+		info.pid = m.pid;
+		info.exit_code = -1;
+		info.detect_ns = now_ns();
+		member_exited(&info, nullptr);
 		return 0;
 	}
 	notify_watch_member(m.pid);

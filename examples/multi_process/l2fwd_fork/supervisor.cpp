@@ -503,6 +503,21 @@ stop_running_workers()
 		if (workers.w[i].running.load(std::memory_order_relaxed))
 			running |= bit(i);
 	}
+	/*
+	 * A worker asked for and not forked yet (a stop signal right after the
+	 * launch) would miss the stop: wait for its lcore thread to fork it.
+	 */
+	auto unforked = [running] {
+		for (unsigned int i = 0; i < workers.count; i++) {
+			const worker &w = workers.w[i];
+			if ((running & bit(i)) && w.pid.load(std::memory_order_acquire) == 0 &&
+			    !w.fork_failed.load(std::memory_order_acquire))
+				return true;
+		}
+		return false;
+	};
+	while (unforked() && now_ns() < deadline)
+		usleep(1000);
 	rte_mps_tracker_set_timeout(shutdown_stop_timeout_ms);
 	if (running != 0 && rte_mps_group_stop(running) < 0)
 		printf("l2fwd_fork: cannot stop workers: %s\n", rte_mps_strerror());

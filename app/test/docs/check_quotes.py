@@ -324,14 +324,17 @@ def collect_printed(build_dir, options, fails):
     if missing:
         fails.add('build', 'not built: %s' % ', '.join(missing))
         return None, {}, {}
+    # An app with a libc-only front (for --forked) has its image in libexec/.
+    images = [os.path.join(build_dir, 'examples', 'libexec', a) for a in APPS]
+    binaries += [i for i in images if os.access(i, os.X_OK)]
     libs = []
     for root, _, files in os.walk(os.path.join(build_dir, 'lib')):
         libs += [os.path.join(root, f) for f in files if re.match(r'librte_mpsupport\.so', f)]
-    eal = linked_eal(binaries[0])
+    eal = next((e for e in map(linked_eal, binaries) if e), None)
     if eal:
         libs.append(eal)
     else:
-        fails.add('build', 'cannot find the librte_eal that %s links' % binaries[0])
+        fails.add('build', 'cannot find the librte_eal that %s links' % ', '.join(binaries))
     strings = binary_strings(binaries + libs)
 
     helps = {a: help_text(build_dir, a) for a in APPS}

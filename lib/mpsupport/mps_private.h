@@ -373,6 +373,7 @@ struct recovery_state {
 	rte_thread_t thread;
 	uint64_t pending = 0;       /* exited or asked to stop, not yet handled */
 	uint64_t ready = 0;
+	uint64_t undead = 0;        /* alive after SIGKILL and its bound */
 	unsigned int timeout_ms = 500;
 	int exit_handle[RTE_MPS_MAX_WORKERS];
 	int pidfd[RTE_MPS_MAX_WORKERS];

@@ -138,7 +138,6 @@ recover(mutex_guard &lk)
 	uint64_t set = 0;
 	uint64_t stopping = 0;
 	uint64_t moved = 0;    /* running when this recovery took them */
-	uint64_t undead = 0;   /* still alive after SIGKILL and the bound */
 	uint64_t wake_ns = now_ns();
 	uint64_t stop_ns = 0, gone_ns = 0;
 
@@ -161,12 +160,19 @@ recover(mutex_guard &lk)
 			}
 		}
 		unsigned int ms = recovery.timeout_ms;
+		/*
+		 * A worker that outlived SIGKILL once, in this pass or an
+		 * earlier one, is not waited for again: its exit, when it
+		 * comes, starts a recovery of its own. Waiting would hold up
+		 * every other group that shares the pass.
+		 */
+		uint64_t wait = set & ~recovery.undead;
 		int fds[RTE_MPS_MAX_WORKERS];
-		watch_fds(set, fds);
+		watch_fds(wait, fds);
 		lk.unlock();
 		if (stop_ns == 0)
 			stop_ns = now_ns();
-		uint64_t alive = wait_dead(set, ms, fds);
+		uint64_t alive = wait_dead(wait, ms, fds);
 		if (alive != 0) {
 			lk.lock();
 			for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++)
@@ -182,11 +188,11 @@ recover(mutex_guard &lk)
 			if (alive != 0)
 				MPS_LOG(ERR, "workers 0x%" PRIx64 " still alive after SIGKILL: "
 						"not reset, not ready\n", alive);
-			undead |= alive;
 		}
 		close_fds(fds);
 		gone_ns = now_ns();
 		lk.lock();
+		recovery.undead |= alive;
 		/* Exits that came in meanwhile join this recovery. */
 		if ((closure(recovery.pending) & ~set) == 0)
 			break;
@@ -200,7 +206,9 @@ recover(mutex_guard &lk)
 	 */
 	uint64_t todo = 0, still = 0;
 	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS; w++) {
-		if ((undead & (1ull << w)) && worker_alive(w))
+		if (!(set & (1ull << w)))
+			continue;
+		if ((recovery.undead & (1ull << w)) && worker_alive(w))
 			still |= 1ull << w;
 		else if ((moved & (1ull << w)) &&
 				load(&self.sh->workers[w].state) == W_STOPPING)
@@ -239,6 +247,7 @@ recover(mutex_guard &lk)
 		if (!(todo & (1ull << w)))
 			continue;
 		recovery_unwatch(lk, w);
+		recovery.undead &= ~(1ull << w);
 		store(&ws->pid, static_cast<int32_t>(0));
 		store(&ws->start_time, static_cast<uint64_t>(0));
 		ws->restarts++;
@@ -372,7 +381,7 @@ recovery_stop()
 	recovery.running = false;
 	for (unsigned int w = 0; w < RTE_MPS_MAX_WORKERS && recovery.cond_init; w++)
 		recovery_unwatch(lk, w);
-	recovery.pending = recovery.ready = 0;
+	recovery.pending = recovery.ready = recovery.undead = 0;
 }
 
 void
@@ -381,7 +390,7 @@ recovery_forked_child()
 	pthread_mutex_init(&recovery.lock, nullptr);
 	recovery.running = false;
 	recovery.cond_init = false;
-	recovery.pending = recovery.ready = 0;
+	recovery.pending = recovery.ready = recovery.undead = 0;
 }
 
 } /* namespace mps */

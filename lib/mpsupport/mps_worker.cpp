@@ -123,6 +123,7 @@ rte_mps_worker_remove(unsigned int worker)
 		self.sh->workers[w].deps &= ~(1ull << worker);
 	recovery.pending &= ~(1ull << worker);
 	recovery.ready &= ~(1ull << worker);
+	recovery.undead &= ~(1ull << worker);
 	store(&ws->state, static_cast<uint32_t>(W_NONE));
 	return 0;
 }

@@ -331,6 +331,62 @@ reclaim_lcores()
 	return n;
 }
 
+/*
+ * For a pool rebuild: take over the lcore ids of dead owners, so that no
+ * other process flushes their caches into the pool meanwhile, and wait up
+ * to wait_ms for the reclaims that other live processes are running.
+ * -EBUSY if one still runs (the ids taken are given back).
+ */
+int
+lcore_hold_dead(std::vector<std::pair<unsigned int, uint64_t>> &held, unsigned int wait_ms)
+{
+	shared *sh = self.sh;
+
+	if (sh == nullptr || self.slot < 0)
+		return 0;
+	const uint64_t rec = lc_word(LC_RECLAIM, (unsigned int)self.slot, self.gen, 0);
+	const uint64_t deadline = now_ns() + (uint64_t)wait_ms * 1000000ull;
+	for (;;) {
+		bool busy = false;
+		for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
+			uint64_t w = load(&sh->lcore[l]);
+			if (lc_kind(w) == LC_FREE || w == rec)
+				continue;
+			if (lc_owner_alive(sh, w)) {
+				busy = busy || lc_kind(w) == LC_RECLAIM;
+				continue;
+			}
+			if (cas(&sh->lcore[l], w, rec))
+				held.emplace_back(l, w);
+			else
+				busy = true;    /* changed meanwhile: look again */
+		}
+		if (!busy)
+			return 0;
+		if (now_ns() >= deadline) {
+			lcore_release_held(held, false);
+			return -EBUSY;
+		}
+		usleep(100);
+	}
+}
+
+/*
+ * Give back the ids lcore_hold_dead() took: reclaimed (their caches of the
+ * other pools flushed, the id free) after a rebuild, else as they were.
+ */
+void
+lcore_release_held(std::vector<std::pair<unsigned int, uint64_t>> &held, bool rebuilt)
+{
+	const uint64_t rec = lc_word(LC_RECLAIM, (unsigned int)self.slot, self.gen, 0);
+
+	for (const auto &h : held) {
+		if (!rebuilt || !free_word(h.first, rec, true, true))
+			store(&self.sh->lcore[h.first], h.second);
+	}
+	held.clear();
+}
+
 void
 lcore_release_slot(unsigned int slot, uint32_t gen, bool flush)
 {

@@ -321,6 +321,8 @@ int lcore_callbacks_register();
 void lcore_callbacks_unregister();
 int lcore_snapshot_pools();
 int reclaim_lcores();
+int lcore_hold_dead(std::vector<std::pair<unsigned int, uint64_t>> &held, unsigned int wait_ms);
+void lcore_release_held(std::vector<std::pair<unsigned int, uint64_t>> &held, bool rebuilt);
 void lcore_reclaim_forked_child();
 
 /* Exit notification (mps_notify.cpp). */

@@ -806,3 +806,66 @@ rte_mps_mempool_audit(struct rte_mempool *mp, struct rte_mps_audit *audit)
 	*audit = a;
 	return 0;
 }
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_mempool_rebuild, 22.11)
+int
+rte_mps_mempool_rebuild(struct rte_mempool *mp, void * const *held, unsigned int nb_held,
+		struct rte_mps_audit *before)
+{
+	if (mp == nullptr || (held == nullptr && nb_held != 0))
+		return fail(EINVAL, "null mempool or held objects");
+	if (dpdk_pool_ring(mp) == nullptr)
+		return fail(EINVAL, "%s: its common store is not a ring, cannot rebuild",
+				mp->name);
+
+	/*
+	 * No dead lcore's cache is flushed into the ring meanwhile, by this
+	 * process or another (a process that claims an lcore id reclaims dead
+	 * ones): their ids are held, and reclaimed after.
+	 */
+	mutex_guard reclaim(lcore_reclaim_mutex);
+	std::vector<std::pair<unsigned int, uint64_t>> dead_lcores;
+	if (lcore_hold_dead(dead_lcores, 100) < 0)
+		return fail(EBUSY, "%s: another process is reclaiming an lcore, "
+				"cannot rebuild now", mp->name);
+	std::vector<void *> free_objs;
+	rte_mps_audit a = {};
+	a.size = mp->size;
+	dpdk_for_each_cache(mp, [&a, &free_objs](struct rte_mempool_cache *c) {
+		a.in_caches += dpdk_cache_len(c);
+		free_objs.insert(free_objs.end(), dpdk_cache_objs(c),
+				dpdk_cache_objs(c) + dpdk_cache_len(c));
+	});
+	size_t cached = free_objs.size();
+	pool_ring_objs(mp, free_objs);
+	a.in_pool = (uint32_t)(free_objs.size() - cached);
+	std::sort(free_objs.begin(), free_objs.end());
+	size_t found = free_objs.size();
+	free_objs.erase(std::unique(free_objs.begin(), free_objs.end()), free_objs.end());
+	a.surplus = (uint32_t)(found - free_objs.size());
+
+	/* Held: the caller's, and what the drivers of listed queues keep. */
+	std::vector<void *> keep(held, held + nb_held);
+	if (self.sh != nullptr) {
+		std::vector<void *> drv = queues_held(~0ull);
+		keep.insert(keep.end(), drv.begin(), drv.end());
+	}
+	keep.erase(std::remove_if(keep.begin(), keep.end(), [mp](void *o) {
+			return o == nullptr || static_cast<const rte_mbuf *>(o)->pool != mp;
+		}), keep.end());
+	std::sort(keep.begin(), keep.end());
+	keep.erase(std::unique(keep.begin(), keep.end()), keep.end());
+	a.in_lists = (uint32_t)std::count_if(keep.begin(), keep.end(), [&free_objs](void *o) {
+			return !std::binary_search(free_objs.begin(), free_objs.end(), o);
+		});
+	int64_t left = (int64_t)a.size - (int64_t)free_objs.size() - a.in_lists;
+	a.unaccounted = left > 0 ? (uint32_t)left : 0;
+
+	unsigned int n = pool_rebuild(mp, keep);
+	lcore_release_held(dead_lcores, true);
+	if (n == 0 && a.size > keep.size())
+		return fail(EIO, "%s: cannot put its objects back", mp->name);
+	if (before != nullptr)
+		*before = a;
+	return (int)n;
+}

@@ -243,6 +243,54 @@ __rte_experimental
 int
 rte_mps_mempool_audit(struct rte_mempool *mp, struct rte_mps_audit *audit);
 
+/**
+ * Rebuild a shared mbuf pool after a death: every object that is neither
+ * free nor held goes back, once.
+ *
+ * For a pool that processes of the group share, after one of them died
+ * holding some of its mbufs where no list shows them (a local array, a TX
+ * buffer of its own): every object found neither free (in the common ring
+ * or an lcore cache) nor in @p held nor in a driver's listed queue is
+ * taken to be what the dead held. The pool is then rebuilt as
+ * rte_mps_res_reset() rebuilds a pool private to a group: every lcore
+ * cache emptied, the common ring reset, and each object not held
+ * initialised again and enqueued once. What a dead process left half done
+ * in the pool (a cache length raised before its copy, a put of the ring
+ * not published, an object freed twice) is gone with it. The lcore ids of
+ * dead processes are held meanwhile, so that no process reclaims them
+ * into the pool, and reclaimed after.
+ *
+ * Nobody else may use the pool during the call: every other process that
+ * uses it is stopped, or parked outside any call of the pool and holding
+ * none of its objects but those in @p held. The objects that drivers hold
+ * are kept only where the library can read them (net_ring queues listed
+ * with rte_mps_res_rx_queue() or rte_mps_res_tx_queue()): use this with
+ * ports whose drivers keep no mbuf (net_null, net_pcap), or put what the
+ * drivers hold in @p held.
+ *
+ * @param mp
+ *   The pool: an mbuf pool whose common store is a ring (DPDK's ring_*
+ *   mempool drivers).
+ * @param held
+ *   Objects in use (queued in rings between processes, say), in any order;
+ *   duplicates and objects of other pools are ignored. NULL if nb_held is 0.
+ * @param nb_held
+ *   Number of entries in held.
+ * @param before
+ *   If not NULL, where the pool stood before the rebuild: in_lists counts
+ *   the objects of held that were not free, unaccounted those given back,
+ *   and surplus the extra copies dropped.
+ * @return
+ *   The number of objects free after the rebuild, -EINVAL (a NULL pool or
+ *   held, or a pool whose store is not a ring), -EBUSY (another process
+ *   is flushing the caches of a dead lcore into pools: try again later)
+ *   or -EIO (the ring refused the objects: the pool is then empty).
+ */
+__rte_experimental
+int
+rte_mps_mempool_rebuild(struct rte_mempool *mp, void * const *held, unsigned int nb_held,
+		struct rte_mps_audit *before);
+
 #ifdef __cplusplus
 }
 #endif

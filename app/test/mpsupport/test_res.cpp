@@ -363,6 +363,67 @@ test_res_mempool_rebuild(void **)
 }
 
 /*
+ * A pool shared by processes that list nothing (mp_server and its clients):
+ * after a death, what is neither free nor held (queued in a ring between
+ * processes) goes back once, copies are dropped, and the held objects stay
+ * out of the pool.
+ */
+static void
+test_mempool_rebuild_shared(void **)
+{
+	constexpr unsigned int N = 511;
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("mps_ut_mbuf6", N, 32, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	assert_non_null(mp);
+	assert_int_equal(rte_mps_mempool_rebuild(nullptr, nullptr, 0, nullptr), -EINVAL);
+	assert_int_equal(rte_mps_mempool_rebuild(mp, nullptr, 1, nullptr), -EINVAL);
+
+	struct rte_mbuf *m[16];
+	assert_int_equal(rte_mempool_generic_get(mp, (void **)m, 16, nullptr), 0);
+	/* m[0..3]: queued for a live process; m[4..9]: a dead one held them */
+	void *held[5] = { m[0], m[1], m[2], m[3], m[0] };
+	/* the dead one's cache: m[10] put, m[11] twice, and a stale slot naming
+	 * m[0], which is held (the length raised before the copy) */
+	struct rte_mempool_cache *c = &mp->local_cache[7];
+	c->objs[0] = m[10];
+	c->objs[1] = m[11];
+	c->objs[2] = m[11];
+	c->objs[3] = m[0];
+	c->len = 4;
+	/* m[12..15] freed, one of them twice */
+	rte_mempool_generic_put(mp, (void **)&m[12], 4, nullptr);
+	rte_mempool_generic_put(mp, (void **)&m[12], 1, nullptr);
+	/* and a put into the ring that a dead producer did not publish */
+	auto *r = static_cast<struct rte_ring *>(mp->pool_data);
+	r->prod.head += 3;
+
+	struct rte_mps_audit a;
+	assert_int_equal(rte_mps_mempool_rebuild(mp, held, 5, &a), (int)N - 4);
+	assert_int_equal(a.size, N);
+	assert_int_equal(a.in_lists, 3);      /* m[0], listed free by the stale slot */
+	assert_int_equal(a.unaccounted, 6);   /* m[4..9] */
+	assert_int_equal(a.surplus, 2);       /* m[11], m[12] */
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
+		assert_int_equal(mp->local_cache[l].len, 0);
+
+	/* Every mbuf but the held ones exactly once; the ring works. */
+	struct rte_mbuf *all[N - 4];
+	assert_int_equal(rte_mempool_generic_get(mp, (void **)all, N - 4, nullptr), 0);
+	void *extra;
+	assert_int_not_equal(rte_mempool_generic_get(mp, &extra, 1, nullptr), 0);
+	std::set<void *> distinct(all, all + N - 4);
+	assert_int_equal(distinct.size(), N - 4);
+	for (unsigned int i = 0; i < 4; i++)
+		assert_int_equal(distinct.count(m[i]), 0);
+	rte_mempool_generic_put(mp, (void **)all, N - 4, nullptr);
+	rte_mempool_generic_put(mp, (void **)m, 4, nullptr);
+	assert_int_equal(rte_mps_mempool_audit(mp, &a), 0);
+	assert_int_equal(a.unaccounted, 0);
+	assert_int_equal(a.surplus, 0);
+	rte_mempool_free(mp);
+}
+
+/*
  * A pool also listed by a worker with a live process is not rebuilt; once
  * that worker is stopped and reset, it is.
  */
@@ -636,6 +697,7 @@ main(int, char **argv)
 		cmocka_unit_test(test_res_driver_freed_not_freed_again),
 		cmocka_unit_test(test_res_mempool_rebuild),
 		cmocka_unit_test(test_res_mempool_shared_not_rebuilt),
+		cmocka_unit_test(test_mempool_rebuild_shared),
 		cmocka_unit_test(test_reclaim_waits_for_rebuild),
 		cmocka_unit_test(test_res_ring_port_repaired),
 		cmocka_unit_test(test_ring_consumer_reset),

@@ -280,6 +280,67 @@ def test_kill_client_under_load(mp):
     check_printed(server.output(), table, mbufs)
 
 
+def test_killed_client_holdings_given_back(mp, monkeypatch):
+    """Kill -9 clients that hold packets taken from their ring and in no TX buffer yet
+    (stopped at the kill point client_in_hand): after each death the server parks the
+    others and rebuilds the pool, so that what the dead one held goes back. A client
+    stopped by SIGUSR1 counts as parked. With no client left, every mbuf is free, once."""
+    server = start_server(mp, 3, NULL_PORTS)
+    server.expect('the pool is rebuilt after each client exit', timeout=10)
+    clients = [start_client(mp, server, i) for i in range(3)]
+    # Client 2 is stopped where it holds nothing during the first kill.
+    wait_client(mp, 2, lambda v: v['rx'] > 0 and v['pid'] == clients[2].pid,
+                'client 2 forwards')
+    clients[2].signal(signal.SIGUSR1)
+    assert mt.wait_for(lambda: proc_state(clients[2].pid) == 'T'), 'client 2 did not stop'
+    rounds = 4
+    for k in range(rounds):
+        if k == 1:
+            clients[2].signal(signal.SIGCONT)
+        i = k % 2
+        assert clients[i].stop() == 0
+        with monkeypatch.context() as env:
+            env.setenv('MP_CLIENT_KILL_POINT', 'client_in_hand:%d' % (10 * k))
+            victim = start_client(mp, server, i, name='c%d_%d' % (i, k))
+        assert mt.wait_for(lambda: proc_state(victim.pid) == 'T'), \
+            'client %d did not stop at its kill point' % i
+        before = query(mp, '/mp_server/mbufs')
+        exits = client_table(mp)[i]['exits']
+        victim.signal(signal.SIGKILL)
+        assert victim.wait_exit(10) == -signal.SIGKILL
+        wait_client(mp, i, lambda v: v['exits'] == exits + 1 and v['state'] == 'free',
+                    'client %d cleaned up after' % i)
+        assert mt.wait_for(lambda: query(mp, '/mp_server/mbufs')['rebuilds'] >
+                           before['rebuilds']), 'no rebuild after kill %d' % k
+        after = query(mp, '/mp_server/mbufs')
+        assert after['given_back'] > before['given_back'], (before, after)
+        clients[i] = start_client(mp, server, i, name='c%d_%db' % (i, k))
+    m = query(mp, '/mp_server/mbufs')
+    assert m['rebuild_on'] == 1 and m['rebuilds_deferred'] == 0, m
+    for c in clients:
+        assert c.stop() == 0
+    table = client_table(mp)
+    for i in range(3):
+        check_fields(table[i], state='free', pid=0, in_ring=0)
+    check_pool(mp)
+    assert server.stop() == 0
+
+
+def test_no_rebuild_with_memif(mp):
+    """A driver that may keep mbufs (memif): the server says it does not rebuild the pool."""
+    workdir = tempfile.mkdtemp(prefix='cs')
+    peer = mt.Peer(workdir, 2, {(0, 0): 1, (1, 0): 1}, app_role='client')
+    try:
+        peer.launch()
+        server = start_server(mp, 1, peer.app_vdevs())
+        server.expect(r'the pool is not rebuilt after a client exit \(net_memif\): what a '
+                      r'killed client holds is lost', timeout=10)
+        assert query(mp, '/mp_server/mbufs')['rebuild_on'] == 0
+        assert server.stop() == 0
+    finally:
+        peer.close()
+
+
 def one_error(r, pattern):
     assert r.returncode != 0, r.stdout
     errs = [ln for ln in r.stdout.splitlines() if re.search(r'error', ln, re.I)]

@@ -10,10 +10,12 @@
  * largest bursts available and sends each one out of the port paired with
  * the one it came in on, through its own TX queue, with buffered TX that is
  * flushed when a buffer fills or the ring runs dry. It may be killed and
- * started again at any time; the server carries on. A client killed while
- * it holds packets loses them; SIGUSR1 makes it stop itself (SIGSTOP) at
- * the next point where it holds none, with its counters up to date, for
- * tests and demonstrations that kill it there.
+ * started again at any time; the server carries on. What a client killed
+ * while it holds packets held goes back to the pool when the server
+ * rebuilds it (with librte_mpsupport and drivers that keep no mbuf), for
+ * which the server parks the clients between two bursts. SIGUSR1 makes a
+ * client stop itself (SIGSTOP) at the next point where it holds none, with
+ * its counters up to date, for tests and demonstrations that kill it there.
  */
 
 #include <errno.h>
@@ -37,6 +39,7 @@
 #include <rte_mbuf.h>
 #include <rte_memzone.h>
 #include <rte_mempool.h>
+#include <rte_mps_kill.h>
 #include <rte_mpsupport.h>
 #include <rte_prefetch.h>
 #include <rte_ring.h>
@@ -202,6 +205,62 @@ struct client_tx {
 	}
 };
 
+/*
+ * Test hook of builds with kill points (-Dkill_points=true): with
+ * MP_CLIENT_KILL_POINT=client_in_hand[:SKIP] in its environment, the client
+ * stops itself (SIGSTOP) at that point after SKIP passes, for a test to
+ * kill it there. Nothing in other builds.
+ */
+void
+arm_kill_point()
+{
+#ifdef RTE_MPS_KILL_POINTS
+	static struct rte_mps_kill_point kp;
+	const char *env = getenv("MP_CLIENT_KILL_POINT");
+	const char *name = "client_in_hand";
+	unsigned long skip = 0;
+
+	if (env == nullptr)
+		return;
+	const size_t len = strlen(name);
+	if (strncmp(env, name, len) != 0 || (env[len] != '\0' && env[len] != ':') ||
+	    (env[len] == ':' && mpc::parse_uint(env + len + 1, UINT32_MAX, &skip) != 0))
+		mpc::fail("invalid MP_CLIENT_KILL_POINT '%s' (client_in_hand[:SKIP])", env);
+	snprintf(kp.name, sizeof(kp.name), "%s", name);
+	kp.skip = static_cast<uint32_t>(skip);
+	if (rte_mps_kill_point_arm(&kp) != 0)
+		mpc::fail("cannot arm kill point %s: %s", name, rte_strerror(rte_errno));
+#endif
+}
+
+/* Rounds of parking answered (cs_shared.h). */
+uint32_t last_round;
+
+/*
+ * Park while the server rebuilds the pool: everything buffered sent first,
+ * nothing in hand, no call of the pool until the round ends. A SIGINT
+ * meanwhile waits for the end of the round; the death of the server ends
+ * the process.
+ */
+void
+park_if_asked(client_tx &tx, cs::client_stats &st, uint64_t rx)
+{
+	cs::server_info *info = client.info;
+	const uint32_t round = info->park.load(std::memory_order_seq_cst);
+
+	if (likely(round == 0 || round == last_round))
+		return;
+	tx.flush_all();
+	tx.publish(st, rx);
+	info->ctl[client.id].parked.store(round, std::memory_order_release);
+	while (info->park.load(std::memory_order_acquire) == round) {
+		if (mpc::quit_requested())
+			mpc::leave_if_orphaned();
+		rte_pause();
+	}
+	last_round = round;
+}
+
 /* Client loop. 8< */
 /*
  * Take what is in the ring, route each packet to the buffer of its output
@@ -218,6 +277,8 @@ poll_once(struct rte_ring *ring, client_tx &tx)
 		tx.flush_all();
 		return 0;
 	}
+	/* taken from the ring, in no TX buffer yet: only this process knows */
+	RTE_MPS_KILL_POINT("client_in_hand");
 	for (unsigned int k = 0; k < n; k++) {
 		const uintptr_t v = reinterpret_cast<uintptr_t>(objs[k]);
 		auto *m = reinterpret_cast<struct rte_mbuf *>(v & ~cs::port_tag_mask);
@@ -293,6 +354,7 @@ mp_client_main(int argc, char **argv)
 	       static_cast<int>(getpid()), rte_lcore_id());
 	fflush(stdout);
 
+	arm_kill_point();
 	struct sigaction sa = {};
 	sa.sa_handler = on_pause_signal;
 	sigemptyset(&sa.sa_mask);
@@ -300,6 +362,7 @@ mp_client_main(int argc, char **argv)
 
 	while (!mpc::quit_requested() &&
 	       !info->stopping.load(std::memory_order_relaxed)) {
+		park_if_asked(tx, st, rx);
 		rx += poll_once(ring, tx);
 		tx.publish(st, rx);
 		if (unlikely(pause_requested.exchange(false, std::memory_order_relaxed))) {
@@ -309,7 +372,12 @@ mp_client_main(int argc, char **argv)
 			printf("mp_client %u (pid %d) holds no packet: stopping\n", client.id,
 			       static_cast<int>(getpid()));
 			fflush(stdout);
+			/* parked for every round while stopped */
+			info->ctl[client.id].parked.store(cs::park_idle, std::memory_order_seq_cst);
 			raise(SIGSTOP);
+			/* a round the server saw this answer to is waited out above */
+			info->ctl[client.id].parked.store(0, std::memory_order_seq_cst);
+			last_round = 0;
 		}
 	}
 
@@ -320,11 +388,16 @@ mp_client_main(int argc, char **argv)
 	info->ctl[client.id].leave.store(cs::leave_req, std::memory_order_release);
 	const uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz();
 	while (info->ctl[client.id].leave.load(std::memory_order_acquire) != cs::leave_ack &&
-	       rte_get_timer_cycles() < deadline)
+	       rte_get_timer_cycles() < deadline) {
+		park_if_asked(tx, st, rx);
 		rx += poll_once(ring, tx);
+	}
 	unsigned int n;
-	while ((n = poll_once(ring, tx)) != 0)
+	do {
+		park_if_asked(tx, st, rx);
+		n = poll_once(ring, tx);
 		rx += n;
+	} while (n != 0);
 	tx.flush_all();
 	tx.publish(st, rx);
 	struct rte_mempool_cache *cache = rte_mempool_default_cache(pool, rte_lcore_id());

@@ -134,6 +134,13 @@ handle_mbufs(const char *, const char *, struct rte_tel_data *d)
 	rte_tel_data_add_dict_uint(d, "missing", exact ? pool->size - distinct : 0);
 	rte_tel_data_add_dict_uint(d, "duplicates",
 				   exact ? check.duplicates.load(std::memory_order_relaxed) : 0);
+	const pool_rebuild_stats &rs = sources.info->rebuild;
+	rte_tel_data_add_dict_int(d, "rebuild_on", rs.on.load(std::memory_order_relaxed));
+	rte_tel_data_add_dict_uint(d, "rebuilds", mpc::counter_read(rs.rebuilds));
+	rte_tel_data_add_dict_uint(d, "given_back", mpc::counter_read(rs.given_back));
+	rte_tel_data_add_dict_uint(d, "copies_dropped", mpc::counter_read(rs.copies));
+	rte_tel_data_add_dict_uint(d, "rebuilds_deferred", mpc::counter_read(rs.deferred));
+	rte_tel_data_add_dict_uint(d, "last_rebuild_us", rs.last_us.load(std::memory_order_relaxed));
 	return 0;
 }
 

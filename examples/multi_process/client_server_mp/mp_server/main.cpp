@@ -67,6 +67,10 @@ struct server_state {
 	mpc::fork_server_links forks;		/* forked clients can be started */
 	unsigned int link_checks;		/* refreshes since the last look */
 	unsigned int refresh_count;		/* for polling /proc without mpsupport */
+	bool rebuild_ok;			/* the pool can be rebuilt after a death */
+	bool rebuild_due;			/* a client died since the last rebuild */
+	uint32_t park_round;			/* the last round of parking */
+	uint64_t rebuild_not_before;		/* timer cycles, after a deferral */
 };
 
 server_state server;
@@ -165,6 +169,24 @@ init(const app_options &a, const std::vector<uint16_t> &ports)
 	info->magic.store(cs::info_magic, std::memory_order_release);
 }
 
+/*
+ * The driver of the first port that may keep mbufs between calls (whose
+ * mbufs a pool rebuild would take), or nullptr. Only net_null is known to
+ * keep none.
+ */
+const char *
+driver_keeping_mbufs(const std::vector<uint16_t> &ports)
+{
+	for (uint16_t p : ports) {
+		struct rte_eth_dev_info di;
+		if (rte_eth_dev_info_get(p, &di) != 0)
+			return "a port without device information";
+		if (strcmp(di.driver_name, "net_null") != 0)
+			return di.driver_name;
+	}
+	return nullptr;
+}
+
 /* Exit callback (deferred: runs on the main lcore from refresh_clients). */
 void
 on_member_exit(const struct rte_mps_exit_info *ei, void *arg)
@@ -216,9 +238,127 @@ recycle_client(unsigned int c)
 	mpc::counter_add(info->server[c].drained, total);
 	mpc::counter_add(info->server[c].exits, 1);
 	info->ctl[c].leave.store(cs::leave_none, std::memory_order_relaxed);
+	info->ctl[c].parked.store(0, std::memory_order_relaxed);
+	server.rebuild_due = server.rebuild_ok;
 	info->owner[c].release_word(word);
 	printf("mp_server: client %u (pid %d) exited; %u packets in its ring freed\n", c,
 	       static_cast<int>(mpc::owner_slot::pid_of(word)), total);
+	fflush(stdout);
+}
+
+/* Telemetry's /mp_server/mbufs says whether rebuilds are done. */
+void
+info_rebuild_on(bool on)
+{
+	server.info->rebuild.on.store(on ? 1 : 0, std::memory_order_relaxed);
+}
+
+/* A bound on the parking of every client, and the pause after it failed. */
+constexpr unsigned int park_wait_ms = 1000;
+
+/* The mbufs queued in ring r, left in it (whose consumer is parked). */
+void
+ring_contents(struct rte_ring *r, std::vector<void *> &out)
+{
+	void *objs[cs::ring_size];
+	const unsigned int n = rte_ring_dequeue_bulk(r, objs, rte_ring_count(r), nullptr);
+
+	for (unsigned int k = 0; k < n; k++)
+		out.push_back(reinterpret_cast<void *>(reinterpret_cast<uintptr_t>(objs[k]) &
+						       ~cs::port_tag_mask));
+	if (n != 0 && rte_ring_enqueue_bulk(r, objs, n, nullptr) != n)
+		mpc::fail("cannot put %u mbufs back into a client ring", n);
+}
+
+/* Try the rebuild again in a second. */
+void
+defer_rebuild(const char *why)
+{
+	const uint64_t hz = rte_get_timer_hz();
+
+	mpc::counter_add(server.info->rebuild.deferred, 1);
+	server.rebuild_not_before = rte_get_timer_cycles() + park_wait_ms * hz / 1000;
+	printf("mp_server: pool rebuild deferred: %s\n", why);
+	fflush(stdout);
+}
+
+/*
+ * After a client's death: park every running client, then rebuild the pool
+ * with what the rings hold, so that what the dead client held privately
+ * (packets in hand, its TX buffers) goes back, and whatever it left half
+ * done in the pool is undone. Main lcore, holding no mbuf.
+ */
+void
+rebuild_pool()
+{
+	cs::server_info *info = server.info;
+	cs::pool_rebuild_stats &rs = info->rebuild;
+	const uint64_t hz = rte_get_timer_hz();
+	const uint64_t start = rte_get_timer_cycles();
+
+	if (start < server.rebuild_not_before)
+		return;
+	uint32_t round = server.park_round + 1;
+	if (round == 0 || round == cs::park_idle)
+		round = 1;
+	server.park_round = round;
+	info->park.store(round, std::memory_order_seq_cst);
+	bool all;
+	do {
+		all = true;
+		for (unsigned int c = 0; c < info->num_clients && all; c++) {
+			const uint64_t w = info->owner[c].word();
+			/* a dead one holds nothing the rebuild does not take back */
+			if (w == 0 || !mpc::owner_slot::word_alive(w))
+				continue;
+			const uint32_t p = info->ctl[c].parked.load(std::memory_order_seq_cst);
+			all = p == round || p == cs::park_idle;
+		}
+		if (!all)
+			rte_pause();
+	} while (!all && rte_get_timer_cycles() - start < park_wait_ms * hz / 1000);
+	if (!all) {
+		info->park.store(0, std::memory_order_release);
+		defer_rebuild("a client did not park within 1 s");
+		return;
+	}
+	/*
+	 * A client that died unseen, before or during the parking: its ring
+	 * first, as its exit would (a dequeue it cut off taken back).
+	 */
+	for (unsigned int c = 0; c < info->num_clients; c++) {
+		const uint64_t w = info->owner[c].word();
+		if (w != 0 && !mpc::owner_slot::word_alive(w))
+			recycle_client(c);
+	}
+	std::vector<void *> held;
+	for (unsigned int c = 0; c < info->num_clients; c++)
+		ring_contents(server.rings[c], held);
+	struct rte_mps_audit a;
+	const int n = rte_mps_mempool_rebuild(server.pool, held.data(),
+					      static_cast<unsigned int>(held.size()), &a);
+	info->park.store(0, std::memory_order_release);
+	if (n == -EBUSY) {
+		defer_rebuild(rte_mps_strerror());
+		return;
+	}
+	server.rebuild_due = false;
+	if (n < 0) {
+		server.rebuild_ok = false;
+		info_rebuild_on(false);
+		printf("mp_server: cannot rebuild the pool: %s; no more rebuilds\n",
+		       rte_mps_strerror());
+		fflush(stdout);
+		return;
+	}
+	const uint64_t us = (rte_get_timer_cycles() - start) * 1000000 / hz;
+	mpc::counter_add(rs.rebuilds, 1);
+	mpc::counter_add(rs.given_back, a.unaccounted);
+	mpc::counter_add(rs.copies, a.surplus);
+	rs.last_us.store(us, std::memory_order_relaxed);
+	printf("mp_server: pool rebuilt: %u mbufs the exited clients held given back, "
+	       "%u copies dropped, %u queued kept (%" PRIu64 " us)\n", a.unaccounted,
+	       a.surplus, a.in_lists, us);
 	fflush(stdout);
 }
 
@@ -288,6 +428,8 @@ refresh_clients()
 		if (leave == cs::leave_none)
 			server.active[server.nb_active++] = c;
 	}
+	if (server.rebuild_due)
+		rebuild_pool();
 	/* Only with no client can this lcore take the whole pool to count it. */
 	cs::serve_pool_check(server.pool, idle);
 }
@@ -450,6 +592,15 @@ main(int argc, char **argv)
 	printf("mp_server: %u clients, %zu ports, client exits seen by %s\n", a.num_clients,
 	       ports.size(),
 	       server.exit_notify_ok ? "mpsupport exit notification" : "polling /proc");
+	const char *holder = driver_keeping_mbufs(ports);
+	server.rebuild_ok = server.exit_notify_ok && holder == nullptr;
+	info_rebuild_on(server.rebuild_ok);
+	if (server.rebuild_ok)
+		printf("mp_server: the pool is rebuilt after each client exit\n");
+	else
+		printf("mp_server: the pool is not rebuilt after a client exit (%s): what a "
+		       "killed client holds is lost\n",
+		       holder != nullptr ? holder : "no mpsupport exit notification");
 	fflush(stdout);
 
 	/* Ports started, pool and rings made: clients may now be forked from here. */

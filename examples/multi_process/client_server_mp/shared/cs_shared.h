@@ -28,7 +28,7 @@ namespace client_server {
 constexpr const char *info_name = "mpcs_info";
 constexpr const char *pool_name = "mpcs_mbuf_pool";
 constexpr uint64_t info_magic = UINT64_C(0x31534350504d5343); /* "CSMPPCS1" */
-constexpr uint32_t info_version = 2;
+constexpr uint32_t info_version = 3;
 constexpr unsigned int max_clients = 32;
 constexpr unsigned int ring_size = 8192;
 /* The ring's usable capacity (one slot stays empty). */
@@ -77,8 +77,29 @@ struct alignas(RTE_CACHE_LINE_SIZE) server_port_stats {
  * answers leave_ack, the client empties its ring and releases its id.
  */
 enum : uint32_t { leave_none = 0, leave_req = 1, leave_ack = 2 };
+
+/*
+ * Parking, so that the server can rebuild the pool after a client's death
+ * (with librte_mpsupport, on ports whose drivers keep no mbuf): the server
+ * sets park to a new round; each running client, between two bursts, sends
+ * what it buffered, answers parked = round and waits until park changes.
+ * A client stopped by SIGUSR1 holds nothing and answers park_idle.
+ */
+constexpr uint32_t park_idle = UINT32_MAX;
+
 struct alignas(RTE_CACHE_LINE_SIZE) client_control {
 	std::atomic<uint32_t> leave;
+	std::atomic<uint32_t> parked;	/* last round answered, or park_idle */
+};
+
+/* Pool rebuilds after client deaths (written by the server only). */
+struct alignas(RTE_CACHE_LINE_SIZE) pool_rebuild_stats {
+	std::atomic<uint32_t> on;		/* rebuilds are done after deaths */
+	std::atomic<uint64_t> rebuilds;
+	std::atomic<uint64_t> given_back;	/* mbufs the dead clients held */
+	std::atomic<uint64_t> copies;		/* extra copies of free mbufs dropped */
+	std::atomic<uint64_t> deferred;		/* a client did not park in time */
+	std::atomic<uint64_t> last_us;		/* the last rebuild, parking included */
 };
 
 /* A structure in shared memory. 8< */
@@ -100,6 +121,8 @@ struct server_info {
 	client_control ctl[max_clients];
 	/* Set by the server when it stops: clients leave before it closes the ports. */
 	alignas(RTE_CACHE_LINE_SIZE) std::atomic<uint32_t> stopping;
+	alignas(RTE_CACHE_LINE_SIZE) std::atomic<uint32_t> park;	/* round, 0 for none */
+	pool_rebuild_stats rebuild;
 	server_client_stats server[max_clients];
 	client_stats client[max_clients];
 	server_port_stats port[max_ports];

@@ -727,25 +727,22 @@ rte_mps_res_reset(unsigned int worker)
 	return res_reset_worker(worker);
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_mempool_audit, 22.11)
-int
-rte_mps_mempool_audit(struct rte_mempool *mp, struct rte_mps_audit *audit)
+/*
+ * The free objects of mp: size, in_caches, in_pool and, when its store is
+ * a ring, surplus in a, and free_objs sorted, each object once. The store
+ * is read in full, not through rte_mempool_avail_count(), which stops at
+ * the size: an object freed twice is there twice. Whether the store is a
+ * ring, whose objects are identified (else only counted).
+ */
+static bool
+audit_free(struct rte_mempool *mp, rte_mps_audit &a, std::vector<void *> &free_objs)
 {
-	if (mp == nullptr || audit == nullptr)
-		return fail(EINVAL, "null mempool or audit");
-
-	rte_mps_audit a = {};
-	std::vector<void *> free_objs;
 	a.size = mp->size;
 	dpdk_for_each_cache(mp, [&a, &free_objs](struct rte_mempool_cache *c) {
 		a.in_caches += dpdk_cache_len(c);
 		free_objs.insert(free_objs.end(), dpdk_cache_objs(c),
 				dpdk_cache_objs(c) + dpdk_cache_len(c));
 	});
-	/*
-	 * The store is read in full, not through rte_mempool_avail_count(),
-	 * which stops at the size: an object freed twice is there twice.
-	 */
 	const bool identified = dpdk_pool_ring(mp) != nullptr;
 	if (identified) {
 		size_t cached = free_objs.size();
@@ -755,8 +752,24 @@ rte_mps_mempool_audit(struct rte_mempool *mp, struct rte_mps_audit *audit)
 		a.in_pool = dpdk_pool_count(mp);
 	}
 	std::sort(free_objs.begin(), free_objs.end());
-	size_t free_distinct = std::unique(free_objs.begin(), free_objs.end()) - free_objs.begin();
-	free_objs.resize(free_distinct);
+	size_t found = free_objs.size();
+	free_objs.erase(std::unique(free_objs.begin(), free_objs.end()), free_objs.end());
+	if (identified)
+		a.surplus = (uint32_t)(found - free_objs.size());
+	return identified;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_mempool_audit, 22.11)
+int
+rte_mps_mempool_audit(struct rte_mempool *mp, struct rte_mps_audit *audit)
+{
+	if (mp == nullptr || audit == nullptr)
+		return fail(EINVAL, "null mempool or audit");
+
+	rte_mps_audit a = {};
+	std::vector<void *> free_objs;
+	const bool identified = audit_free(mp, a, free_objs);
+	size_t free_distinct = free_objs.size();
 
 	if (self.sh != nullptr) {
 		/*
@@ -793,7 +806,6 @@ rte_mps_mempool_audit(struct rte_mempool *mp, struct rte_mps_audit *audit)
 	if (identified) {
 		/* Exact: each found object once, and every extra copy of one. */
 		int64_t left = (int64_t)a.size - (int64_t)free_distinct - a.in_lists - a.in_driver;
-		a.surplus = a.in_pool + a.in_caches - (uint32_t)free_distinct;
 		a.unaccounted = left > 0 ? (uint32_t)left : 0;
 		a.surplus += left < 0 ? (uint32_t)-left : 0;
 	} else {
@@ -830,19 +842,7 @@ rte_mps_mempool_rebuild(struct rte_mempool *mp, void * const *held, unsigned int
 				"cannot rebuild now", mp->name);
 	std::vector<void *> free_objs;
 	rte_mps_audit a = {};
-	a.size = mp->size;
-	dpdk_for_each_cache(mp, [&a, &free_objs](struct rte_mempool_cache *c) {
-		a.in_caches += dpdk_cache_len(c);
-		free_objs.insert(free_objs.end(), dpdk_cache_objs(c),
-				dpdk_cache_objs(c) + dpdk_cache_len(c));
-	});
-	size_t cached = free_objs.size();
-	pool_ring_objs(mp, free_objs);
-	a.in_pool = (uint32_t)(free_objs.size() - cached);
-	std::sort(free_objs.begin(), free_objs.end());
-	size_t found = free_objs.size();
-	free_objs.erase(std::unique(free_objs.begin(), free_objs.end()), free_objs.end());
-	a.surplus = (uint32_t)(found - free_objs.size());
+	audit_free(mp, a, free_objs);
 
 	/* Held: the caller's, and what the drivers of listed queues keep. */
 	std::vector<void *> keep(held, held + nb_held);

@@ -259,7 +259,7 @@ recover(mutex_guard &lk)
 	 * stopped worker may then run with the old pid and mark it pending,
 	 * which would start a second recovery of its next instance.
 	 */
-	recovery.pending &= ~set;
+	recovery.pending &= ~(set & ~still);
 	rte_mps_lcore_reclaim();
 	if (ready != 0) {
 		recovery.last_wake_ns.store(wake_ns, std::memory_order_relaxed);
@@ -317,6 +317,8 @@ recovery_worker_exited(const rte_mps_exit_info *info, void *arg)
 	if (ws->pid != info->pid)
 		return;    /* an older instance */
 	recovery.exit_handle[w] = -1;
+	/* its exit is seen: the next pass waits for it to be gone */
+	recovery.undead &= ~(1ull << w);
 	uint32_t st = load(&ws->state);
 	if (st == W_RUNNING || st == W_STOPPING) {
 		MPS_LOG(INFO, "worker %u (pid %d) exited\n", w, static_cast<int>(info->pid));

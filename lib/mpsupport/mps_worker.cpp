@@ -204,6 +204,7 @@ rte_mps_worker_attach(unsigned int worker, pid_t pid)
 	store(&ws->start_time, start);
 	name_worker_of_standby(pid, worker);
 	recovery.ready &= ~(1ull << worker);
+	recovery.undead &= ~(1ull << worker);
 	store(&ws->state, static_cast<uint32_t>(W_RUNNING));
 	lk.unlock();
 

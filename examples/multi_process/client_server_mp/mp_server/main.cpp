@@ -343,6 +343,8 @@ rebuild_pool()
 		return;
 	}
 	server.rebuild_due = false;
+	if (n == -EIO)
+		mpc::fail("the pool rebuild left the pool empty: %s", rte_mps_strerror());
 	if (n < 0) {
 		server.rebuild_ok = false;
 		info_rebuild_on(false);
@@ -430,8 +432,11 @@ refresh_clients()
 	}
 	if (server.rebuild_due)
 		rebuild_pool();
-	/* Only with no client can this lcore take the whole pool to count it. */
-	cs::serve_pool_check(server.pool, idle);
+	/*
+	 * Only with no client can this lcore take the whole pool to count it,
+	 * and not while a rebuild is still due (deferred).
+	 */
+	cs::serve_pool_check(server.pool, idle && !server.rebuild_due);
 }
 
 /* Distribution loop. 8< */

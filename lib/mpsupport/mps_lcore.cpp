@@ -271,6 +271,21 @@ lcore_cache_flush_in_reset(unsigned int lcore, uint64_t mask)
 	return cache_flush(lcore, true, mask);
 }
 
+/*
+ * Whether a live process rebuilds a pool (rte_mps_mempool_rebuild()): no
+ * lcore cache may be flushed into a pool meanwhile. The caller has marked
+ * the lcore word it would flush, and the rebuild marks itself before it
+ * looks at the words: either the caller sees the rebuild, or the rebuild
+ * sees the mark and waits for the flush (lcore_hold_dead()).
+ */
+static bool
+rebuild_running(const shared *sh)
+{
+	rte_atomic_thread_fence(rte_memory_order_seq_cst);
+	uint64_t w = load(&sh->rebuilding);
+	return w != 0 && lc_owner_alive(sh, w);
+}
+
 /* Move an lcore word we own (or took over as reclaimer) to free, flushing
  * the lcore's caches first so that the next owner starts clean. */
 static bool
@@ -281,8 +296,25 @@ free_word(unsigned int l, uint64_t w, bool flush, bool dead_owner = false)
 	if (!flush)
 		return cas(&sh->lcore[l], w, (uint64_t)LC_FREE);
 	uint64_t rec = lc_word(LC_RECLAIM, (unsigned int)self.slot, self.gen, 0);
-	if (w != rec && !cas(&sh->lcore[l], w, rec))
-		return false;
+	/*
+	 * During a pool rebuild: a dead owner's id is left to the rebuild,
+	 * which empties the caches and reclaims once done; a live owner waits
+	 * for its end (a rebuild takes milliseconds), but not for ever.
+	 */
+	const uint64_t until = dead_owner ? 0 : now_ns() + 1000000000ull;
+	for (;;) {
+		if (w != rec && !cas(&sh->lcore[l], w, rec))
+			return false;
+		if (!rebuild_running(sh))
+			break;
+		/* the word as it was while waiting, which the rebuild does not wait for */
+		store(&sh->lcore[l], w);
+		do {
+			if (now_ns() >= until)
+				return false;
+			usleep(100);
+		} while (rebuild_running(sh));
+	}
 	int skipped = 0;
 	int n = cache_flush(l, dead_owner, 0, &skipped);
 	if (n > 0)
@@ -332,10 +364,12 @@ reclaim_lcores()
 }
 
 /*
- * For a pool rebuild: take over the lcore ids of dead owners, so that no
- * other process flushes their caches into the pool meanwhile, and wait up
- * to wait_ms for the reclaims that other live processes are running.
- * -EBUSY if one still runs (the ids taken are given back).
+ * For a pool rebuild: mark the group's rebuild (no cache is flushed into a
+ * pool until lcore_release_held()), take over the lcore ids of dead owners,
+ * so that no other process flushes their caches into the pool meanwhile,
+ * and wait up to wait_ms for the reclaims that other live processes are
+ * running. -EBUSY if another rebuild or a reclaim still runs (nothing is
+ * left taken).
  */
 int
 lcore_hold_dead(std::vector<std::pair<unsigned int, uint64_t>> &held, unsigned int wait_ms)
@@ -345,14 +379,26 @@ lcore_hold_dead(std::vector<std::pair<unsigned int, uint64_t>> &held, unsigned i
 	if (sh == nullptr || self.slot < 0)
 		return 0;
 	const uint64_t rec = lc_word(LC_RECLAIM, (unsigned int)self.slot, self.gen, 0);
+	uint64_t other = load(&sh->rebuilding);
+	do {
+		if (other != 0 && lc_owner_alive(sh, other))
+			return -EBUSY;
+	} while (!cas(&sh->rebuilding, other, rec));
+	rte_atomic_thread_fence(rte_memory_order_seq_cst);
 	const uint64_t deadline = now_ns() + (uint64_t)wait_ms * 1000000ull;
 	for (;;) {
 		bool busy = false;
 		for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
 			uint64_t w = load(&sh->lcore[l]);
-			if (lc_kind(w) == LC_FREE || w == rec)
+			if (lc_kind(w) == LC_FREE)
+				continue;
+			if (w == rec && std::any_of(held.begin(), held.end(),
+					[l](const std::pair<unsigned int, uint64_t> &h) {
+						return h.first == l;
+					}))
 				continue;
 			if (lc_owner_alive(sh, w)) {
+				/* a reclaim by this process's other thread too */
 				busy = busy || lc_kind(w) == LC_RECLAIM;
 				continue;
 			}
@@ -364,7 +410,7 @@ lcore_hold_dead(std::vector<std::pair<unsigned int, uint64_t>> &held, unsigned i
 		if (!busy)
 			return 0;
 		if (now_ns() >= deadline) {
-			lcore_release_held(held, false);
+			lcore_release_held(held);
 			return -EBUSY;
 		}
 		usleep(100);
@@ -372,19 +418,20 @@ lcore_hold_dead(std::vector<std::pair<unsigned int, uint64_t>> &held, unsigned i
 }
 
 /*
- * Give back the ids lcore_hold_dead() took: reclaimed (their caches of the
- * other pools flushed, the id free) after a rebuild, else as they were.
+ * Give back the ids lcore_hold_dead() took, as they were, and end the
+ * rebuild: their reclaim (reclaim_lcores()) is then the caller's.
  */
 void
-lcore_release_held(std::vector<std::pair<unsigned int, uint64_t>> &held, bool rebuilt)
+lcore_release_held(std::vector<std::pair<unsigned int, uint64_t>> &held)
 {
-	const uint64_t rec = lc_word(LC_RECLAIM, (unsigned int)self.slot, self.gen, 0);
+	shared *sh = self.sh;
 
-	for (const auto &h : held) {
-		if (!rebuilt || !free_word(h.first, rec, true, true))
-			store(&self.sh->lcore[h.first], h.second);
-	}
+	if (sh == nullptr || self.slot < 0)
+		return;
+	for (const auto &h : held)
+		store(&sh->lcore[h.first], h.second);
 	held.clear();
+	store(&sh->rebuilding, (uint64_t)0);
 }
 
 void
@@ -527,13 +574,17 @@ rte_mps_lcore_release(int flush)
 
 	unsigned int l = (unsigned int)t_claimed;
 	uint64_t mine = lc_word(LC_FLOAT, (unsigned int)self.slot, self.gen, t_tid);
-	dpdk_set_lcore_id(t_prev);
-	t_claimed = -1;
 	if (!free_word(l, mine, flush != 0)) {
 		uint64_t w = load(&sh->lcore[l]);
+		if (w == mine)    /* still ours: a pool rebuild did not end */
+			return fail(EBUSY, "lcore %u: a pool rebuild by pid %d has lasted "
+					"over 1 s, the lcore is kept", l,
+					(int)lc_owner_pid(sh, load(&sh->rebuilding)));
 		MPS_LOG(WARNING, "lcore %u was taken from this thread (word 0x%" PRIx64 ")\n",
 				l, w);
 	}
+	dpdk_set_lcore_id(t_prev);
+	t_claimed = -1;
 	return 0;
 }
 

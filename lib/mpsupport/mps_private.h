@@ -136,7 +136,8 @@ struct shared {
 	int32_t primary_pid;
 	uint64_t primary_start;
 	uint64_t pid_ns;      /* inode of the primary's pid namespace, 0 unknown */
-	uint8_t pad0[64 - 48];
+	uint64_t rebuilding;  /* lcore word of a process rebuilding a pool, or 0 */
+	uint8_t pad0[64 - 56];
 	uint64_t lcore[RTE_MAX_LCORE];
 	proc_slot procs[RTE_MPS_MAX_PROCS];
 	worker_slot workers[RTE_MPS_MAX_WORKERS];
@@ -322,7 +323,7 @@ void lcore_callbacks_unregister();
 int lcore_snapshot_pools();
 int reclaim_lcores();
 int lcore_hold_dead(std::vector<std::pair<unsigned int, uint64_t>> &held, unsigned int wait_ms);
-void lcore_release_held(std::vector<std::pair<unsigned int, uint64_t>> &held, bool rebuilt);
+void lcore_release_held(std::vector<std::pair<unsigned int, uint64_t>> &held);
 void lcore_reclaim_forked_child();
 
 /* Exit notification (mps_notify.cpp). */

@@ -96,7 +96,11 @@ slot_register(uint32_t type, int32_t parent_pid, int32_t worker, const uint64_t 
 	store(&self.slot, slot);
 	self.gen = gen;
 
-	/* Reserve the EAL lcores; a live owner means an overlap. */
+	/*
+	 * Reserve the EAL lcores; a live owner means an overlap. A reclaim, or
+	 * a pool rebuild, holds a dead owner's id for a while: 5 s in all.
+	 */
+	const uint64_t deadline = now_ns() + 5000000000ull;
 	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
 		if (!(lcores[l / 64] & (1ull << (l % 64))))
 			continue;
@@ -108,17 +112,19 @@ slot_register(uint32_t type, int32_t parent_pid, int32_t worker, const uint64_t 
 					break;
 				continue;
 			}
-			if (!lc_owner_alive(sh, w)) {
-				/* Reclaim (flushing caches) then retry. */
-				reclaim_lcores();
+			const bool alive = lc_owner_alive(sh, w);
+			if (!alive)
+				reclaim_lcores();    /* flushing its caches */
+			if ((!alive || lc_kind(w) == LC_RECLAIM) && now_ns() < deadline) {
 				if (load(&sh->lcore[l]) == w)
-					rte_pause();
+					usleep(100);
 				continue;
 			}
 			unsigned int os = lc_slot(w);
 			int32_t opid = sh->procs[os].pid;
-			const char *what = lc_kind(w) == LC_FLOAT ?
-				"as a floating lcore" : "as an EAL lcore";
+			const char *what = lc_kind(w) == LC_FLOAT ? "as a floating lcore" :
+				lc_kind(w) == LC_EAL ? "as an EAL lcore" :
+				"by a reclaim that does not end";
 			release_eal_lcores(slot, gen, lcores);
 			uint64_t sw = load(&ps->state);
 			cas(&ps->state, sw, slot_word(SLOT_FREE, gen, 0));

@@ -831,15 +831,16 @@ rte_mps_mempool_rebuild(struct rte_mempool *mp, void * const *held, unsigned int
 				mp->name);
 
 	/*
-	 * No dead lcore's cache is flushed into the ring meanwhile, by this
-	 * process or another (a process that claims an lcore id reclaims dead
-	 * ones): their ids are held, and reclaimed after.
+	 * No lcore cache is flushed into the ring meanwhile, by this process
+	 * or another (a process that claims an lcore id reclaims dead ones):
+	 * the rebuild is marked in the registry, the ids of dead owners are
+	 * held, and they are reclaimed after.
 	 */
 	mutex_guard reclaim(lcore_reclaim_mutex);
 	std::vector<std::pair<unsigned int, uint64_t>> dead_lcores;
 	if (lcore_hold_dead(dead_lcores, 100) < 0)
-		return fail(EBUSY, "%s: another process is reclaiming an lcore, "
-				"cannot rebuild now", mp->name);
+		return fail(EBUSY, "%s: another process is rebuilding a pool or reclaiming "
+				"an lcore, cannot rebuild now", mp->name);
 	std::vector<void *> free_objs;
 	rte_mps_audit a = {};
 	audit_free(mp, a, free_objs);
@@ -862,7 +863,9 @@ rte_mps_mempool_rebuild(struct rte_mempool *mp, void * const *held, unsigned int
 	a.unaccounted = left > 0 ? (uint32_t)left : 0;
 
 	unsigned int n = pool_rebuild(mp, keep);
-	lcore_release_held(dead_lcores, true);
+	lcore_release_held(dead_lcores);
+	res_settle_dead();
+	reclaim_lcores();
 	if (n == 0 && a.size > keep.size())
 		return fail(EIO, "%s: cannot put its objects back", mp->name);
 	if (before != nullptr)

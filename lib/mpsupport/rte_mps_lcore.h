@@ -51,13 +51,15 @@ rte_mps_lcore_claim(void);
  *
  * The calling thread's rte_lcore_id() becomes what it was before the
  * claim. The thread's mempool caches are flushed first if flush is
- * non-zero.
+ * non-zero; while a process of the group rebuilds a pool
+ * (rte_mps_mempool_rebuild()), that flush waits for its end, up to 1 s.
  *
  * @param flush
  *   Flush the lcore's cache in every mempool before release.
  * @return
  *   0 on success, -ENOENT if the thread holds no floating id, -EINVAL if
- *   not initialised.
+ *   not initialised, -EBUSY if a pool rebuild lasted over 1 s (the thread
+ *   keeps its id; try again).
  */
 __rte_experimental
 int

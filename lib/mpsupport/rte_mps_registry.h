@@ -32,7 +32,7 @@ extern "C" {
 /** Magic at the start of the registry memzone ("MPSUPPRT"). */
 #define RTE_MPS_MAGIC UINT64_C(0x5452505055535053)
 /** Layout version of the registry memzone. */
-#define RTE_MPS_LAYOUT_VERSION 2
+#define RTE_MPS_LAYOUT_VERSION 3
 
 /** Maximum number of processes registered at the same time. */
 #define RTE_MPS_MAX_PROCS 32

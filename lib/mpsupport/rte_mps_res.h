@@ -268,6 +268,12 @@ rte_mps_mempool_audit(struct rte_mempool *mp, struct rte_mps_audit *audit);
  * ports whose drivers keep no mbuf (net_null, net_pcap), or put what the
  * drivers hold in @p held.
  *
+ * During the call, no process of the group reclaims a dead lcore's cache
+ * into a pool, nor releases its own lcore id with a flush: the caches of
+ * dead lcores are reclaimed once the pool is rebuilt. A reset of workers
+ * (rte_mps_res_reset(), the tracker) and rte_mps_lcore_cache_flush() do not
+ * wait: do not run them on the pool meanwhile.
+ *
  * @param mp
  *   The pool: an mbuf pool whose common store is a ring (DPDK's ring_*
  *   mempool drivers).
@@ -283,7 +289,8 @@ rte_mps_mempool_audit(struct rte_mempool *mp, struct rte_mps_audit *audit);
  * @return
  *   The number of objects free after the rebuild, -EINVAL (a NULL pool or
  *   held, or a pool whose store is not a ring), -EBUSY (another process
- *   is flushing the caches of a dead lcore into pools: try again later)
+ *   is rebuilding a pool, or flushing the caches of a dead lcore into
+ *   pools: try again later)
  *   or -EIO (the ring refused the objects: the pool is then empty).
  */
 __rte_experimental

@@ -100,7 +100,7 @@ def check(replies, pid, float_id):
     info = replies["/mpsupport/info"]
     if info.get("primary_pid") != pid or info.get("pid") != pid:
         fail("/mpsupport/info: %s" % info)
-    if info.get("initialised") != 1 or info.get("layout_version") != 2:
+    if info.get("initialised") != 1 or info.get("layout_version") != 3:
         fail("/mpsupport/info: %s" % info)
     slot = info.get("slot", -1)
     if not 0 <= slot < info.get("max_procs", 0):

@@ -5,12 +5,13 @@
 /*
  * Unit tests of the res room of librte_mpsupport: resource lists reset and
  * audited, an mbuf freed twice, an mbuf listed twice, a listed mbuf pool
- * rebuilt whole, not while another live worker uses it, and a reclaim that
- * waits for it.
+ * rebuilt whole, not while another live worker uses it, and reclaims that
+ * wait for a rebuild.
  */
 
 /* Every DPDK process here gets --no-pci from mps_test_env.h. */
 #include <set>
+#include <thread>
 
 #include <rte_bus.h>
 #include <rte_dev.h>
@@ -565,6 +566,85 @@ test_reclaim_waits_for_rebuild(void **)
 }
 
 /*
+ * While a live process rebuilds a pool (marked in the registry), a reclaim
+ * flushes no dead lcore's cache and leaves its id taken, and a second
+ * rebuild is refused; the mark of a dead process stops nothing, a
+ * rebuild ends its own mark (also when a reclaim does not end), and a
+ * live owner's release waits for it.
+ */
+static void
+test_reclaim_skips_during_pool_rebuild(void **)
+{
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("mps_ut_mbuf7", 255, 32, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	assert_non_null(mp);
+	mps::shared *sh = shm();
+	constexpr unsigned int L = RTE_MAX_LCORE - 3;
+	assert_int_equal(mps::load(&sh->lcore[L]), (uint64_t)mps::LC_FREE);
+	/* slot 63 is beyond the registry: its owner is dead */
+	const uint64_t owner = mps::lc_word(mps::LC_FLOAT, 63, 12345, 1);
+	mps::store(&sh->lcore[L], owner);
+	void *objs[3];
+	assert_int_equal(rte_mempool_generic_get(mp, objs, 3, nullptr), 0);
+	struct rte_mempool_cache *c = &mp->local_cache[L];
+	memcpy(c->objs, objs, sizeof(objs));
+	c->len = 3;
+
+	/* the mark of a live process: this one, found by its pid */
+	uint64_t live = 0;
+	for (unsigned int i = 0; i < RTE_MPS_MAX_PROCS && live == 0; i++) {
+		uint64_t w = mps::load(&sh->procs[i].state);
+		if (mps::slot_state(w) != mps::SLOT_FREE && mps::slot_pid(w) == getpid())
+			live = mps::lc_word(mps::LC_RECLAIM, i, mps::slot_gen(w), 0);
+	}
+	assert_int_not_equal(live, 0);
+	mps::store(&sh->rebuilding, live);
+	rte_mps_lcore_reclaim();
+	assert_int_equal(mps::load(&sh->lcore[L]), owner);
+	assert_int_equal(c->len, 3);
+	assert_int_equal(rte_mps_mempool_rebuild(mp, nullptr, 0, nullptr), -EBUSY);
+	assert_int_equal(mps::load(&sh->rebuilding), live);
+
+	mps::store(&sh->rebuilding, mps::lc_word(mps::LC_RECLAIM, 63, 12345, 0));
+	assert_true(rte_mps_lcore_reclaim() >= 1);
+	assert_int_equal(mps::load(&sh->lcore[L]), (uint64_t)mps::LC_FREE);
+	assert_int_equal(c->len, 0);
+	assert_int_equal(rte_mempool_avail_count(mp), 255);
+	assert_int_equal(rte_mps_mempool_rebuild(mp, nullptr, 0, nullptr), 255);
+	assert_int_equal(mps::load(&sh->rebuilding), 0);
+
+	/* A reclaim by a live process that does not end: -EBUSY, mark cleared. */
+	mps::store(&sh->lcore[L], live);
+	assert_int_equal(rte_mps_mempool_rebuild(mp, nullptr, 0, nullptr), -EBUSY);
+	assert_int_equal(mps::load(&sh->rebuilding), 0);
+	assert_int_equal(mps::load(&sh->lcore[L]), live);
+	mps::store(&sh->lcore[L], (uint64_t)mps::LC_FREE);
+
+	/* A live owner's release waits for the end of the rebuild. */
+	const int id = rte_mps_lcore_claim();
+	assert_true(id >= 0);
+	void *obj;
+	assert_int_equal(rte_mempool_get(mp, &obj), 0);
+	rte_mempool_put(mp, obj);    /* the claimed id's cache is in use */
+	assert_true(mp->local_cache[id].len > 0);
+	mps::store(&sh->rebuilding, live);
+	const uint64_t mine = mps::load(&sh->lcore[id]);
+	bool waited = false;
+	std::thread end([sh, mp, id, mine, &waited] {
+		usleep(50000);
+		/* the release still waits: the id is the thread's, its cache full */
+		waited = mps::load(&sh->lcore[id]) == mine && mp->local_cache[id].len > 0;
+		mps::store(&sh->rebuilding, (uint64_t)0);
+	});
+	assert_int_equal(rte_mps_lcore_release(1), 0);
+	end.join();
+	assert_true(waited);
+	assert_int_equal(mps::load(&sh->lcore[id]), (uint64_t)mps::LC_FREE);
+	assert_int_equal(mp->local_cache[id].len, 0);
+	rte_mempool_free(mp);
+}
+
+/*
  * Issue 15, H1/M1 on a driver that holds mbufs (net_ring), state built by
  * hand as a pair killed mid-burst leaves it: the reader took one mbuf from
  * the port's ring without moving the tail, the sender wrote two into it
@@ -699,6 +779,7 @@ main(int, char **argv)
 		cmocka_unit_test(test_res_mempool_shared_not_rebuilt),
 		cmocka_unit_test(test_mempool_rebuild_shared),
 		cmocka_unit_test(test_reclaim_waits_for_rebuild),
+		cmocka_unit_test(test_reclaim_skips_during_pool_rebuild),
 		cmocka_unit_test(test_res_ring_port_repaired),
 		cmocka_unit_test(test_ring_consumer_reset),
 	};

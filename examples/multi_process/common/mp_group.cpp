@@ -5,6 +5,7 @@
 #include "mp_group.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -73,9 +74,18 @@ owner_slot::word_alive(uint64_t word)
 	if (word == 0)
 		return false;
 	const pid_t pid = pid_of(word);
+	const int ret = rte_mps_proc_start_time(pid, &start_time);
+	/*
+	 * Only "no such process" is dead: when /proc cannot be read (EMFILE,
+	 * say), a process with the pid counts as alive, so that what it holds
+	 * is not taken from it.
+	 */
+	if (ret == -ESRCH)
+		return false;
+	if (ret != 0)
+		return kill(pid, 0) == 0 || errno != ESRCH;
 	/* The word keeps the low half of the start time: enough to spot a recycled pid. */
-	if (rte_mps_proc_start_time(pid, &start_time) != 0 ||
-	    static_cast<uint32_t>(start_time) != static_cast<uint32_t>(word))
+	if (static_cast<uint32_t>(start_time) != static_cast<uint32_t>(word))
 		return false;
 	return rte_mps_proc_alive(pid, start_time) == 1;
 }

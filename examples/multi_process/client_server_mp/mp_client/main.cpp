@@ -165,8 +165,11 @@ claim_id()
 
 	for (int i = 0; i < 300; i++) {
 		int ret = slot.claim(false, &other);
-		if (ret == 0)
+		if (ret == 0) {
+			/* the pair of the server's fence after it asks to park */
+			std::atomic_thread_fence(std::memory_order_seq_cst);
 			return;
+		}
 		if (ret == -EBUSY)
 			mpc::fail("client id %u is already running (pid %d)", client.id,
 				  static_cast<int>(other));

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <new>
 #include <string>
 #include <vector>
@@ -303,6 +304,12 @@ rebuild_pool()
 		round = 1;
 	server.park_round = round;
 	info->park.store(round, std::memory_order_seq_cst);
+	/*
+	 * A client claims its id, then reads park; the server stores park,
+	 * then reads the ids: with a full fence on each side, a client that
+	 * joins now either parks or is seen here.
+	 */
+	std::atomic_thread_fence(std::memory_order_seq_cst);
 	bool all;
 	do {
 		all = true;

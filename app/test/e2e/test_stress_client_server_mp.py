@@ -25,12 +25,6 @@ left in their rings to be drained) is printed, not checked: it holds what killed
 clients held, given back by the rebuilds, and what they had sent and not yet counted.
 The figures (kills, recoveries, kill -> the new instance forwarding p50/p99/max,
 packets drained, mbufs given back, losses) are printed; no time is asserted.
-It is not in the Meson suites (app/test/e2e/meson.build) while it does not always
-hold: in one full .ci/run of seven runs, under load, the server's main lcore wedged
-on a put into the pool's ring that a killed client left half done and that the
-reclaim could not complete. Run it with pytest, from the build directory:
-MP_PACK_BUILD_DIR=$PWD MP_PACK_SOURCE_DIR=.. python3 -m pytest -s
-../app/test/e2e/test_stress_client_server_mp.py
 """
 # Every DPDK process here gets --no-pci and its own --file-prefix from mpharness.Group.
 

@@ -511,6 +511,8 @@ conns_idle()
 	return true;
 }
 
+bool accept_one();
+
 void
 reap_children()
 {
@@ -519,8 +521,14 @@ reap_children()
 	pid_t pid;
 
 	while (read(fs.sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		/* Replaced by a newer server: take no request, serve those running. */
+		/*
+		 * Replaced by a newer server, which has the socket's name now:
+		 * no launcher connects here any more, but those that did before
+		 * the rename wait in the backlog. Serve them, then take no more.
+		 */
 		if (si.ssi_signo == SIGUSR1 && fs.lfd >= 0) {
+			while (accept_one())
+				;
 			close(fs.lfd);
 			fs.lfd = -1;
 		}
@@ -539,20 +547,26 @@ reap_children()
 	}
 }
 
-void
+/* Take one connection of the backlog (non-blocking); false when it is empty. */
+bool
 accept_one()
 {
 	int fd = accept4(fs.lfd, nullptr, nullptr, SOCK_CLOEXEC);
-	if (fd < 0)
-		return;
+	if (fd < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return false;
+		/* A launcher that gave up meanwhile: the next one may wait. */
+		return errno == ECONNABORTED || errno == EINTR;
+	}
 	for (unsigned int i = 0; i < FS_MAX_CONN; i++) {
 		if (fs.conns[i].state == C_FREE) {
 			fs.conns[i] = { fd, C_WAIT_REQ, 0, 0 };
-			return;
+			return true;
 		}
 	}
 	refuse(fd, "too many forked secondaries at once (%u)", FS_MAX_CONN);
 	close(fd);
+	return true;
 }
 
 __rte_noreturn void
@@ -570,6 +584,13 @@ server_main()
 	fs.buf.resize(FS_MAX_MSG);
 	if (fs.sfd < 0) {
 		MPS_LOG(ERR, "fork server: signalfd: %s\n", strerror(errno));
+		rte_mps_child_exit(EXIT_FAILURE);
+	}
+	/* The backlog is emptied at a handover: accept must not block then. */
+	int fl = fcntl(fs.lfd, F_GETFL);
+	if (fl < 0 || fcntl(fs.lfd, F_SETFL, fl | O_NONBLOCK) < 0) {
+		MPS_LOG(ERR, "fork server: cannot make its socket non-blocking: %s\n",
+				strerror(errno));
 		rte_mps_child_exit(EXIT_FAILURE);
 	}
 	MPS_LOG(DEBUG, "fork server %d ready\n", (int)getpid());
@@ -692,8 +713,20 @@ rte_mps_fork_server_start(void)
 	int one = FS_MAX_MSG * 2;
 	setsockopt(lfd, SOL_SOCKET, SO_RCVBUF, &one, sizeof(one));
 
+	/*
+	 * The server is born with the signals it reads blocked: a SIGUSR1 of
+	 * the next start, or a SIGCHLD, that came before server_main() would
+	 * otherwise kill it or be lost.
+	 */
+	sigset_t srv_sigs, old_mask;
+	sigemptyset(&srv_sigs);
+	sigaddset(&srv_sigs, SIGCHLD);
+	sigaddset(&srv_sigs, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &srv_sigs, &old_mask);
 	pid_t primary = getpid();
 	pid_t pid = rte_mps_fork(RTE_MPS_NO_WORKER);
+	if (pid != 0)
+		pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
 	if (pid < 0) {
 		close_all();
 		unlink(bound.c_str());
@@ -707,7 +740,17 @@ rte_mps_fork_server_start(void)
 	}
 	close(lfd);
 	if (server.pid != 0) {
-		rename(bound.c_str(), path.c_str());
+		/* Not renamed, the new server is out of reach: the old one serves on. */
+		if (rename(bound.c_str(), path.c_str()) < 0) {
+			int err = errno;
+			kill(pid, SIGKILL);
+			while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR)
+				;
+			unlink(bound.c_str());
+			return fail(err, "cannot rename %s to %s for the new fork server: %s; "
+					"fork server %d serves on", bound.c_str(), path.c_str(),
+					strerror(err), (int)server.pid);
+		}
 		kill(server.pid, SIGUSR1);
 		server.draining.push_back(server.pid);
 	}

@@ -92,15 +92,17 @@ rte_mps_forked_main_register(const char *name, rte_mps_forked_main_t fn);
  * Call it again when the primary's process-local state changed in a way
  * forked secondaries must see (a port started, a link came up, e.g. a memif
  * connection, whose mappings live in the primary's own memory): a new fork
- * server takes the socket's name over; the old one takes no new request and
- * exits when the last secondary it forked has exited.
+ * server takes the socket's name over; the old one serves the launchers
+ * that connected to it before, takes no new request and exits when the
+ * last secondary it forked has exited. If the name cannot be taken over,
+ * the new server is stopped and the call fails; the old one serves on.
  *
  * @return
  *   The fork server's pid, or a negative errno value (rte_errno is also set):
  *   - -EPERM: not the primary, or not its main thread, or a forked process.
  *   - -EINVAL: mpsupport not initialised.
  *   - -ENOTSUP: memory not shared (no hugepages).
- *   - other: the socket could not be created.
+ *   - other: the socket could not be created, or renamed over the old one.
  */
 __rte_experimental
 pid_t

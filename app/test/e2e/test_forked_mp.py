@@ -405,15 +405,89 @@ def test_other_credentials(mp):
     assert wait_gone(group_pids(mp.prefix))
 
 
+def hash_app():
+    return os.path.join(mpharness.build_dir(), 'app', 'test', 'forked', 'dpdk-test-forked_hash')
+
+
+def start_hash_primary(mp):
+    """The forked_hash primary; returns (Proc, pid of its fork server)."""
+    p = mp.start(hash_app(), lcores='0', eal_extra=['-m', '128'], name='hashprimary')
+    p.expect(r'forked_hash: primary ready \(fork server pid (\d+)\)', timeout=30)
+    return p, int(p.match.group(1))
+
+
+def backlog(path):
+    """Connections waiting to be accepted on the socket bound at path: /proc/net/unix
+    lists their server ends, with the listener's path and no inode yet."""
+    with open('/proc/net/unix') as f:
+        rows = [ln.split() for ln in f.readlines()[1:]]
+    return sum(1 for r in rows if len(r) == 8 and r[7] == path and r[6] == '0')
+
+
+HANDOVER_LAUNCHERS = 20
+
+
+def has_signalfd(pid):
+    """Whether pid holds a signalfd (a fork server does once it serves, its primary not)."""
+    d = '/proc/%d/fd' % pid
+    try:
+        return any(os.readlink(os.path.join(d, fd)) == 'anon_inode:[signalfd]'
+                   for fd in os.listdir(d))
+    except OSError:
+        return False
+
+
+def test_fork_server_handover(mp):
+    """The primary starts its fork server again while launchers wait in the backlog of
+    the old one (stopped meanwhile, so that they all do): the old server serves every
+    one of them before it stops listening, and none gets a reset."""
+    p, old = start_hash_primary(mp)
+    path = sock_path(mp)
+    argv = [hash_app()] + mp.eal_args('1', 'secondary', extra=['--forked']) + ['--', 'hello']
+    launchers = []
+    # Stopped where it serves (not in its start-up, which holds the registry's lock).
+    assert not has_signalfd(p.pid)
+    assert mt.wait_for(lambda: has_signalfd(old), 10, 0.02), 'fork server %d not ready' % old
+    os.kill(old, signal.SIGSTOP)
+    try:
+        for _ in range(HANDOVER_LAUNCHERS):
+            launchers.append(subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                              stdout=subprocess.PIPE,
+                                              stderr=subprocess.STDOUT, text=True))
+            mp._extra_pids.append(launchers[-1])
+        # Every launcher connected to the old server and waits for its answer
+        # (within its 10 s bound, so the rest must not take long).
+        waiting = mt.wait_for(lambda: backlog(path) == HANDOVER_LAUNCHERS, 8, 0.05)
+        assert waiting, '%d of %d launchers in the backlog' % (backlog(path),
+                                                               HANDOVER_LAUNCHERS)
+        p.signal(signal.SIGHUP)
+        p.expect(r'forked_hash: fork server restarted \(pid (\d+)\)', timeout=10)
+        new = int(p.match.group(1))
+        assert new != old and ppid(new) == p.pid
+    finally:
+        os.kill(old, signal.SIGCONT)
+    results = [(c.communicate(timeout=30)[0], c.returncode) for c in launchers]
+    bad = ['%d: %d %s' % (i, rc, out) for i, (out, rc) in enumerate(results)
+           if rc != 0 or not re.search(r'forked_hash: forked secondary \d+ started', out)]
+    assert not bad, '%d launchers failed:\n%s\n%s' % (len(bad), '\n'.join(bad), p.output())
+    # The old server leaves once its secondaries have; the new one serves.
+    assert wait_gone([old]), 'the replaced fork server %d stayed' % old
+    r = mp.run(hash_app(), lcores='1', proc_type='secondary', eal_extra=['--forked'],
+               app_args=['hello'], timeout=30)
+    assert r.returncode == 0, r.stdout
+    assert re.search(r'forked_hash: forked secondary \d+ started', r.stdout), r.stdout
+    assert p.stop() == 0
+    assert wait_gone(group_pids(mp.prefix))
+
+
 def test_function_pointers(mp):
     """An rte_hash of the primary (DPDK's default hash function, a compare function of the
     program): a forked secondary adds and finds keys through the normal API, its compare
     function called at the primary's address, which is its own. A classic secondary of the
     same binary finds its compare function elsewhere (ASLR): calling through the primary's
     pointer would jump to a wrong address, so it says so and does not use the hash."""
-    app = os.path.join(mpharness.build_dir(), 'app', 'test', 'forked', 'dpdk-test-forked_hash')
-    p = mp.start(app, lcores='0', eal_extra=['-m', '128'], name='hashprimary')
-    p.expect(r'forked_hash: primary ready', timeout=30)
+    app = hash_app()
+    p, _ = start_hash_primary(mp)
     for k in range(2):
         r = mp.run(app, lcores='1', proc_type='secondary', eal_extra=['--forked'], timeout=30)
         assert r.returncode == 0, r.stdout

@@ -10,6 +10,10 @@
  * called at the primary's addresses, which are its own); a classic one
  * only reports where the functions are, since calling through the
  * primary's pointers would jump to an address that means something else.
+ *
+ * Test hooks: SIGHUP makes the primary start its fork server again (a
+ * handover to a new server); a secondary given the argument "hello" (after
+ * "--") only says that it started, so that many can run at once.
  */
 
 #include <inttypes.h>
@@ -42,6 +46,7 @@ struct hash_info {
 
 hash_info *info;
 volatile sig_atomic_t quit;
+volatile sig_atomic_t restart;
 
 struct key {
 	uint32_t id;
@@ -84,14 +89,27 @@ run_primary()
 	if (h == nullptr)
 		return fail("rte_hash_create");
 	rte_hash_set_cmp_func(h, key_cmp);
-	if (rte_mps_fork_server_start() < 0)
+	const pid_t server = rte_mps_fork_server_start();
+	if (server < 0)
 		return fail("fork server");
 	signal(SIGINT, [](int) { quit = 1; });
 	signal(SIGTERM, [](int) { quit = 1; });
-	printf("forked_hash: primary ready\n");
+	signal(SIGHUP, [](int) { restart = 1; });
+	printf("forked_hash: primary ready (fork server pid %d)\n", (int)server);
 	fflush(stdout);
-	while (!quit)
-		pause();
+	while (!quit) {
+		/* A signal cuts the sleep short; one caught just before it waits 0.1 s. */
+		if (!restart)
+			usleep(100 * 1000);
+		if (quit || !restart)
+			continue;
+		restart = 0;
+		const pid_t pid = rte_mps_fork_server_start();
+		if (pid < 0)
+			return fail("fork server restart");
+		printf("forked_hash: fork server restarted (pid %d)\n", (int)pid);
+		fflush(stdout);
+	}
 	rte_mps_fork_server_stop();
 	rte_hash_free(h);
 	rte_mps_fini();
@@ -99,9 +117,30 @@ run_primary()
 	return 0;
 }
 
+/* The app's own arguments: those after "--". */
 int
-run_secondary()
+app_args(int argc, char **argv, char ***args)
 {
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			*args = argv + i + 1;
+			return argc - i - 1;
+		}
+	}
+	*args = argv + argc;
+	return 0;
+}
+
+int
+run_secondary(int nargs, char **args)
+{
+	if (nargs > 0 && strcmp(args[0], "hello") == 0) {
+		printf("forked_hash: %s secondary %d started\n",
+		       rte_mps_is_forked_secondary() ? "forked" : "classic", (int)getpid());
+		if (!rte_mps_is_forked_secondary())
+			rte_eal_cleanup();
+		return 0;
+	}
 	const struct rte_memzone *mz = rte_memzone_lookup(info_name);
 	struct rte_hash *h = rte_hash_find_existing(hash_name);
 	if (mz == nullptr || h == nullptr)
@@ -147,13 +186,16 @@ run_secondary()
 int
 hash_main(int argc, char **argv)
 {
+	char **args;
+	const int nargs = app_args(argc, argv, &args);    /* before the EAL rewrites argv */
+
 	if (rte_mps_forked_launch(argc, argv) < 0)
 		return fail("launcher");
 	if (!rte_mps_is_forked_secondary() && rte_eal_init(argc, argv) < 0)
 		return fail("rte_eal_init");
 	if (rte_eal_process_type() == RTE_PROC_PRIMARY && !rte_mps_is_forked_secondary())
 		return run_primary();
-	return run_secondary();
+	return run_secondary(nargs, args);
 }
 
 } /* namespace */

@@ -18,6 +18,7 @@
  * not outlive its launcher.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -243,6 +244,50 @@ cpus_of_args(int argc, char **argv, cpu_set_t *set)
 }
 
 /*
+ * In the forked secondary: put /dev/null over the EAL's IPC socket, which
+ * is the primary's (bound to <runtime dir>/mp_socket). Through it, a message
+ * would leave as the primary's and its answer would go to the primary; now
+ * rte_mp_*() that send fail at once (ENOTSOCK).
+ */
+void
+drop_mp_socket()
+{
+	const std::string mp = std::string(rte_eal_get_runtime_dir()) + "/mp_socket";
+	std::vector<int> found;
+	DIR *d = opendir("/proc/self/fd");
+
+	if (d == nullptr) {
+		MPS_LOG(WARNING, "forked secondary: cannot list its fds: %s\n", strerror(errno));
+		return;
+	}
+	while (struct dirent *de = readdir(d)) {
+		char *end;
+		long fd = strtol(de->d_name, &end, 10);
+		if (end == de->d_name || *end != '\0' || fd == dirfd(d))
+			continue;
+		struct sockaddr_un sa;
+		socklen_t len = sizeof(sa);
+		const socklen_t head = offsetof(struct sockaddr_un, sun_path);
+		if (getsockname((int)fd, reinterpret_cast<struct sockaddr *>(&sa), &len) < 0 ||
+				sa.sun_family != AF_UNIX || len <= head)
+			continue;
+		if (strnlen(sa.sun_path, len - head) == mp.size() &&
+				memcmp(sa.sun_path, mp.data(), mp.size()) == 0)
+			found.push_back((int)fd);
+	}
+	closedir(d);
+	if (found.empty())
+		return;
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	for (int fd : found)
+		if (null < 0 || dup3(null, fd, O_CLOEXEC) < 0)
+			MPS_LOG(WARNING, "forked secondary: cannot close the primary's IPC socket "
+					"(fd %d): %s\n", fd, strerror(errno));
+	if (null >= 0)
+		close(null);
+}
+
+/*
  * In the forked secondary: take the launcher's stdio, directory and
  * environment, an lcore id of its own, then run the app's entry.
  */
@@ -274,6 +319,7 @@ run_secondary(pid_t server, const entry *e, int fds[FS_NB_FDS], char *cwd,
 	close(fs.lfd);
 	close(fs.sfd);
 	close(fs.announce);
+	drop_mp_socket();
 	/* Signals come from the launcher, not from the primary's terminal. */
 	setsid();
 	for (unsigned int i = 0; i < FS_NB_FDS; i++) {

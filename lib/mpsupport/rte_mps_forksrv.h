@@ -26,6 +26,8 @@
  * rte_mps_fork_server_start(): ports, pools and drivers set up later are
  * not known to it. It has no EAL thread (no interrupts, IPC, alarms or
  * telemetry of its own) and follows the fork contract of rte_mps_fork.h.
+ * The EAL's IPC socket it inherits, the primary's, is replaced by /dev/null:
+ * rte_mp_*() calls that send a message fail with ENOTSOCK.
  * Its entry starts with SIGINT, SIGTERM and SIGHUP blocked, the primary's
  * handlers still in place: it installs its own, then unblocks them, and
  * gets then a stop signal the launcher forwarded meanwhile.

@@ -9,6 +9,7 @@ user sees. Every test ends with no process of its group left (checked in /proc).
 # Every DPDK process here gets --no-pci and its own --file-prefix from mpharness.Group.
 
 import array
+import errno
 import os
 import re
 import signal
@@ -485,12 +486,20 @@ def test_function_pointers(mp):
     program): a forked secondary adds and finds keys through the normal API, its compare
     function called at the primary's address, which is its own. A classic secondary of the
     same binary finds its compare function elsewhere (ASLR): calling through the primary's
-    pointer would jump to a wrong address, so it says so and does not use the hash."""
+    pointer would jump to a wrong address, so it says so and does not use the hash.
+    An IPC message of the forked secondary fails at once (its inherited IPC socket, the
+    primary's, is /dev/null), with a classic secondary attached to receive it."""
     app = hash_app()
     p, _ = start_hash_primary(mp)
+    # A classic secondary attached: an IPC message of the primary has a receiver.
+    w = mp.start(app, lcores='1', proc_type='secondary', app_args=['wait'], name='waiter')
+    w.expect(r'forked_hash: classic secondary \d+ waiting', timeout=60)
     for k in range(2):
         r = mp.run(app, lcores='1', proc_type='secondary', eal_extra=['--forked'], timeout=30)
         assert r.returncode == 0, r.stdout
+        # The inherited IPC socket is /dev/null: sending fails at once.
+        assert re.search(r'rte_mp_sendmsg\(\) with 1 classic secondaries attached: -1, '
+                         r'rte_errno %d ' % errno.ENOTSOCK, r.stdout), r.stdout
         m = re.search(r'forked secondary: compare function at (0x[0-9a-f]+) in the primary, '
                       r'(0x[0-9a-f]+) here; 100 added, 100 found, 0 wrong, absent key not found, '
                       r'compare called (\d+) times', r.stdout)
@@ -507,6 +516,7 @@ def test_function_pointers(mp):
     if aslr:
         assert m.group(3) == 'different', r.stdout
     print('classic secondary: primary compare at %s, its own at %s (%s)' % m.groups())
+    assert w.stop() == 0
     assert p.stop() == 0
     assert wait_gone(group_pids(mp.prefix))
 

@@ -11,11 +11,18 @@
  * only reports where the functions are, since calling through the
  * primary's pointers would jump to an address that means something else.
  *
+ * A forked secondary also sends an IPC message (rte_mp_sendmsg()), which
+ * must fail: the EAL's IPC socket it inherited is the primary's, so the
+ * fork server put /dev/null over it.
+ *
  * Test hooks: SIGHUP makes the primary start its fork server again (a
  * handover to a new server); a secondary given the argument "hello" (after
- * "--") only says that it started, so that many can run at once.
+ * "--") only says that it started, so that many can run at once; a classic
+ * one given "wait" stays attached until SIGINT or SIGTERM.
  */
 
+#include <dirent.h>
+#include <fnmatch.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -131,9 +138,55 @@ app_args(int argc, char **argv, char ***args)
 	return 0;
 }
 
+/* Classic secondaries attached: the EAL's IPC sockets of the runtime directory. */
+unsigned int
+ipc_peers()
+{
+	unsigned int n = 0;
+	DIR *d = opendir(rte_eal_get_runtime_dir());
+
+	if (d == nullptr)
+		return 0;
+	while (struct dirent *de = readdir(d))
+		n += fnmatch("mp_socket_*", de->d_name, 0) == 0;
+	closedir(d);
+	return n;
+}
+
+/* rte_mp_sendmsg() in a forked secondary: it must fail; 0 if it does. */
+int
+check_ipc()
+{
+	struct rte_mp_msg msg = {};
+	snprintf(msg.name, sizeof(msg.name), "fk_hash_probe");
+	const unsigned int peers = ipc_peers();
+	rte_errno = 0;
+	const int ret = rte_mp_sendmsg(&msg);
+	const int err = rte_errno;
+	printf("forked_hash: forked secondary: rte_mp_sendmsg() with %u classic secondaries "
+	       "attached: %d, rte_errno %d (%s)\n", peers, ret, err,
+	       ret < 0 ? rte_strerror(err) : "none");
+	if (peers > 0 && ret == 0) {
+		fprintf(stderr, "forked_hash: error: rte_mp_sendmsg() went through the "
+			"primary's IPC socket\n");
+		return 1;
+	}
+	return 0;
+}
+
 int
 run_secondary(int nargs, char **args)
 {
+	if (nargs > 0 && strcmp(args[0], "wait") == 0 && !rte_mps_is_forked_secondary()) {
+		signal(SIGINT, [](int) { quit = 1; });
+		signal(SIGTERM, [](int) { quit = 1; });
+		printf("forked_hash: classic secondary %d waiting\n", (int)getpid());
+		fflush(stdout);
+		while (!quit)
+			usleep(100 * 1000);
+		rte_eal_cleanup();
+		return 0;
+	}
 	if (nargs > 0 && strcmp(args[0], "hello") == 0) {
 		printf("forked_hash: %s secondary %d started\n",
 		       rte_mps_is_forked_secondary() ? "forked" : "classic", (int)getpid());
@@ -154,6 +207,8 @@ run_secondary(int nargs, char **args)
 		rte_eal_cleanup();
 		return 0;
 	}
+	if (check_ipc() != 0)
+		return 1;
 	const uint64_t calls = info->cmp_calls.load();
 	unsigned int added = 0, found = 0, wrong = 0;
 	for (uint32_t i = 0; i < nb_keys; i++) {

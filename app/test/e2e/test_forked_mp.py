@@ -521,6 +521,39 @@ def test_function_pointers(mp):
     assert wait_gone(group_pids(mp.prefix))
 
 
+def test_sigterm_to_launcher(mp):
+    """SIGTERM to the launcher reaches the forked client, which leaves as on a user's
+    request (statistics printed, every mbuf handed back); the launcher exits with its
+    exit status, 0."""
+    server = start_server(mp, 1, NULL_PORTS)
+    c, pid = start_forked(mp, server, 0)
+    csm.wait_client(mp, 0, lambda v: v['pid'] == pid and v['rx'] > 0,
+                    'the forked client forwards')
+    c.signal(signal.SIGTERM)
+    assert c.wait_exit(10) == 0, c.output()[-2000:]
+    assert wait_gone([pid]), 'forked client %d stayed' % pid
+    view = csm.client_table(mp)[0]
+    csm.check_stopped(view, pid)
+    assert re.search(r'Client 0 \(pid %d\) statistics: rx %d tx %d drop 0' %
+                     (pid, view['rx'], view['tx']), c.output()), c.output()[-2000:]
+    csm.check_pool(mp)
+    assert server.stop() == 0
+    assert wait_gone(group_pids(mp.prefix))
+
+
+@pytest.mark.parametrize('status', [3, 42])
+def test_exit_status_passed(mp, status):
+    """The launcher exits with the forked secondary's non-zero exit status."""
+    p, _ = start_hash_primary(mp)
+    r = mp.run(hash_app(), lcores='1', proc_type='secondary', eal_extra=['--forked'],
+               app_args=['exit', str(status)], timeout=30)
+    assert re.search(r'forked_hash: forked secondary \d+ leaving with exit status %d' % status,
+                     r.stdout), r.stdout
+    assert r.returncode == status, r.stdout
+    assert p.stop() == 0
+    assert wait_gone(group_pids(mp.prefix))
+
+
 def test_stop_signal_at_start(mp):
     """SIGINT to the launcher at once: it forwards the signal as soon as the client is
     forked, and the client, whose stop signals wait for its own handlers, stops cleanly."""

@@ -17,8 +17,9 @@
  *
  * Test hooks: SIGHUP makes the primary start its fork server again (a
  * handover to a new server); a secondary given the argument "hello" (after
- * "--") only says that it started, so that many can run at once; a classic
- * one given "wait" stays attached until SIGINT or SIGTERM.
+ * "--") only says that it started, so that many can run at once; given
+ * "exit N", it leaves with exit status N; a classic one given "wait" stays
+ * attached until SIGINT or SIGTERM.
  */
 
 #include <dirent.h>
@@ -177,6 +178,13 @@ check_ipc()
 int
 run_secondary(int nargs, char **args)
 {
+	if (nargs > 1 && strcmp(args[0], "exit") == 0) {
+		printf("forked_hash: %s secondary %d leaving with exit status %s\n",
+		       rte_mps_is_forked_secondary() ? "forked" : "classic", (int)getpid(), args[1]);
+		if (!rte_mps_is_forked_secondary())
+			rte_eal_cleanup();
+		return atoi(args[1]);
+	}
 	if (nargs > 0 && strcmp(args[0], "wait") == 0 && !rte_mps_is_forked_secondary()) {
 		signal(SIGINT, [](int) { quit = 1; });
 		signal(SIGTERM, [](int) { quit = 1; });

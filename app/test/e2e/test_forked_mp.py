@@ -5,7 +5,8 @@
 
 Packet counts, client states and mbuf counts come from the server's telemetry, as in
 test_client_server_mp.py; the launcher's exit status and its one error line are what a
-user sees. Every test ends with no process of its group left (checked in /proc)."""
+user sees. Every test ends with no process of its group left (checked in /proc); the fault
+tests check also that the group's hugepages are free again once its files are removed."""
 # Every DPDK process here gets --no-pci and its own --file-prefix from mpharness.Group.
 
 import array
@@ -80,6 +81,42 @@ def group_pids(prefix):
 
 def wait_gone(pids, timeout=10):
     return mt.wait_for(lambda: not any(mpharness.pid_alive(p) for p in pids), timeout)
+
+
+def hugepages_unaccounted():
+    """2 MB hugepages in use but in no file of a hugetlbfs mount: those of processes that
+    still map files already removed. Other groups' files, which come and go with the tests
+    running at the same time, are not counted."""
+    with open(mpharness.HP_NR) as f:
+        nr = int(f.read())
+    with open(mpharness.HP_FREE) as f:
+        free = int(f.read())
+    in_files = 0
+    with open('/proc/mounts') as f:
+        mounts = [ln.split() for ln in f]
+    for m in mounts:
+        opts = m[3].split(',')
+        if m[2] != 'hugetlbfs' or any(o.startswith('pagesize=') and o != 'pagesize=2M'
+                                      for o in opts):
+            continue
+        for root, _, files in os.walk(m[1]):
+            for name in files:
+                try:
+                    in_files += os.lstat(os.path.join(root, name)).st_blocks * 512 // (2 << 20)
+                except OSError:
+                    pass
+    return nr - free - in_files
+
+
+def check_nothing_left(mp, unaccounted0, bound=15):
+    """No process of the group is left (launchers, fork server, forked secondaries, whose
+    command lines name the prefix), and once the group's files are removed, its hugepages
+    are free again: no more in use outside files than at the test's start."""
+    assert wait_gone(group_pids(mp.prefix)), 'processes left: %s' % group_pids(mp.prefix)
+    mp.cleanup_files()
+    freed = mt.wait_for(lambda: hugepages_unaccounted() <= unaccounted0, bound)
+    assert freed, '%d hugepages in use outside files, %d at the start' % (
+        hugepages_unaccounted(), unaccounted0)
 
 
 def fork_server_pid(mp, server):
@@ -287,6 +324,7 @@ def test_aslr_many_starts(mp):
 def test_kill_launcher(mp):
     """The forked client does not outlive its launcher: the fork server stops it with
     SIGTERM, so it leaves as on a user's request, holding no mbuf."""
+    u0 = hugepages_unaccounted()
     server = start_server(mp, 1, NULL_PORTS)
     c, pid = start_forked(mp, server, 0)
     c.signal(signal.SIGKILL)
@@ -299,12 +337,13 @@ def test_kill_launcher(mp):
     assert left['tx'] == left['rx'] > 0, left
     csm.check_pool(mp)
     assert server.stop() == 0
-    assert wait_gone(group_pids(mp.prefix))
+    check_nothing_left(mp, u0)
 
 
 def test_kill_fork_server(mp):
     """Fork server killed: the running launcher says so in one line, its client is gone,
     a new launcher says there is no fork server; the primary goes on."""
+    u0 = hugepages_unaccounted()
     server = start_server(mp, 1, NULL_PORTS)
     c, pid = start_forked(mp, server, 0)
     os.kill(fork_server_pid(mp, server), signal.SIGKILL)
@@ -317,11 +356,12 @@ def test_kill_fork_server(mp):
     one_line_error(r.stdout, r'no fork server at .*mps_forksrv')
     assert server.alive()
     assert server.stop() == 0
-    assert wait_gone(group_pids(mp.prefix))
+    check_nothing_left(mp, u0)
 
 
 def test_kill_primary(mp):
     """Primary killed: fork server and forked client die with it, the launcher says so."""
+    u0 = hugepages_unaccounted()
     server = start_server(mp, 1, NULL_PORTS)
     fsrv = fork_server_pid(mp, server)
     c, pid = start_forked(mp, server, 0)
@@ -330,9 +370,7 @@ def test_kill_primary(mp):
     assert c.wait_exit(10) == 1
     one_line_error(c.output(), r'the fork server went away')
     assert wait_gone([fsrv, pid])
-    assert wait_gone(group_pids(mp.prefix)), group_pids(mp.prefix)
-    mp.cleanup_files()
-    assert not [f for f in os.listdir(mpharness.HUGEPAGE_DIR) if f.startswith(mp.prefix)]
+    check_nothing_left(mp, u0)
 
 
 def request(argv=('dpdk-mp_client', '-n', '0'), env=('A=1',), entry=b'mp_client',
@@ -374,6 +412,7 @@ def send_raw(path, msg, nfds=3):
 ])
 def test_bad_requests(mp, what, msg, nfds, pattern):
     """Bad data on the socket: one clear refusal each; the fork server serves on."""
+    u0 = hugepages_unaccounted()
     server = start_server(mp, 1, NULL_PORTS)
     path = sock_path(mp)
     text = send_raw(path, msg, nfds)
@@ -382,7 +421,7 @@ def test_bad_requests(mp, what, msg, nfds, pattern):
     c, pid = start_forked(mp, server, 0)
     assert c.stop() == 0
     assert server.stop() == 0
-    assert wait_gone(group_pids(mp.prefix))
+    check_nothing_left(mp, u0)
 
 
 def test_other_credentials(mp):
@@ -390,6 +429,7 @@ def test_other_credentials(mp):
     pass the file system's permissions (CAP_DAC_OVERRIDE kept across the uid change)."""
     if os.geteuid() != 0 or not shutil.which('setpriv'):
         pytest.skip('needs root and setpriv to connect as another uid')
+    u0 = hugepages_unaccounted()
     server = start_server(mp, 1, NULL_PORTS)
     path = sock_path(mp)
     code = ('import sys; sys.path.insert(0, %r); import test_forked_mp as t; '
@@ -403,7 +443,7 @@ def test_other_credentials(mp):
     c, pid = start_forked(mp, server, 0)
     assert c.stop() == 0
     assert server.stop() == 0
-    assert wait_gone(group_pids(mp.prefix))
+    check_nothing_left(mp, u0)
 
 
 def hash_app():

@@ -36,6 +36,7 @@
 #include <rte_ring.h>
 
 #include "commands.h"
+#include "line_guard.h"
 #include "messaging.h"
 #include "mp_common.h"
 #include "mp_group.h"
@@ -86,65 +87,6 @@ receive_pending()
 		fflush(stdout);
 	}
 }
-
-/*
- * The command line library keeps at most line_limit characters of a line
- * and drops bytes that are not printable ASCII, both without a word: a
- * line that lost anything that way is refused whole instead of being run
- * cut or changed.
- */
-constexpr std::size_t line_limit = 512;
-
-struct line_guard {
-	std::size_t length = 0;	/* bytes typed on the current line */
-	bool non_ascii = false;
-
-	/* Feed buf to cl; return -1 when the command line has ended. */
-	int feed(struct cmdline *cl, const char *buf, std::size_t len)
-	{
-		std::size_t from = 0;
-
-		for (std::size_t i = 0; i < len; i++) {
-			const unsigned char c = static_cast<unsigned char>(buf[i]);
-
-			if (c == '\r' || c == '\n') {
-				if (length <= line_limit && !non_ascii) {
-					length = 0;
-					continue;
-				}
-				if (cmdline_in(cl, buf + from, static_cast<int>(i - from)) < 0)
-					return -1;
-				from = i + 1;
-				refuse(cl);
-			} else if (c == 0x7f || c == '\b') {
-				length -= length > 0;
-			} else if (c >= 0x80) {
-				non_ascii = true;
-				length++;
-			} else if (c >= 0x20) {
-				length++;
-			}
-		}
-		return cmdline_in(cl, buf + from, static_cast<int>(len - from)) < 0 ? -1 : 0;
-	}
-
-	void refuse(struct cmdline *cl)
-	{
-		struct rdline *rdl = cmdline_get_rdline(cl);
-
-		if (non_ascii)
-			cmdline_printf(cl, "\nError: the line holds non-ASCII bytes, which the "
-				       "prompt cannot carry (ASCII text only): nothing done\n");
-		else
-			cmdline_printf(cl, "\nError: the line is %zu characters long and the "
-				       "prompt keeps %zu: it was truncated, nothing done\n",
-				       length, line_limit);
-		length = 0;
-		non_ascii = false;
-		rdline_reset(rdl);
-		rdline_newline(rdl, "simple_mp > ");
-	}
-};
 
 /* Read the prompt without blocking, so that quit, signals and a dead primary are seen. */
 int

@@ -437,6 +437,16 @@ forksrv_parse(char *buf, size_t bufsize, size_t got, bool ctrunc, unsigned int n
 	return 0;
 }
 
+int
+forksrv_signal(const fs_msg *m, size_t got)
+{
+	if (got == sizeof(*m) && m->magic == FS_MAGIC &&
+			m->version == RTE_MPS_FORKSRV_VERSION && m->type == REQ_SIGNAL &&
+			(m->value == SIGINT || m->value == SIGTERM))
+		return m->value;
+	return 0;
+}
+
 namespace {
 
 /* One start request, read from a connection in C_WAIT_REQ. */
@@ -539,10 +549,9 @@ handle_running(conn *c)
 		c->state = C_ORPHAN;
 		return;
 	}
-	if ((size_t)n == sizeof(m) && m.magic == FS_MAGIC &&
-			m.version == RTE_MPS_FORKSRV_VERSION && m.type == REQ_SIGNAL &&
-			(m.value == SIGINT || m.value == SIGTERM))
-		kill(c->pid, m.value);
+	const int sig = forksrv_signal(&m, (size_t)n);
+	if (sig != 0)
+		kill(c->pid, sig);
 	else
 		MPS_LOG(WARNING, "fork server: ignored a bad message from the launcher of %d\n",
 				(int)c->pid);

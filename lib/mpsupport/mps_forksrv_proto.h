@@ -11,6 +11,7 @@
  * without DPDK for the apps' front binaries: no DPDK header here.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 
 namespace mps {
@@ -55,6 +56,14 @@ struct fs_reply {
 };
 
 void put_header(fs_msg *h, uint16_t type, uint32_t length);
+
+/*
+ * The launcher's reading of a reply of got bytes from the fork server (r
+ * may hold more than was received): REP_STARTED with *value the pid of the
+ * secondary, REP_EXITED with *value the status to exit with, 0 for a reply
+ * to ignore, or a negative errno value with one line in err.
+ */
+int launch_reply(const fs_reply *r, size_t got, int32_t *value, char *err, size_t errlen);
 
 } /* namespace mps */
 

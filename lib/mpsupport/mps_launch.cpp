@@ -117,6 +117,30 @@ runtime_dir(int argc, char **argv, char *dir, size_t len)
 
 } /* namespace */
 
+namespace mps {
+
+int
+launch_reply(const fs_reply *r, size_t got, int32_t *value, char *err, size_t errlen)
+{
+	if (got < sizeof(r->h) || r->h.magic != FS_MAGIC)
+		return say(err, errlen, EPROTO, "bad answer from the fork server");
+	if (r->h.type == REP_ERROR)
+		return say(err, errlen, EPERM, "fork server refused: %.*s",
+			   (int)sizeof(r->text), r->text);
+	if (r->h.type == REP_STARTED) {
+		*value = r->h.value;
+		return REP_STARTED;
+	}
+	if (r->h.type == REP_EXITED) {
+		const int st = r->h.value;
+		*value = WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+		return REP_EXITED;
+	}
+	return 0;
+}
+
+} /* namespace mps */
+
 int
 mps_launch_option(int argc, char **argv)
 {
@@ -251,19 +275,15 @@ mps_launch_forked(int argc, char **argv, const char *entry, char *err, size_t er
 				   "stopped or fork server killed): forked secondary %d is gone",
 				   (int)child);
 		}
-		if ((size_t)n < sizeof(r.h) || r.h.magic != FS_MAGIC)
-			return say(err, errlen, EPROTO, "bad answer from the fork server");
-		if (r.h.type == REP_ERROR)
-			return say(err, errlen, EPERM, "fork server refused: %.*s",
-				   (int)sizeof(r.text), r.text);
-		if (r.h.type == REP_STARTED) {
-			child = r.h.value;
+		int32_t value;
+		const int kind = launch_reply(&r, (size_t)n, &value, err, errlen);
+		if (kind < 0)
+			return kind;
+		if (kind == REP_STARTED) {
+			child = value;
 			timeout = -1;
-		} else if (r.h.type == REP_EXITED) {
-			int st = r.h.value;
-			if (WIFSIGNALED(st))
-				exit(128 + WTERMSIG(st));
-			exit(WEXITSTATUS(st));
+		} else if (kind == REP_EXITED) {
+			exit(value);
 		}
 	}
 }

@@ -354,6 +354,13 @@ struct forksrv_request {
  */
 int forksrv_parse(char *buf, size_t bufsize, size_t got, bool ctrunc, unsigned int nfds,
 		uid_t peer_uid, pid_t peer_pid, forksrv_request *req, char *text, size_t textlen);
+struct fs_msg;
+/*
+ * Check a message of got bytes from the launcher of a running secondary:
+ * the signal to send the secondary (SIGINT or SIGTERM), or 0 when the
+ * message is not a signal request (ignored).
+ */
+int forksrv_signal(const fs_msg *m, size_t got);
 extern pthread_mutex_t notify_mutex;
 
 /* Worker table (mps_worker.cpp). */

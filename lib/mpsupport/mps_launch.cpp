@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,8 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <rte_common.h>
 
@@ -124,9 +127,13 @@ launch_reply(const fs_reply *r, size_t got, int32_t *value, char *err, size_t er
 {
 	if (got < sizeof(r->h) || r->h.magic != FS_MAGIC)
 		return say(err, errlen, EPROTO, "bad answer from the fork server");
-	if (r->h.type == REP_ERROR)
+	if (r->h.type == REP_ERROR) {
+		/* only the text received, which a short answer cuts */
+		const size_t text_off = offsetof(fs_reply, text);
+		const size_t len = got > text_off ? got - text_off : 0;
 		return say(err, errlen, EPERM, "fork server refused: %.*s",
-			   (int)sizeof(r->text), r->text);
+			   (int)std::min(len, sizeof(r->text)), r->text);
+	}
 	if (r->h.type == REP_STARTED) {
 		*value = r->h.value;
 		return REP_STARTED;

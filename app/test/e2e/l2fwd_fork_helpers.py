@@ -328,6 +328,15 @@ def pid_exists(pid):
     return mpharness.pid_alive(pid)
 
 
+def proc_state(pid):
+    """The one-letter state of a process, from /proc/<pid>/stat; None once it is gone."""
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            return f.read().rsplit(')', 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+
+
 def parked_standbys(app):
     """{worker: pid} of the standbys parked now (l2fwd_fork --standby), from telemetry."""
     return {int(k): w['standby_pid'] for k, w in app.poll_workers().items()

@@ -124,6 +124,93 @@ test_fork_too_many_pools(void **)
 	assert_int_equal(waitpid(pid, nullptr, 0), pid);
 }
 
+/* The worker a process's slot names, or INT32_MIN while it has no slot. */
+static int32_t
+slot_worker(pid_t pid)
+{
+	struct rte_mps_proc_info info[RTE_MPS_MAX_PROCS];
+	int n = rte_mps_proc_list(info, RTE_DIM(info));
+
+	for (int i = 0; i < n; i++)
+		if (info[i].pid == pid && info[i].type == RTE_MPS_PROC_FORKED)
+			return info[i].worker;
+	return INT32_MIN;
+}
+
+/* A standby of worker w, parked on a pipe: it leaves with code 0 once the
+ * pipe closes. The write end is returned in *release_fd. */
+static pid_t
+park_standby(int w, int *release_fd)
+{
+	int fds[2];
+
+	if (pipe(fds) < 0)
+		return -1;
+	pid_t pid = rte_mps_fork_standby(w);
+	if (pid == 0) {
+		char c;
+
+		close(fds[1]);
+		while (read(fds[0], &c, 1) < 0 && errno == EINTR)
+			;
+		rte_mps_child_exit(0);
+	}
+	close(fds[0]);
+	if (pid < 0)
+		close(fds[1]);
+	else
+		*release_fd = fds[1];
+	return pid;
+}
+
+/*
+ * rte_mps_fork_standby(): the parked standby's slot names no worker, and
+ * the worker has no process, until the standby is attached; a standby that
+ * leaves unattached starts no recovery.
+ */
+static void
+test_fork_standby_parked(void **)
+{
+	int fd_a = -1, fd_b = -1;
+	uint64_t r = 0;
+
+	assert_int_equal(rte_mps_fork_standby(RTE_MPS_NO_WORKER), -EINVAL);
+	assert_int_equal(rte_mps_worker_add(9), 0);
+	pid_t a = park_standby(9, &fd_a);
+	pid_t b = park_standby(9, &fd_b);
+	assert_true(a > 0 && b > 0);
+	/* each registers its slot itself, after the fork */
+	assert_true(wait_for([&] { return slot_worker(a) != INT32_MIN &&
+					  slot_worker(b) != INT32_MIN; }, 5000));
+	assert_int_equal(slot_worker(a), RTE_MPS_NO_WORKER);
+	assert_int_equal(slot_worker(b), RTE_MPS_NO_WORKER);
+	assert_int_equal(rte_mps_worker_pid(9), 0);
+
+	/* b leaves parked: the worker has no process to lose */
+	close(fd_b);
+	int st = wait_exit(b, 5000);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(rte_mps_group_wait(&r, 200), 0);
+	assert_int_equal(slot_worker(b), INT32_MIN);
+	assert_int_equal(rte_mps_worker_pid(9), 0);
+	assert_int_equal(slot_worker(a), RTE_MPS_NO_WORKER);
+
+	/* attached, a names the worker, which it now runs */
+	assert_int_equal(rte_mps_worker_attach(9, a), 0);
+	assert_int_equal(slot_worker(a), 9);
+	assert_int_equal(rte_mps_worker_pid(9), a);
+
+	/* woken, it leaves: an exit of the worker, recovered as such */
+	close(fd_a);
+	assert_int_equal(collect_ready(UINT64_C(1) << 9, 10000), UINT64_C(1) << 9);
+	st = wait_exit(a, 5000);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(rte_mps_worker_pid(9), 0);
+	assert_int_equal(rte_mps_worker_remove(9), 0);
+}
+
 int
 main(int, char **argv)
 {
@@ -134,6 +221,7 @@ main(int, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fork_child_restrictions),
 		cmocka_unit_test(test_fork_too_many_pools),
+		cmocka_unit_test(test_fork_standby_parked),
 	};
 	ret = cmocka_run_group_tests(tests, mps_group_setup, mps_group_teardown);
 	stop_test_eal();

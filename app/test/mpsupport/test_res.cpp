@@ -511,6 +511,26 @@ test_res_mempool_shared_not_rebuilt(void **)
 }
 
 /*
+ * Lcore id L owned by a slot beyond the registry (a dead owner), with three
+ * mbufs of mp in its cache: the owner word, and the cache.
+ */
+static uint64_t
+dead_lcore_with_cache(mps::shared *sh, struct rte_mempool *mp, unsigned int L,
+		struct rte_mempool_cache **cache)
+{
+	assert_int_equal(mps::load(&sh->lcore[L]), (uint64_t)mps::LC_FREE);
+	const uint64_t owner = mps::lc_word(mps::LC_FLOAT, 63, 12345, 1);
+	mps::store(&sh->lcore[L], owner);
+	void *objs[3];
+	assert_int_equal(rte_mempool_generic_get(mp, objs, 3, nullptr), 0);
+	struct rte_mempool_cache *c = &mp->local_cache[L];
+	memcpy(c->objs, objs, sizeof(objs));
+	c->len = 3;
+	*cache = c;
+	return owner;
+}
+
+/*
  * The lcore cache a dead worker left in a pool that its reset will rebuild
  * is not flushed by a reclaim, and its lcore id is not freed, until then.
  */
@@ -537,15 +557,8 @@ test_reclaim_waits_for_rebuild(void **)
 	/* Its floating lcore id, owned by a slot that is gone, with mbufs of
 	 * mp in its cache. */
 	constexpr unsigned int L = RTE_MAX_LCORE - 2;
-	assert_int_equal(mps::load(&sh->lcore[L]),
-			(uint64_t)mps::LC_FREE);
-	const uint64_t owner = mps::lc_word(mps::LC_FLOAT, 63, 12345, 1);
-	mps::store(&sh->lcore[L], owner);
-	void *objs[3];
-	assert_int_equal(rte_mempool_generic_get(mp, objs, 3, nullptr), 0);
-	struct rte_mempool_cache *c = &mp->local_cache[L];
-	memcpy(c->objs, objs, sizeof(objs));
-	c->len = 3;
+	struct rte_mempool_cache *c;
+	const uint64_t owner = dead_lcore_with_cache(sh, mp, L, &c);
 
 	rte_mps_lcore_reclaim();
 	assert_int_equal(mps::load(&sh->lcore[L]), owner);
@@ -580,15 +593,8 @@ test_reclaim_skips_during_pool_rebuild(void **)
 	assert_non_null(mp);
 	mps::shared *sh = shm();
 	constexpr unsigned int L = RTE_MAX_LCORE - 3;
-	assert_int_equal(mps::load(&sh->lcore[L]), (uint64_t)mps::LC_FREE);
-	/* slot 63 is beyond the registry: its owner is dead */
-	const uint64_t owner = mps::lc_word(mps::LC_FLOAT, 63, 12345, 1);
-	mps::store(&sh->lcore[L], owner);
-	void *objs[3];
-	assert_int_equal(rte_mempool_generic_get(mp, objs, 3, nullptr), 0);
-	struct rte_mempool_cache *c = &mp->local_cache[L];
-	memcpy(c->objs, objs, sizeof(objs));
-	c->len = 3;
+	struct rte_mempool_cache *c;
+	const uint64_t owner = dead_lcore_with_cache(sh, mp, L, &c);
 
 	/* the mark of a live process: this one, found by its pid */
 	uint64_t live = 0;

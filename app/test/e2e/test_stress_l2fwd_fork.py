@@ -261,10 +261,14 @@ def test_chaos(mp, tmp_path, mode, standby):
         problems.append('kills done %d of %d' % (len(times_ms) + killed + gone, rounds))
     if gone != 0:
         problems.append('workers restarted without an exit: %d' % gone)
-    # a standby killed once woken is one more worker death; one missed, a parked one
+    # a standby killed once woken is one more worker death; one missed, a parked one.
+    # A standby killed as parked may have been attached a moment before (the main
+    # woke it for a death it saw first): one more recovery at most, for each.
     deaths = len(times_ms) + killed + kinds['wake']
-    if recoveries != deaths:
-        problems.append('recoveries %s for %d worker deaths' % (recoveries, deaths))
+    extra = kinds['parked'] + kinds['missed']
+    if recoveries is None or not deaths <= recoveries <= deaths + extra:
+        problems.append('recoveries %s for %d worker deaths (and %d standbys killed '
+                        'parked)' % (recoveries, deaths, extra))
     # with 40 rounds or more, no 'wake' round at all is a defect (odds below 1e-3)
     if standby and rounds >= 40 and kinds['wake'] == 0:
         problems.append('no standby killed during its wake-up')

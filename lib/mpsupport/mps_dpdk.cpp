@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <deque>
 
 #include <rte_ethdev.h>
@@ -238,9 +239,13 @@ dpdk_ring_complete_put(struct rte_ring *r, void * const *objs, uint32_t n, unsig
 	uint32_t head = rte_atomic_load_explicit(&r->prod.head, rte_memory_order_acquire);
 	uint32_t start = 0;
 	bool found = false;
-	/* The dead producer's reservation begins where objs[0] was written. */
+	/*
+	 * The dead producer's reservation begins where objs[0] and objs[1]
+	 * were written (one slot may hold an older copy of objs[0]).
+	 */
 	for (uint32_t i = tail; i != head && i - tail < r->capacity; i++) {
-		if (slots[i & r->mask] == objs[0] && head - i >= n) {
+		if (slots[i & r->mask] == objs[0] && head - i >= n &&
+				(n == 1 || slots[(i + 1) & r->mask] == objs[1])) {
 			start = i;
 			found = true;
 			break;
@@ -262,6 +267,58 @@ dpdk_ring_complete_put(struct rte_ring *r, void * const *objs, uint32_t n, unsig
 			rte_memory_order_release, rte_memory_order_relaxed))
 		return -1;
 	return 1;
+}
+
+/* Assumes, as dpdk_ring_complete_put(): the tail moves only by publishing. */
+int
+dpdk_ring_stuck_tail(struct rte_ring *r, unsigned int stall_ms, unsigned int wait_ms,
+		     uint32_t *tail)
+{
+	using clock = std::chrono::steady_clock;
+
+	if (r->prod.sync_type != RTE_RING_SYNC_MT)
+		return 0;
+	const auto start = clock::now();
+	auto still_since = start;
+	uint32_t last = rte_atomic_load_explicit(&r->prod.tail, rte_memory_order_acquire);
+	for (;;) {
+		const uint32_t t = rte_atomic_load_explicit(&r->prod.tail,
+				rte_memory_order_acquire);
+		const uint32_t h = rte_atomic_load_explicit(&r->prod.head,
+				rte_memory_order_acquire);
+		const auto now = clock::now();
+		if (h == t)
+			return 0;
+		if (t != last) {
+			last = t;
+			still_since = now;
+		} else if (now - still_since >= std::chrono::milliseconds(stall_ms)) {
+			*tail = t;
+			return 1;
+		}
+		if (now - start >= std::chrono::milliseconds(wait_ms))
+			return -1;
+		usleep(100);
+	}
+}
+
+bool
+dpdk_ring_publish_stuck(struct rte_ring *r, uint32_t tail, void * const *objs, uint32_t n)
+{
+	void **slots = reinterpret_cast<void **>(&r[1]);
+
+	if (n == 0 || rte_atomic_load_explicit(&r->prod.head, rte_memory_order_acquire) - tail < n)
+		return false;
+	for (uint32_t k = 0; k < n; k++)
+		slots[(tail + k) & r->mask] = objs[k];
+	return rte_atomic_compare_exchange_strong_explicit(&r->prod.tail, &tail, tail + n,
+			rte_memory_order_release, rte_memory_order_relaxed);
+}
+
+void *
+dpdk_ring_slot(const struct rte_ring *r, uint32_t pos)
+{
+	return reinterpret_cast<void * const *>(&r[1])[pos & r->mask];
 }
 
 /*

@@ -87,7 +87,8 @@ int dpdk_ring_repair(struct rte_ring *r);
  * cache to the common ring of a pool (a multi-producer ring) may have
  * reserved their slots (moved prod.head) and not published them (moved
  * prod.tail): every later producer then waits for it for ever. Find that
- * reservation (its first slot holds objs[0]) between the producer tail
+ * reservation (its first slots hold objs[0] and objs[1]: one slot could be
+ * an older copy left there) between the producer tail
  * and head, write the slots it had not written yet, wait (at most
  * wait_ms) for the earlier producers to publish theirs, then publish it
  * as the dead producer would have. The objects are then in the ring.
@@ -97,6 +98,27 @@ int dpdk_ring_repair(struct rte_ring *r);
  */
 int dpdk_ring_complete_put(struct rte_ring *r, void * const *objs, uint32_t n,
 		unsigned int wait_ms);
+/*
+ * A producer killed after it moved prod.head and before it wrote its first
+ * slot leaves no object to find its reservation by, and the producer tail
+ * then stops where that reservation begins, for ever. Watch the tail for at
+ * most wait_ms: 1 with *tail set when it stays still for stall_ms with
+ * slots reserved after it, 0 when every reservation is published at some
+ * moment (none is stuck), -1 when neither is seen. A live producer
+ * publishes within microseconds of its reservation: only one descheduled
+ * for all of stall_ms in between looks stuck.
+ */
+int dpdk_ring_stuck_tail(struct rte_ring *r, unsigned int stall_ms, unsigned int wait_ms,
+		uint32_t *tail);
+/*
+ * Write objs[0 .. n) into the n slots reserved from the stuck tail and
+ * publish them, as the producer that reserved them would have. false when
+ * fewer than n slots are reserved or the tail moved.
+ */
+bool dpdk_ring_publish_stuck(struct rte_ring *r, uint32_t tail, void * const *objs,
+		uint32_t n);
+/* The object in the slot at position pos of a ring of pointers. */
+void *dpdk_ring_slot(const struct rte_ring *r, uint32_t pos);
 /*
  * Enqueue objs[0 .. n) into a multi-producer ring at a moment when no
  * other enqueue is in flight, so that the call never waits on another

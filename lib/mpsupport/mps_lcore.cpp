@@ -138,6 +138,39 @@ salvage_known()
 	return false;
 }
 
+std::atomic<uint64_t> dead_puts_completed{0}, dead_puts_unwritten{0};
+
+/*
+ * A process killed inside a full-cache put before it wrote two slots left
+ * nothing to find its reservation by but the producer tail, stuck where it
+ * begins. With a cache this full (the put's own objects go in after the
+ * flush, and a put brings at most half a cache), a tail stuck for half a
+ * second is taken as that put, unless its first slot holds the first
+ * object of another lcore cache: that is the put of the cache's owner
+ * (alive and descheduled, or dead and completed by its own reclaim).
+ */
+static int
+complete_unwritten_put(struct rte_mempool *mp, struct rte_mempool_cache *c, struct rte_ring *r,
+		       uint32_t n)
+{
+	uint32_t tail;
+	int ret = dpdk_ring_stuck_tail(r, 500, 2000, &tail);
+
+	if (ret <= 0)
+		return ret;
+	void *first = dpdk_ring_slot(r, tail);
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
+		struct rte_mempool_cache *o = dpdk_cache(mp, l);
+		if (o != nullptr && o != c && dpdk_cache_len(o) != 0 &&
+				dpdk_cache_objs(o)[0] == first)
+			return -1;
+	}
+	if (!dpdk_ring_publish_stuck(r, tail, dpdk_cache_objs(c), n))
+		return -1;
+	dead_puts_unwritten.fetch_add(1, std::memory_order_relaxed);
+	return 1;
+}
+
 /*
  * A process killed inside a full-cache put may have reserved slots in the
  * pool's common ring and not published them: every other producer of the
@@ -153,12 +186,15 @@ complete_put(struct rte_mempool *mp, struct rte_mempool_cache *c)
 {
 	struct rte_ring *r = dpdk_pool_ring(mp);
 	uint32_t len = dpdk_cache_len(c);
-	uint32_t n = dpdk_put_model() == PUT_MODEL_FLUSH_HALF ? c->size / 2 : len;
+	const bool half = dpdk_put_model() == PUT_MODEL_FLUSH_HALF;
+	uint32_t n = half ? c->size / 2 : len;
 	void **objs = dpdk_cache_objs(c);
 
 	if (r == nullptr)
 		return 0;
 	int ret = n != 0 && n <= len ? dpdk_ring_complete_put(r, objs, n, 100) : 0;
+	if (ret == 0 && n != 0 && n <= len && (half || len >= c->size))
+		ret = complete_unwritten_put(mp, c, r, n);
 	if (ret < 0) {
 		MPS_LOG(WARNING, "%s: a put a dead process left half done waits for an "
 				"earlier one: its lcore cache is left alone for now\n", mp->name);
@@ -166,6 +202,7 @@ complete_put(struct rte_mempool *mp, struct rte_mempool_cache *c)
 	}
 	if (ret == 0)
 		return 0;
+	dead_puts_completed.fetch_add(1, std::memory_order_relaxed);
 	MPS_LOG(WARNING, "%s: completed a put of %u objects a dead process left half done\n",
 			mp->name, n);
 	std::copy(objs + n, objs + len, objs);

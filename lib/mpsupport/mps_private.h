@@ -325,6 +325,9 @@ int reclaim_lcores();
 int lcore_hold_dead(std::vector<std::pair<unsigned int, uint64_t>> &held, unsigned int wait_ms);
 void lcore_release_held(std::vector<std::pair<unsigned int, uint64_t>> &held);
 void lcore_reclaim_forked_child();
+/* Puts dead processes left half done that this process completed: found by
+ * their objects, and known only by the stuck tail (unwritten). */
+extern std::atomic<uint64_t> dead_puts_completed, dead_puts_unwritten;
 
 /* Exit notification (mps_notify.cpp). */
 int notify_start();

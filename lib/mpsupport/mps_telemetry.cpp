@@ -196,6 +196,10 @@ handle_lcores(const char *, const char *, struct rte_tel_data *d)
 	rte_tel_data_add_dict_uint(d, "free", nfree);
 	rte_tel_data_add_dict_uint(d, "eal", neal);
 	rte_tel_data_add_dict_uint(d, "floating", nfloat);
+	rte_tel_data_add_dict_uint(d, "dead_puts_completed",
+			dead_puts_completed.load(std::memory_order_relaxed));
+	rte_tel_data_add_dict_uint(d, "dead_puts_unwritten",
+			dead_puts_unwritten.load(std::memory_order_relaxed));
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <set>
 #include <thread>
@@ -284,15 +285,18 @@ test_dead_owner_cache_flushed(void **)
 
 /*
  * A forked worker killed inside a full-cache put, after it reserved the
- * slots of its cached objects in the pool's common ring and wrote some of
- * them, before it published them: every other producer of the pool waits
- * on it. The reclaim completes the put instead of waiting too: the ring is
- * whole, the objects are in it once and the cache is empty.
+ * slots of its cached objects in the pool's common ring and wrote the first
+ * `written` of them, before it published them: every other producer of the
+ * pool waits on it (with `behind`, a live one does, queued after it). The
+ * reclaim completes the put instead of waiting too: the ring is whole, the
+ * objects are in it once, the cache is empty and the live producer is done.
+ * With nothing written, the reservation is known only by the tail that
+ * stays where it begins.
  */
 static void
-test_dead_owner_put_in_flight(void **)
+dead_owner_put_in_flight(unsigned int written, bool behind)
 {
-	constexpr unsigned int n = 40, written = 11;
+	constexpr unsigned int n = 40, late = 8;
 	int fds[2];
 
 	assert_int_equal(pipe(fds), 0);
@@ -306,6 +310,12 @@ test_dead_owner_put_in_flight(void **)
 			struct rte_mempool_cache *c = &pool->local_cache[id];
 			if (rte_mempool_generic_get(pool, c->objs, n, nullptr) != 0)
 				_exit(1);
+			/*
+			 * In ring order, these are also in the slots about to
+			 * be reserved (the ring is full): a cache hands its
+			 * objects out last in, first out.
+			 */
+			std::reverse(c->objs, c->objs + n);
 			c->len = n;
 			/* the put as DPDK's is when the kill lands */
 			uint32_t h = r->prod.head;
@@ -326,6 +336,20 @@ test_dead_owner_put_in_flight(void **)
 	struct rte_ring *r = static_cast<struct rte_ring *>(pool->pool_data);
 	assert_int_equal(r->prod.head - r->prod.tail, n);
 
+	/* A live producer after it: DPDK's enqueue, waiting for the tail. */
+	void *objs[late];
+	std::atomic<bool> put_done{false};
+	std::thread producer;
+	if (behind) {
+		assert_int_equal(rte_mempool_ops_dequeue_bulk(pool, objs, late), 0);
+		producer = std::thread([&] {
+			rte_mempool_ops_enqueue_bulk(pool, objs, late);
+			put_done = true;
+		});
+		assert_true(wait_for([&] { return r->prod.head - r->prod.tail == n + late; },
+				     5000));
+	}
+
 	std::atomic<int> calls{0};
 	assert_true(rte_mps_exit_notify_register(pid, 0, count_exit, &calls) >= 0);
 	kill(pid, SIGKILL);
@@ -333,7 +357,15 @@ test_dead_owner_put_in_flight(void **)
 		return rte_mps_lcore_owner((unsigned int)id, nullptr) == 0;
 	}, 5000);
 	assert_int_equal(wait_exit(pid, 5000) & 0x7f, SIGKILL);
+	bool unblocked = !behind || wait_for([&] { return put_done.load(); }, 5000);
+	if (behind && !unblocked) {
+		/* let the thread end, so that a failure is reported, not a hang */
+		r->prod.tail = r->prod.head - late;
+	}
+	if (producer.joinable())
+		producer.join();
 	assert_true(freed);
+	assert_true(unblocked);
 	assert_true(wait_for([&] { return calls.load() == 1; }, 5000));
 	assert_int_equal(r->prod.head, r->prod.tail);
 	assert_int_equal(pool->local_cache[id].len, 0);
@@ -342,6 +374,24 @@ test_dead_owner_put_in_flight(void **)
 	assert_int_equal(a.in_pool, POOL_SIZE);
 	assert_int_equal(a.surplus, 0);
 	assert_int_equal(a.unaccounted, 0);
+}
+
+static void
+test_dead_owner_put_in_flight(void **)
+{
+	dead_owner_put_in_flight(11, false);
+}
+
+static void
+test_dead_owner_put_unwritten(void **)
+{
+	dead_owner_put_in_flight(0, false);
+}
+
+static void
+test_dead_owner_put_unwritten_behind(void **)
+{
+	dead_owner_put_in_flight(0, true);
 }
 
 /* A forked child that claims an lcore id, fills its cache with n objects
@@ -510,6 +560,8 @@ main(int, char **argv)
 		cmocka_unit_test(test_release_flush),
 		cmocka_unit_test(test_dead_owner_cache_flushed),
 		cmocka_unit_test(test_dead_owner_put_in_flight),
+		cmocka_unit_test(test_dead_owner_put_unwritten),
+		cmocka_unit_test(test_dead_owner_put_unwritten_behind),
 		cmocka_unit_test(test_dead_owners_puts_in_flight),
 		cmocka_unit_test(test_dead_owner_flush_after_put),
 	};

@@ -54,6 +54,28 @@ def binary(name):
     return os.path.join(build_dir(), 'examples', name)
 
 
+def stacks(pid, timeout=30):
+    """Every thread's stack of a live process, for a failure message: gdb's backtrace
+    when gdb is installed, else each thread's state and kernel wait channel."""
+    if shutil.which('gdb'):
+        try:
+            r = subprocess.run(['gdb', '-batch', '-nx', '-p', str(pid),
+                                '-ex', 'thread apply all bt'],
+                               capture_output=True, text=True, timeout=timeout)
+            return '\n'.join(l for l in r.stdout.splitlines() if l.startswith(('#', 'Thread')))
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return 'gdb failed: %s' % e
+    out = []
+    for t in sorted(glob.glob('/proc/%d/task/*' % pid)):
+        try:
+            with open(t + '/comm') as f, open(t + '/wchan') as w, open(t + '/stat') as s:
+                out.append('%s %s state %s wchan %s' % (os.path.basename(t), f.read().strip(),
+                                                       s.read().split(') ')[1][0], w.read()))
+        except OSError:
+            pass
+    return '\n'.join(out)
+
+
 def hugepages_problem():
     """Return None when 2 MB hugepages are usable, else why not."""
     if not os.path.ismount(HUGEPAGE_DIR):

@@ -35,6 +35,7 @@ import time
 
 import pexpect
 
+import mpharness
 import test_client_server_mp as csm
 import test_forked_mp as fmp
 
@@ -91,9 +92,11 @@ class Client:
     def step(self, v, rng, now, times_ms):
         """Advance the cycle from the server's view v of this id; True once per kill."""
         if now - self.since > STEP_TIMEOUT:
-            raise AssertionError('client %d stuck %s for %.0f s: %s\nserver:\n%s'
+            raise AssertionError('client %d stuck %s for %.0f s: %s\nserver:\n%s\n'
+                                 'server threads:\n%s'
                                  % (self.i, self.state, now - self.since, v,
-                                    self.server.output()[-3000:]))
+                                    self.server.output()[-3000:],
+                                    mpharness.stacks(self.server.pid)))
         if self.state == 'starting':
             if v['pid'] == self.pid and v['state'] == 'running':
                 self.rx_at_join = v['rx']
@@ -145,6 +148,12 @@ def test_chaos(mp):
             # Read what the processes print, so that no terminal fills up.
             for p in [server] + [c.launcher for c in clients]:
                 drain(p)
+            # Reap the launchers of killed instances as they end: each holds a
+            # terminal, and a long run would run out of descriptors.
+            for c in clients:
+                for old in [o for o in c.old if not o.alive()]:
+                    assert old.wait_exit(10) == 128 + signal.SIGKILL
+                    c.old.remove(old)
             table = tel.query('/mp_server/clients')
             now = time.monotonic()
             for c in clients:
@@ -173,6 +182,10 @@ def test_chaos(mp):
     print('pool rebuilds %d (deferred %d, last %d us): mbufs given back %d, copies '
           'dropped %d' % (m['rebuilds'], m['rebuilds_deferred'], m['last_rebuild_us'],
                           m['given_back'], m['copies_dropped']))
+    lc = csm.query(mp, '/mpsupport/lcores')
+    print('puts killed clients left half done, completed by the server: %d (%d of them '
+          'unwritten, known by the stuck tail)'
+          % (lc['dead_puts_completed'], lc['dead_puts_unwritten']))
     print('losses: mbufs missing %d of %d, freed twice %d; packets drained from the '
           'rings %d, ledger of the killed clients %d'
           % (m['missing'], m['size'], m['duplicates'], drained, held))

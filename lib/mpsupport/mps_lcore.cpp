@@ -365,6 +365,8 @@ free_word(unsigned int l, uint64_t w, bool flush, bool dead_owner = false)
 	return true;
 }
 
+std::atomic<bool> lcores_left{false};
+
 int
 reclaim_lcores()
 {
@@ -396,6 +398,7 @@ reclaim_lcores()
 		}
 		n += freed;
 		again = left && freed > 0;
+		lcores_left.store(left, std::memory_order_relaxed);
 	} while (again);
 	return n;
 }

@@ -267,13 +267,44 @@ read_announcements()
 	}
 }
 
+/* Bounds of the pause before another try at the ids a reclaim left. */
+constexpr int RETRY_MIN_MS = 50;
+constexpr int RETRY_MAX_MS = 1600;
+
+void
+retry_left()
+{
+	if (self.sh == nullptr)
+		return;
+	mutex_guard reclaim(lcore_reclaim_mutex, std::try_to_lock);
+	if (!reclaim.owns_lock())
+		return;
+	int k = rte_mps_lcore_reclaim();
+	if (k > 0)
+		MPS_LOG(INFO, "%d lcore ids reclaimed on a second try\n", k);
+}
+
 uint32_t
 thread_main(void *)
 {
 	struct epoll_event ev[16];
+	int retry_ms = RETRY_MIN_MS;
 
 	for (;;) {
-		int k = epoll_wait(notifier.epfd, ev, 16, -1);
+		/*
+		 * Ids a reclaim had to leave (a put a dead process left half
+		 * done that waited on another) are tried again, less and less
+		 * often: nothing else may come to reclaim them when every
+		 * producer of a pool waits on that put.
+		 */
+		const bool left = lcores_left.load(std::memory_order_relaxed);
+		int k = epoll_wait(notifier.epfd, ev, 16, left ? retry_ms : -1);
+		if (k == 0) {
+			retry_left();
+			retry_ms = RTE_MIN(retry_ms * 2, RETRY_MAX_MS);
+			continue;
+		}
+		retry_ms = RETRY_MIN_MS;
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;

@@ -322,6 +322,9 @@ int lcore_callbacks_register();
 void lcore_callbacks_unregister();
 int lcore_snapshot_pools();
 int reclaim_lcores();
+/* The last reclaim left ids of dead owners taken (a put it could not
+ * complete yet, a pool awaiting its rebuild): the notify thread tries again. */
+extern std::atomic<bool> lcores_left;
 int lcore_hold_dead(std::vector<std::pair<unsigned int, uint64_t>> &held, unsigned int wait_ms);
 void lcore_release_held(std::vector<std::pair<unsigned int, uint64_t>> &held);
 void lcore_reclaim_forked_child();

@@ -545,6 +545,72 @@ test_dead_owner_flush_after_put(void **)
 	assert_int_equal(a.unaccounted, 0);
 }
 
+/*
+ * A forked worker killed with objects in its cache while a live one holds
+ * the ring with a put in flight: the reclaim cannot flush the cache and
+ * leaves the id taken. The live put then ends (published by hand, as the
+ * worker would). Nothing else dies and nobody claims an id, yet the id is
+ * reclaimed: the notify thread tries again on its own.
+ */
+static void
+test_dead_owner_retried(void **)
+{
+	constexpr unsigned int n = 24;
+	int out[2][2], in[2][2], id[2];
+	pid_t pid[2];
+
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(pipe(out[k]), 0);
+		assert_int_equal(pipe(in[k]), 0);
+		pid[k] = start_put_in_flight(n, out[k][1], in[k][0]);
+		assert_true(pid[k] > 0);
+		assert_int_equal(read(out[k][0], &id[k], sizeof(id[k])), (ssize_t)sizeof(id[k]));
+		assert_true(id[k] >= 2);
+	}
+	const int put = 0, cache = 1;
+	for (int k = 0; k < 2; k++) {
+		int done;
+		assert_int_equal(write(in[k][1], k == put ? "p" : "c", 1), 1);
+		assert_int_equal(read(out[k][0], &done, sizeof(done)), (ssize_t)sizeof(done));
+	}
+	struct rte_ring *r = static_cast<struct rte_ring *>(pool->pool_data);
+	assert_int_equal(r->prod.head - r->prod.tail, n);
+
+	std::atomic<int> calls{0};
+	assert_true(rte_mps_exit_notify_register(pid[cache], 0, count_exit, &calls) >= 0);
+	kill(pid[cache], SIGKILL);
+	assert_int_equal(wait_exit(pid[cache], 5000) & 0x7f, SIGKILL);
+	assert_true(wait_for([&] { return calls.load() == 1; }, 5000));
+	const bool held = rte_mps_lcore_owner((unsigned int)id[cache], nullptr) != 0;
+
+	/* the live worker's put ends: published, its cache emptied */
+	r->prod.tail = r->prod.head;
+	pool->local_cache[id[put]].len = 0;
+	const bool freed = wait_for([&] {
+		return rte_mps_lcore_owner((unsigned int)id[cache], nullptr) == 0;
+	}, 5000);
+
+	assert_true(rte_mps_exit_notify_register(pid[put], 0, count_exit, &calls) >= 0);
+	kill(pid[put], SIGKILL);
+	assert_int_equal(wait_exit(pid[put], 5000) & 0x7f, SIGKILL);
+	assert_true(wait_for([&] {
+		return rte_mps_lcore_owner((unsigned int)id[put], nullptr) == 0;
+	}, 5000));
+	for (int k = 0; k < 2; k++) {
+		for (int e = 0; e < 2; e++) {
+			close(out[k][e]);
+			close(in[k][e]);
+		}
+	}
+	assert_true(held);
+	assert_true(freed);
+	struct rte_mps_audit a;
+	assert_int_equal(rte_mps_mempool_audit(pool, &a), 0);
+	assert_int_equal(a.in_pool, POOL_SIZE);
+	assert_int_equal(a.surplus, 0);
+	assert_int_equal(a.unaccounted, 0);
+}
+
 int
 main(int, char **argv)
 {
@@ -564,6 +630,7 @@ main(int, char **argv)
 		cmocka_unit_test(test_dead_owner_put_unwritten_behind),
 		cmocka_unit_test(test_dead_owners_puts_in_flight),
 		cmocka_unit_test(test_dead_owner_flush_after_put),
+		cmocka_unit_test(test_dead_owner_retried),
 	};
 	ret = cmocka_run_group_tests(tests, mps_group_setup, mps_group_teardown);
 	stop_test_eal();

@@ -31,7 +31,7 @@ import re
 import sys
 
 PASS = ('OK', 'EXPECTEDFAIL')
-FIGURE = re.compile(r'Mpps|[0-9] ?[nmu]s\b|µs|ratio|unaccounted|recoveries|'
+FIGURE = re.compile(r'Mpps|[0-9] ?[nmu]s\b|µs|ratio|unaccounted|mbufs missing|half done|recoveries|'
                     r'side by side|interleaved')
 FIGURE_SUITES = re.compile(r':(perf|stress)-tests / ')
 

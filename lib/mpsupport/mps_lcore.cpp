@@ -145,8 +145,8 @@ std::atomic<uint64_t> dead_puts_completed{0}, dead_puts_unwritten{0};
  * nothing to find its reservation by but the producer tail, stuck where it
  * begins. With a cache this full (the put's own objects go in after the
  * flush, and a put brings at most half a cache), a tail stuck for half a
- * second is taken as that put, unless its first slot holds the first
- * object of another lcore cache: that is the put of the cache's owner
+ * second is taken as that put, unless its first slots hold the first
+ * objects of another lcore cache: that is the put of the cache's owner
  * (alive and descheduled, or dead and completed by its own reclaim).
  */
 static int
@@ -158,11 +158,14 @@ complete_unwritten_put(struct rte_mempool *mp, struct rte_mempool_cache *c, stru
 
 	if (ret <= 0)
 		return ret;
-	void *first = dpdk_ring_slot(r, tail);
+	void *first = dpdk_ring_slot(r, tail), *second = dpdk_ring_slot(r, tail + 1);
 	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
 		struct rte_mempool_cache *o = dpdk_cache(mp, l);
-		if (o != nullptr && o != c && dpdk_cache_len(o) != 0 &&
-				dpdk_cache_objs(o)[0] == first)
+		if (o == nullptr || o == c || dpdk_cache_len(o) == 0)
+			continue;
+		/* as dpdk_ring_complete_put(), by two objects (one may be an older copy) */
+		void **objs = dpdk_cache_objs(o);
+		if (objs[0] == first && (dpdk_cache_len(o) == 1 || objs[1] == second))
 			return -1;
 	}
 	if (!dpdk_ring_publish_stuck(r, tail, dpdk_cache_objs(c), n))

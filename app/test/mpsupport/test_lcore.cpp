@@ -546,16 +546,18 @@ test_dead_owner_flush_after_put(void **)
 }
 
 /*
- * A forked worker killed with objects in its cache while a live one holds
- * the ring with a put in flight: the reclaim cannot flush the cache and
- * leaves the id taken. The live put then ends (published by hand, as the
- * worker would). Nothing else dies and nobody claims an id, yet the id is
- * reclaimed: the notify thread tries again on its own.
+ * A forked worker killed with a full cache while a live one holds the ring
+ * with a put in flight. The tail stays still, but the reservation holds the
+ * live worker's cache: it is not taken for the dead one's put. The reclaim
+ * cannot flush the cache and leaves the id taken. The live put then ends
+ * (published by hand, as the worker would). Nothing else dies and nobody
+ * claims an id, yet the id is reclaimed: the notify thread tries again on
+ * its own.
  */
 static void
 test_dead_owner_retried(void **)
 {
-	constexpr unsigned int n = 24;
+	constexpr unsigned int n = 40;
 	int out[2][2], in[2][2], id[2];
 	pid_t pid[2];
 
@@ -581,7 +583,10 @@ test_dead_owner_retried(void **)
 	kill(pid[cache], SIGKILL);
 	assert_int_equal(wait_exit(pid[cache], 5000) & 0x7f, SIGKILL);
 	assert_true(wait_for([&] { return calls.load() == 1; }, 5000));
+	/* longer than the stall that makes a tail stuck */
+	usleep(1000 * 1000);
 	const bool held = rte_mps_lcore_owner((unsigned int)id[cache], nullptr) != 0;
+	const uint32_t reserved = r->prod.head - r->prod.tail;
 
 	/* the live worker's put ends: published, its cache emptied */
 	r->prod.tail = r->prod.head;
@@ -603,6 +608,7 @@ test_dead_owner_retried(void **)
 		}
 	}
 	assert_true(held);
+	assert_int_equal(reserved, n);
 	assert_true(freed);
 	struct rte_mps_audit a;
 	assert_int_equal(rte_mps_mempool_audit(pool, &a), 0);

@@ -272,7 +272,7 @@ dpdk_ring_complete_put(struct rte_ring *r, void * const *objs, uint32_t n, unsig
 /* Assumes, as dpdk_ring_complete_put(): the tail moves only by publishing. */
 int
 dpdk_ring_stuck_tail(struct rte_ring *r, unsigned int stall_ms, unsigned int wait_ms,
-		     uint32_t *tail)
+		     uint32_t *tail, uint32_t *head)
 {
 	using clock = std::chrono::steady_clock;
 
@@ -294,6 +294,7 @@ dpdk_ring_stuck_tail(struct rte_ring *r, unsigned int stall_ms, unsigned int wai
 			still_since = now;
 		} else if (now - still_since >= std::chrono::milliseconds(stall_ms)) {
 			*tail = t;
+			*head = h;
 			return 1;
 		}
 		if (now - start >= std::chrono::milliseconds(wait_ms))

@@ -102,14 +102,14 @@ int dpdk_ring_complete_put(struct rte_ring *r, void * const *objs, uint32_t n,
  * A producer killed after it moved prod.head and before it wrote its first
  * slot leaves no object to find its reservation by, and the producer tail
  * then stops where that reservation begins, for ever. Watch the tail for at
- * most wait_ms: 1 with *tail set when it stays still for stall_ms with
- * slots reserved after it, 0 when every reservation is published at some
- * moment (none is stuck), -1 when neither is seen. A live producer
- * publishes within microseconds of its reservation: only one descheduled
- * for all of stall_ms in between looks stuck.
+ * most wait_ms: 1 with *tail and *head set when it stays still for
+ * stall_ms with slots reserved after it, 0 when every reservation is
+ * published at some moment (none is stuck), -1 when neither is seen. A
+ * live producer publishes within microseconds of its reservation: only
+ * one descheduled for all of stall_ms in between looks stuck.
  */
 int dpdk_ring_stuck_tail(struct rte_ring *r, unsigned int stall_ms, unsigned int wait_ms,
-		uint32_t *tail);
+		uint32_t *tail, uint32_t *head);
 /*
  * Write objs[0 .. n) into the n slots reserved from the stuck tail and
  * publish them, as the producer that reserved them would have. false when

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -145,30 +146,43 @@ std::atomic<uint64_t> dead_puts_completed{0}, dead_puts_unwritten{0};
  * nothing to find its reservation by but the producer tail, stuck where it
  * begins. With a cache this full (the put's own objects go in after the
  * flush, and a put brings at most half a cache), a tail stuck for half a
- * second is taken as that put, unless its first slots hold the first
- * objects of another lcore cache: that is the put of the cache's owner
- * (alive and descheduled, or dead and completed by its own reclaim).
+ * second is taken as that put when the reservation there is just the size
+ * of this put. The puts waiting behind it have written their slots, each
+ * with the first objects of its process's lcore cache: the first of them
+ * ends the stuck reservation. When the stuck one starts that way itself,
+ * it is the put of that cache's owner (alive and descheduled, or dead and
+ * completed by its own reclaim). Another dead process's put of another
+ * size is left to that process's reclaim.
  */
 static int
 complete_unwritten_put(struct rte_mempool *mp, struct rte_mempool_cache *c, struct rte_ring *r,
 		       uint32_t n)
 {
-	uint32_t tail;
-	int ret = dpdk_ring_stuck_tail(r, 500, 2000, &tail);
+	uint32_t tail, head;
+	int ret = dpdk_ring_stuck_tail(r, 500, 2000, &tail, &head);
 
 	if (ret <= 0)
 		return ret;
-	void *first = dpdk_ring_slot(r, tail), *second = dpdk_ring_slot(r, tail + 1);
+	/* the first two objects of every other cache (one may be an older copy) */
+	std::unordered_map<void *, void *> firsts;
 	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
 		struct rte_mempool_cache *o = dpdk_cache(mp, l);
 		if (o == nullptr || o == c || dpdk_cache_len(o) == 0)
 			continue;
-		/* as dpdk_ring_complete_put(), by two objects (one may be an older copy) */
 		void **objs = dpdk_cache_objs(o);
-		if (objs[0] == first && (dpdk_cache_len(o) == 1 || objs[1] == second))
-			return -1;
+		firsts.emplace(objs[0], dpdk_cache_len(o) > 1 ? objs[1] : nullptr);
 	}
-	if (!dpdk_ring_publish_stuck(r, tail, dpdk_cache_objs(c), n))
+	auto put_starts = [&](uint32_t p) {
+		auto it = firsts.find(dpdk_ring_slot(r, p));
+		return it != firsts.end() &&
+			(it->second == nullptr || it->second == dpdk_ring_slot(r, p + 1));
+	};
+	if (put_starts(tail))
+		return -1;
+	uint32_t end = tail + 1;
+	while (end != head && !put_starts(end))
+		end++;
+	if (end - tail != n || !dpdk_ring_publish_stuck(r, tail, dpdk_cache_objs(c), n))
 		return -1;
 	dead_puts_unwritten.fetch_add(1, std::memory_order_relaxed);
 	return 1;

@@ -336,14 +336,22 @@ dead_owner_put_in_flight(unsigned int written, bool behind)
 	struct rte_ring *r = static_cast<struct rte_ring *>(pool->pool_data);
 	assert_int_equal(r->prod.head - r->prod.tail, n);
 
-	/* A live producer after it: DPDK's enqueue, waiting for the tail. */
-	void *objs[late];
+	/*
+	 * A live producer after it, flushing a cache as DPDK's put does (the
+	 * cache of an lcore id nobody holds), waiting for the tail.
+	 */
+	unsigned int free_id = 1;
+	while (free_id == (unsigned int)id || rte_mps_lcore_owner(free_id, nullptr) != 0)
+		free_id++;
+	struct rte_mempool_cache *lc = &pool->local_cache[free_id];
 	std::atomic<bool> put_done{false};
 	std::thread producer;
 	if (behind) {
-		assert_int_equal(rte_mempool_ops_dequeue_bulk(pool, objs, late), 0);
+		assert_int_equal(rte_mempool_ops_dequeue_bulk(pool, lc->objs, late), 0);
+		lc->len = late;
 		producer = std::thread([&] {
-			rte_mempool_ops_enqueue_bulk(pool, objs, late);
+			rte_mempool_ops_enqueue_bulk(pool, lc->objs, late);
+			lc->len = 0;
 			put_done = true;
 		});
 		assert_true(wait_for([&] { return r->prod.head - r->prod.tail == n + late; },
@@ -397,8 +405,8 @@ test_dead_owner_put_unwritten_behind(void **)
 /* A forked child that claims an lcore id, fills its cache with n objects
  * of the pool, says its id on out, waits for a byte on in, then, if the
  * byte is 'p', leaves a full-cache put of them in flight (slots reserved
- * and all written, not published), says it is done and waits to be
- * killed. */
+ * and all written, not published; 'u': reserved, none written), says it
+ * is done and waits to be killed. */
 static pid_t
 start_put_in_flight(unsigned int n, int out, int in)
 {
@@ -416,10 +424,10 @@ start_put_in_flight(unsigned int n, int out, int in)
 	c->len = n;
 	if (write(out, &id, sizeof(id)) != sizeof(id) || read(in, &go, 1) != 1)
 		_exit(1);
-	if (go == 'p') {
+	if (go == 'p' || go == 'u') {
 		uint32_t h = r->prod.head;
 		r->prod.head = h + n;
-		for (unsigned int k = 0; k < n; k++)
+		for (unsigned int k = 0; go == 'p' && k < n; k++)
 			slots[(h + k) & r->mask] = c->objs[k];
 	}
 	if (write(out, &id, sizeof(id)) != sizeof(id))
@@ -617,6 +625,71 @@ test_dead_owner_retried(void **)
 	assert_int_equal(a.unaccounted, 0);
 }
 
+/*
+ * Two forked workers killed: one inside a put it had not written, the other
+ * with a full cache of another size and no put. The second one's reclaim
+ * meets the tail stuck on the first one's put: not of its size, it is not
+ * taken as its own (publishing it would leave part of it reserved for
+ * ever). Once the first one dies too, both are reclaimed.
+ */
+static void
+test_dead_cache_not_taken_for_other_put(void **)
+{
+	constexpr unsigned int n[2] = { 40, 36 };
+	int out[2][2], in[2][2], id[2];
+	pid_t pid[2];
+
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(pipe(out[k]), 0);
+		assert_int_equal(pipe(in[k]), 0);
+		pid[k] = start_put_in_flight(n[k], out[k][1], in[k][0]);
+		assert_true(pid[k] > 0);
+		assert_int_equal(read(out[k][0], &id[k], sizeof(id[k])), (ssize_t)sizeof(id[k]));
+		assert_true(id[k] >= 2);
+	}
+	const int put = 0, cache = 1;
+	for (int k = 0; k < 2; k++) {
+		int done;
+		assert_int_equal(write(in[k][1], k == put ? "u" : "c", 1), 1);
+		assert_int_equal(read(out[k][0], &done, sizeof(done)), (ssize_t)sizeof(done));
+	}
+	struct rte_ring *r = static_cast<struct rte_ring *>(pool->pool_data);
+	assert_int_equal(r->prod.head - r->prod.tail, n[put]);
+
+	std::atomic<int> calls{0};
+	assert_true(rte_mps_exit_notify_register(pid[cache], 0, count_exit, &calls) >= 0);
+	kill(pid[cache], SIGKILL);
+	assert_int_equal(wait_exit(pid[cache], 5000) & 0x7f, SIGKILL);
+	assert_true(wait_for([&] { return calls.load() == 1; }, 5000));
+	/* longer than the stall that makes a tail stuck */
+	usleep(1000 * 1000);
+	const bool held = rte_mps_lcore_owner((unsigned int)id[cache], nullptr) != 0;
+	const uint32_t reserved = r->prod.head - r->prod.tail;
+
+	assert_true(rte_mps_exit_notify_register(pid[put], 0, count_exit, &calls) >= 0);
+	kill(pid[put], SIGKILL);
+	assert_int_equal(wait_exit(pid[put], 5000) & 0x7f, SIGKILL);
+	const bool freed = wait_for([&] {
+		return rte_mps_lcore_owner((unsigned int)id[0], nullptr) == 0 &&
+			rte_mps_lcore_owner((unsigned int)id[1], nullptr) == 0;
+	}, 5000);
+	for (int k = 0; k < 2; k++) {
+		for (int e = 0; e < 2; e++) {
+			close(out[k][e]);
+			close(in[k][e]);
+		}
+	}
+	assert_true(held);
+	assert_int_equal(reserved, n[put]);
+	assert_true(freed);
+	assert_int_equal(r->prod.head, r->prod.tail);
+	struct rte_mps_audit a;
+	assert_int_equal(rte_mps_mempool_audit(pool, &a), 0);
+	assert_int_equal(a.in_pool, POOL_SIZE);
+	assert_int_equal(a.surplus, 0);
+	assert_int_equal(a.unaccounted, 0);
+}
+
 int
 main(int, char **argv)
 {
@@ -637,6 +710,7 @@ main(int, char **argv)
 		cmocka_unit_test(test_dead_owners_puts_in_flight),
 		cmocka_unit_test(test_dead_owner_flush_after_put),
 		cmocka_unit_test(test_dead_owner_retried),
+		cmocka_unit_test(test_dead_cache_not_taken_for_other_put),
 	};
 	ret = cmocka_run_group_tests(tests, mps_group_setup, mps_group_teardown);
 	stop_test_eal();

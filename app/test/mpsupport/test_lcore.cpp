@@ -436,6 +436,102 @@ start_put_in_flight(unsigned int n, int out, int in)
 		pause();
 }
 
+/* Two children of start_put_in_flight(), with their pipes and lcore ids. */
+struct worker_pair {
+	int out[2][2], in[2][2], id[2];
+	pid_t pid[2];
+	std::atomic<int> calls{0};
+};
+
+/* Start both, with n[k] objects in the cache of child k. */
+static void
+pair_start(worker_pair &w, const unsigned int n[2])
+{
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(pipe(w.out[k]), 0);
+		assert_int_equal(pipe(w.in[k]), 0);
+		w.pid[k] = start_put_in_flight(n[k], w.out[k][1], w.in[k][0]);
+		assert_true(w.pid[k] > 0);
+		assert_int_equal(read(w.out[k][0], &w.id[k], sizeof(w.id[k])),
+				 (ssize_t)sizeof(w.id[k]));
+		assert_true(w.id[k] >= 2);
+	}
+}
+
+/* Tell child k what to leave behind ('p', 'u' or 'c'); wait until it has. */
+static void
+pair_tell(worker_pair &w, int k, const char *go)
+{
+	int done;
+
+	assert_int_equal(write(w.in[k][1], go, 1), 1);
+	assert_int_equal(read(w.out[k][0], &done, sizeof(done)), (ssize_t)sizeof(done));
+}
+
+/* Kill child k and wait until the library has seen its exit. */
+static void
+pair_kill(worker_pair &w, int k)
+{
+	const int seen = w.calls.load();
+
+	assert_true(rte_mps_exit_notify_register(w.pid[k], 0, count_exit, &w.calls) >= 0);
+	kill(w.pid[k], SIGKILL);
+	assert_int_equal(wait_exit(w.pid[k], 5000) & 0x7f, SIGKILL);
+	assert_true(wait_for([&] { return w.calls.load() == seen + 1; }, 5000));
+}
+
+/* Whether both lcore ids are reclaimed within 5 s; the pipes are closed. */
+static bool
+pair_reclaimed(worker_pair &w)
+{
+	bool freed = wait_for([&] {
+		return rte_mps_lcore_owner((unsigned int)w.id[0], nullptr) == 0 &&
+			rte_mps_lcore_owner((unsigned int)w.id[1], nullptr) == 0;
+	}, 5000);
+	for (int k = 0; k < 2; k++) {
+		for (int e = 0; e < 2; e++) {
+			close(w.out[k][e]);
+			close(w.in[k][e]);
+		}
+	}
+	return freed;
+}
+
+/* Every object of the pool in its ring, once; nothing reserved there. */
+static void
+assert_pool_whole(const struct rte_ring *r)
+{
+	struct rte_mps_audit a;
+
+	assert_int_equal(r->prod.head, r->prod.tail);
+	assert_int_equal(rte_mps_mempool_audit(pool, &a), 0);
+	assert_int_equal(a.in_pool, POOL_SIZE);
+	assert_int_equal(a.surplus, 0);
+	assert_int_equal(a.unaccounted, 0);
+}
+
+/*
+ * Child 0 leaves a put in the ring (go: 'p' or 'u'), child 1 a full cache;
+ * child 1 is killed, and its reclaim given longer than the stall that makes
+ * a tail stuck. *held: its lcore id is still taken; *reserved: the slots
+ * reserved in the ring then.
+ */
+static void
+pair_cache_dies_behind_put(worker_pair &w, const unsigned int n[2], const char *go, bool *held,
+			   uint32_t *reserved)
+{
+	const struct rte_ring *r = static_cast<struct rte_ring *>(pool->pool_data);
+
+	pair_start(w, n);
+	pair_tell(w, 0, go);
+	pair_tell(w, 1, "c");
+	assert_int_equal(r->prod.head - r->prod.tail, n[0]);
+	pair_kill(w, 1);
+	usleep(1000 * 1000);
+	*held = rte_mps_lcore_owner((unsigned int)w.id[1], nullptr) != 0;
+	*reserved = r->prod.head - r->prod.tail;
+}
+
 /*
  * Two forked workers killed inside full-cache puts into the same ring, the
  * one with the higher lcore id first in the ring, killed last. The reclaim
@@ -447,53 +543,22 @@ start_put_in_flight(unsigned int n, int out, int in)
 static void
 test_dead_owners_puts_in_flight(void **)
 {
-	constexpr unsigned int n = 24;
-	int out[2][2], in[2][2], id[2];
-	pid_t pid[2];
+	constexpr unsigned int n[2] = { 24, 24 };
+	worker_pair w;
 
-	for (int k = 0; k < 2; k++) {
-		assert_int_equal(pipe(out[k]), 0);
-		assert_int_equal(pipe(in[k]), 0);
-		pid[k] = start_put_in_flight(n, out[k][1], in[k][0]);
-		assert_true(pid[k] > 0);
-		assert_int_equal(read(out[k][0], &id[k], sizeof(id[k])), (ssize_t)sizeof(id[k]));
-		assert_true(id[k] >= 2);
-	}
+	pair_start(w, n);
 	/* the higher lcore id reserves first */
-	int first = id[0] > id[1] ? 0 : 1;
-	for (int k : { first, 1 - first }) {
-		int done;
-		assert_int_equal(write(in[k][1], "p", 1), 1);
-		assert_int_equal(read(out[k][0], &done, sizeof(done)), (ssize_t)sizeof(done));
-	}
+	int first = w.id[0] > w.id[1] ? 0 : 1;
+	pair_tell(w, first, "p");
+	pair_tell(w, 1 - first, "p");
 	struct rte_ring *r = static_cast<struct rte_ring *>(pool->pool_data);
-	assert_int_equal(r->prod.head - r->prod.tail, 2 * n);
+	assert_int_equal(r->prod.head - r->prod.tail, 2 * n[0]);
 
 	/* The later put dies first: its reclaim waits for the earlier, live one. */
-	std::atomic<int> calls{0};
-	for (int k : { 1 - first, first }) {
-		assert_true(rte_mps_exit_notify_register(pid[k], 0, count_exit, &calls) >= 0);
-		kill(pid[k], SIGKILL);
-		assert_int_equal(wait_exit(pid[k], 5000) & 0x7f, SIGKILL);
-		assert_true(wait_for([&] { return calls.load() == (k == first ? 2 : 1); }, 5000));
-	}
-	bool freed = wait_for([&] {
-		return rte_mps_lcore_owner((unsigned int)id[0], nullptr) == 0 &&
-			rte_mps_lcore_owner((unsigned int)id[1], nullptr) == 0;
-	}, 5000);
-	for (int k = 0; k < 2; k++) {
-		for (int e = 0; e < 2; e++) {
-			close(out[k][e]);
-			close(in[k][e]);
-		}
-	}
-	assert_true(freed);
-	assert_int_equal(r->prod.head, r->prod.tail);
-	struct rte_mps_audit a;
-	assert_int_equal(rte_mps_mempool_audit(pool, &a), 0);
-	assert_int_equal(a.in_pool, POOL_SIZE);
-	assert_int_equal(a.surplus, 0);
-	assert_int_equal(a.unaccounted, 0);
+	pair_kill(w, 1 - first);
+	pair_kill(w, first);
+	assert_true(pair_reclaimed(w));
+	assert_pool_whole(r);
 }
 
 /*
@@ -505,52 +570,21 @@ test_dead_owners_puts_in_flight(void **)
 static void
 test_dead_owner_flush_after_put(void **)
 {
-	constexpr unsigned int n = 24;
-	int out[2][2], in[2][2], id[2];
-	pid_t pid[2];
+	constexpr unsigned int n[2] = { 24, 24 };
+	worker_pair w;
 
-	for (int k = 0; k < 2; k++) {
-		assert_int_equal(pipe(out[k]), 0);
-		assert_int_equal(pipe(in[k]), 0);
-		pid[k] = start_put_in_flight(n, out[k][1], in[k][0]);
-		assert_true(pid[k] > 0);
-		assert_int_equal(read(out[k][0], &id[k], sizeof(id[k])), (ssize_t)sizeof(id[k]));
-		assert_true(id[k] >= 2);
-	}
-	int put = id[0] > id[1] ? 0 : 1;
-	for (int k = 0; k < 2; k++) {
-		int done;
-		assert_int_equal(write(in[k][1], k == put ? "p" : "c", 1), 1);
-		assert_int_equal(read(out[k][0], &done, sizeof(done)), (ssize_t)sizeof(done));
-	}
+	pair_start(w, n);
+	int put = w.id[0] > w.id[1] ? 0 : 1;
+	pair_tell(w, 0, put == 0 ? "p" : "c");
+	pair_tell(w, 1, put == 1 ? "p" : "c");
 	struct rte_ring *r = static_cast<struct rte_ring *>(pool->pool_data);
-	assert_int_equal(r->prod.head - r->prod.tail, n);
+	assert_int_equal(r->prod.head - r->prod.tail, n[put]);
 
 	/* The cache's owner dies first, while the put's is still alive. */
-	std::atomic<int> calls{0};
-	for (int k : { 1 - put, put }) {
-		assert_true(rte_mps_exit_notify_register(pid[k], 0, count_exit, &calls) >= 0);
-		kill(pid[k], SIGKILL);
-		assert_int_equal(wait_exit(pid[k], 5000) & 0x7f, SIGKILL);
-		assert_true(wait_for([&] { return calls.load() == (k == put ? 2 : 1); }, 5000));
-	}
-	bool freed = wait_for([&] {
-		return rte_mps_lcore_owner((unsigned int)id[0], nullptr) == 0 &&
-			rte_mps_lcore_owner((unsigned int)id[1], nullptr) == 0;
-	}, 5000);
-	for (int k = 0; k < 2; k++) {
-		for (int e = 0; e < 2; e++) {
-			close(out[k][e]);
-			close(in[k][e]);
-		}
-	}
-	assert_true(freed);
-	assert_int_equal(r->prod.head, r->prod.tail);
-	struct rte_mps_audit a;
-	assert_int_equal(rte_mps_mempool_audit(pool, &a), 0);
-	assert_int_equal(a.in_pool, POOL_SIZE);
-	assert_int_equal(a.surplus, 0);
-	assert_int_equal(a.unaccounted, 0);
+	pair_kill(w, 1 - put);
+	pair_kill(w, put);
+	assert_true(pair_reclaimed(w));
+	assert_pool_whole(r);
 }
 
 /*
@@ -565,64 +599,29 @@ test_dead_owner_flush_after_put(void **)
 static void
 test_dead_owner_retried(void **)
 {
-	constexpr unsigned int n = 40;
-	int out[2][2], in[2][2], id[2];
-	pid_t pid[2];
-
-	for (int k = 0; k < 2; k++) {
-		assert_int_equal(pipe(out[k]), 0);
-		assert_int_equal(pipe(in[k]), 0);
-		pid[k] = start_put_in_flight(n, out[k][1], in[k][0]);
-		assert_true(pid[k] > 0);
-		assert_int_equal(read(out[k][0], &id[k], sizeof(id[k])), (ssize_t)sizeof(id[k]));
-		assert_true(id[k] >= 2);
-	}
+	constexpr unsigned int n[2] = { 40, 40 };
 	const int put = 0, cache = 1;
-	for (int k = 0; k < 2; k++) {
-		int done;
-		assert_int_equal(write(in[k][1], k == put ? "p" : "c", 1), 1);
-		assert_int_equal(read(out[k][0], &done, sizeof(done)), (ssize_t)sizeof(done));
-	}
+	worker_pair w;
 	struct rte_ring *r = static_cast<struct rte_ring *>(pool->pool_data);
-	assert_int_equal(r->prod.head - r->prod.tail, n);
+	bool held;
+	uint32_t reserved;
 
-	std::atomic<int> calls{0};
-	assert_true(rte_mps_exit_notify_register(pid[cache], 0, count_exit, &calls) >= 0);
-	kill(pid[cache], SIGKILL);
-	assert_int_equal(wait_exit(pid[cache], 5000) & 0x7f, SIGKILL);
-	assert_true(wait_for([&] { return calls.load() == 1; }, 5000));
-	/* longer than the stall that makes a tail stuck */
-	usleep(1000 * 1000);
-	const bool held = rte_mps_lcore_owner((unsigned int)id[cache], nullptr) != 0;
-	const uint32_t reserved = r->prod.head - r->prod.tail;
+	pair_cache_dies_behind_put(w, n, "p", &held, &reserved);
 
 	/* the live worker's put ends: published, its cache emptied */
 	r->prod.tail = r->prod.head;
-	pool->local_cache[id[put]].len = 0;
+	pool->local_cache[w.id[put]].len = 0;
 	const bool freed = wait_for([&] {
-		return rte_mps_lcore_owner((unsigned int)id[cache], nullptr) == 0;
+		return rte_mps_lcore_owner((unsigned int)w.id[cache], nullptr) == 0;
 	}, 5000);
 
-	assert_true(rte_mps_exit_notify_register(pid[put], 0, count_exit, &calls) >= 0);
-	kill(pid[put], SIGKILL);
-	assert_int_equal(wait_exit(pid[put], 5000) & 0x7f, SIGKILL);
-	assert_true(wait_for([&] {
-		return rte_mps_lcore_owner((unsigned int)id[put], nullptr) == 0;
-	}, 5000));
-	for (int k = 0; k < 2; k++) {
-		for (int e = 0; e < 2; e++) {
-			close(out[k][e]);
-			close(in[k][e]);
-		}
-	}
+	pair_kill(w, put);
+	const bool both = pair_reclaimed(w);
 	assert_true(held);
-	assert_int_equal(reserved, n);
+	assert_int_equal(reserved, n[put]);
 	assert_true(freed);
-	struct rte_mps_audit a;
-	assert_int_equal(rte_mps_mempool_audit(pool, &a), 0);
-	assert_int_equal(a.in_pool, POOL_SIZE);
-	assert_int_equal(a.surplus, 0);
-	assert_int_equal(a.unaccounted, 0);
+	assert_true(both);
+	assert_pool_whole(r);
 }
 
 /*
@@ -636,58 +635,19 @@ static void
 test_dead_cache_not_taken_for_other_put(void **)
 {
 	constexpr unsigned int n[2] = { 40, 36 };
-	int out[2][2], in[2][2], id[2];
-	pid_t pid[2];
-
-	for (int k = 0; k < 2; k++) {
-		assert_int_equal(pipe(out[k]), 0);
-		assert_int_equal(pipe(in[k]), 0);
-		pid[k] = start_put_in_flight(n[k], out[k][1], in[k][0]);
-		assert_true(pid[k] > 0);
-		assert_int_equal(read(out[k][0], &id[k], sizeof(id[k])), (ssize_t)sizeof(id[k]));
-		assert_true(id[k] >= 2);
-	}
-	const int put = 0, cache = 1;
-	for (int k = 0; k < 2; k++) {
-		int done;
-		assert_int_equal(write(in[k][1], k == put ? "u" : "c", 1), 1);
-		assert_int_equal(read(out[k][0], &done, sizeof(done)), (ssize_t)sizeof(done));
-	}
+	const int put = 0;
+	worker_pair w;
 	struct rte_ring *r = static_cast<struct rte_ring *>(pool->pool_data);
-	assert_int_equal(r->prod.head - r->prod.tail, n[put]);
+	bool held;
+	uint32_t reserved;
 
-	std::atomic<int> calls{0};
-	assert_true(rte_mps_exit_notify_register(pid[cache], 0, count_exit, &calls) >= 0);
-	kill(pid[cache], SIGKILL);
-	assert_int_equal(wait_exit(pid[cache], 5000) & 0x7f, SIGKILL);
-	assert_true(wait_for([&] { return calls.load() == 1; }, 5000));
-	/* longer than the stall that makes a tail stuck */
-	usleep(1000 * 1000);
-	const bool held = rte_mps_lcore_owner((unsigned int)id[cache], nullptr) != 0;
-	const uint32_t reserved = r->prod.head - r->prod.tail;
+	pair_cache_dies_behind_put(w, n, "u", &held, &reserved);
 
-	assert_true(rte_mps_exit_notify_register(pid[put], 0, count_exit, &calls) >= 0);
-	kill(pid[put], SIGKILL);
-	assert_int_equal(wait_exit(pid[put], 5000) & 0x7f, SIGKILL);
-	const bool freed = wait_for([&] {
-		return rte_mps_lcore_owner((unsigned int)id[0], nullptr) == 0 &&
-			rte_mps_lcore_owner((unsigned int)id[1], nullptr) == 0;
-	}, 5000);
-	for (int k = 0; k < 2; k++) {
-		for (int e = 0; e < 2; e++) {
-			close(out[k][e]);
-			close(in[k][e]);
-		}
-	}
+	pair_kill(w, put);
+	assert_true(pair_reclaimed(w));
 	assert_true(held);
 	assert_int_equal(reserved, n[put]);
-	assert_true(freed);
-	assert_int_equal(r->prod.head, r->prod.tail);
-	struct rte_mps_audit a;
-	assert_int_equal(rte_mps_mempool_audit(pool, &a), 0);
-	assert_int_equal(a.in_pool, POOL_SIZE);
-	assert_int_equal(a.surplus, 0);
-	assert_int_equal(a.unaccounted, 0);
+	assert_pool_whole(r);
 }
 
 int

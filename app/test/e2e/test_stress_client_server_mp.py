@@ -46,6 +46,10 @@ NCLIENTS = 3
 LIFE = (0.0, 0.05)
 # Bound on each step of a client's cycle.
 STEP_TIMEOUT = 15
+# The steps from a kill to the new instance forwarding, each with its times (ms):
+# the server recycles the id, the relaunched client appears running, the server
+# sees it join, its first packet.
+PHASES = {'killed': [], 'launched': [], 'starting': [], 'joined': []}
 
 
 def percentile(values, p):
@@ -132,6 +136,10 @@ class Client:
         return False
 
     def set(self, state, now):
+        # How long each step after a kill took, from the kill to the new instance
+        # forwarding.
+        if self.t_kill is not None and self.state in PHASES:
+            PHASES[self.state].append((now - self.since) * 1e3)
         self.state = state
         self.since = now
 
@@ -179,6 +187,11 @@ def test_chaos(mp):
                                open('/proc/loadavg').read().split()[0]))
     print('kill -> new client forwarding: p50 %.1f ms, p99 %.1f ms, max %.1f ms'
           % (percentile(times_ms, 50), percentile(times_ms, 99), max(times_ms)))
+    print('of which, p50 / p99 ms: ' + ', '.join(
+        '%s %.1f / %.1f' % (name, percentile(PHASES[step], 50), percentile(PHASES[step], 99))
+        for step, name in (('killed', 'id recycled'), ('launched', 'relaunched and running'),
+                           ('starting', 'joined'), ('joined', 'first packet'))
+        if PHASES[step]))
     print('pool rebuilds %d (deferred %d, last %d us): mbufs given back %d, copies '
           'dropped %d' % (m['rebuilds'], m['rebuilds_deferred'], m['last_rebuild_us'],
                           m['given_back'], m['copies_dropped']))

@@ -80,6 +80,7 @@ struct flush_ctx {
 	uint64_t resetting;    /* workers whose reset is running */
 	int count;
 	int skipped;           /* caches left alone (for a coming rebuild, or unsalvageable) */
+	bool patient;          /* false: no waiting on other producers (ms) nor on a stuck tail */
 };
 
 /*
@@ -199,7 +200,7 @@ complete_unwritten_put(struct rte_mempool *mp, struct rte_mempool_cache *c, stru
  * then left alone.
  */
 static int
-complete_put(struct rte_mempool *mp, struct rte_mempool_cache *c)
+complete_put(struct rte_mempool *mp, struct rte_mempool_cache *c, bool patient)
 {
 	struct rte_ring *r = dpdk_pool_ring(mp);
 	uint32_t len = dpdk_cache_len(c);
@@ -209,8 +210,8 @@ complete_put(struct rte_mempool *mp, struct rte_mempool_cache *c)
 
 	if (r == nullptr)
 		return 0;
-	int ret = n != 0 && n <= len ? dpdk_ring_complete_put(r, objs, n, 100) : 0;
-	if (ret == 0 && n != 0 && n <= len && (half || len >= c->size))
+	int ret = n != 0 && n <= len ? dpdk_ring_complete_put(r, objs, n, patient ? 100 : 1) : 0;
+	if (ret == 0 && patient && n != 0 && n <= len && (half || len >= c->size))
 		ret = complete_unwritten_put(mp, c, r, n);
 	if (ret < 0) {
 		MPS_LOG(WARNING, "%s: a put a dead process left half done waits for an "
@@ -240,7 +241,7 @@ flush_one(struct rte_mempool *mp, void *arg)
 		ctx->skipped++;
 		return;
 	}
-	if (ctx->dead_owner && complete_put(mp, c) < 0) {
+	if (ctx->dead_owner && complete_put(mp, c, ctx->patient) < 0) {
 		ctx->skipped++;
 		return;
 	}
@@ -255,7 +256,7 @@ flush_one(struct rte_mempool *mp, void *arg)
 		 * that comes later, or killed while this runs): a plain flush
 		 * would wait on it for ever. Flush only into an idle ring.
 		 */
-		if (!dpdk_ring_enqueue_idle(r, dpdk_cache_objs(c), len, 100)) {
+		if (!dpdk_ring_enqueue_idle(r, dpdk_cache_objs(c), len, ctx->patient ? 100 : 1)) {
 			MPS_LOG(WARNING, "%s: the ring is held by a put left half done: an "
 					"lcore cache is left alone for now\n", mp->name);
 			ctx->skipped++;
@@ -304,9 +305,10 @@ lcore_snapshot_pools()
 }
 
 static int
-cache_flush(unsigned int lcore, bool dead_owner, uint64_t resetting = 0, int *skipped = nullptr)
+cache_flush(unsigned int lcore, bool dead_owner, uint64_t resetting = 0, int *skipped = nullptr,
+	    bool patient = true)
 {
-	flush_ctx ctx = { lcore, dead_owner, resetting, 0, 0 };
+	flush_ctx ctx = { lcore, dead_owner, resetting, 0, 0, patient };
 
 	if (self.forked) {
 		for (unsigned int i = 0; i < nb_fork_pools; i++)
@@ -343,7 +345,7 @@ rebuild_running(const shared *sh)
 /* Move an lcore word we own (or took over as reclaimer) to free, flushing
  * the lcore's caches first so that the next owner starts clean. */
 static bool
-free_word(unsigned int l, uint64_t w, bool flush, bool dead_owner = false)
+free_word(unsigned int l, uint64_t w, bool flush, bool dead_owner = false, bool patient = true)
 {
 	shared *sh = self.sh;
 
@@ -370,7 +372,7 @@ free_word(unsigned int l, uint64_t w, bool flush, bool dead_owner = false)
 		} while (rebuild_running(sh));
 	}
 	int skipped = 0;
-	int n = cache_flush(l, dead_owner, 0, &skipped);
+	int n = cache_flush(l, dead_owner, 0, &skipped, patient);
 	if (n > 0)
 		MPS_LOG(DEBUG, "lcore %u: %d objects flushed back to their pools\n", l, n);
 	if (skipped != 0) {
@@ -385,7 +387,7 @@ free_word(unsigned int l, uint64_t w, bool flush, bool dead_owner = false)
 std::atomic<bool> lcores_left{false};
 
 int
-reclaim_lcores()
+reclaim_lcores(bool may_wait)
 {
 	shared *sh = self.sh;
 	int n = 0;
@@ -396,8 +398,11 @@ reclaim_lcores()
 	 * Puts that dead processes left in flight in one ring are completed in
 	 * ring order: one waits for those before it, which a later lcore may
 	 * hold. Go round again while a round frees some and leaves others.
+	 * A round is quick at first (no waiting on a put of another lcore);
+	 * only when a quick round frees nothing does the next one wait, and
+	 * watch for a stuck tail, if the caller may wait.
 	 */
-	bool again;
+	bool again, patient = false;
 	do {
 		int freed = 0;
 		bool left = false;
@@ -406,7 +411,7 @@ reclaim_lcores()
 			if (lc_kind(w) == LC_FREE || lc_owner_alive(sh, w))
 				continue;
 			/* Dead owner, or a reclaimer that died half way: flush again. */
-			if (free_word(l, w, true, true)) {
+			if (free_word(l, w, true, true, patient)) {
 				MPS_LOG(INFO, "lcore %u reclaimed from a dead owner\n", l);
 				freed++;
 			} else {
@@ -414,7 +419,8 @@ reclaim_lcores()
 			}
 		}
 		n += freed;
-		again = left && freed > 0;
+		again = left && (freed > 0 || (!patient && may_wait));
+		patient = may_wait && left && freed == 0;
 		lcores_left.store(left, std::memory_order_relaxed);
 	} while (again);
 	return n;
@@ -581,6 +587,17 @@ lcore_callbacks_unregister()
 	lcore_cb_handle = nullptr;
 }
 
+int
+lcore_reclaim(bool may_wait)
+{
+	if (self.sh == nullptr || self.slot < 0)
+		return fail(EINVAL, "mpsupport is not initialised");
+	mutex_guard lk(lcore_reclaim_mutex);
+	res_settle_dead();
+	reclaim_dead_slots();
+	return reclaim_lcores(may_wait);
+}
+
 } /* namespace mps */
 
 using namespace mps;
@@ -674,12 +691,7 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_lcore_reclaim, 22.11)
 int
 rte_mps_lcore_reclaim(void)
 {
-	if (self.sh == nullptr || self.slot < 0)
-		return fail(EINVAL, "mpsupport is not initialised");
-	mutex_guard lk(lcore_reclaim_mutex);
-	res_settle_dead();
-	reclaim_dead_slots();
-	return reclaim_lcores();
+	return lcore_reclaim(true);
 }
 
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_mps_lcore_cache_flush, 22.11)

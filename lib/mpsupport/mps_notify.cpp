@@ -289,22 +289,37 @@ thread_main(void *)
 {
 	struct epoll_event ev[16];
 	int retry_ms = RETRY_MIN_MS;
+	uint64_t retry_at = 0;
 
 	for (;;) {
 		/*
-		 * Ids a reclaim had to leave (a put a dead process left half
-		 * done that waited on another) are tried again, less and less
-		 * often: nothing else may come to reclaim them when every
-		 * producer of a pool waits on that put.
+		 * The reclaims run at each exit are quick: they wait on no
+		 * other put, so that every exit that comes is seen first. Ids
+		 * they had to leave (a put a dead process left half done that
+		 * waits on another, or on a stuck tail) are then tried again by
+		 * a reclaim that may wait, less and less often: nothing else
+		 * may come to reclaim them when every producer of a pool waits
+		 * on that put. Exits coming meanwhile do not put the try off.
 		 */
 		const bool left = lcores_left.load(std::memory_order_relaxed);
-		int k = epoll_wait(notifier.epfd, ev, 16, left ? retry_ms : -1);
-		if (k == 0) {
+		int timeout = -1;
+		if (!left) {
+			retry_at = 0;
+			retry_ms = RETRY_MIN_MS;
+		} else {
+			const uint64_t now = now_ns() / 1000000;
+			if (retry_at == 0)
+				retry_at = now + retry_ms;
+			timeout = retry_at > now ? (int)(retry_at - now) : 0;
+		}
+		int k = epoll_wait(notifier.epfd, ev, 16, timeout);
+		if (left && now_ns() / 1000000 >= retry_at) {
 			retry_left();
 			retry_ms = RTE_MIN(retry_ms * 2, RETRY_MAX_MS);
-			continue;
+			retry_at = 0;
 		}
-		retry_ms = RETRY_MIN_MS;
+		if (k == 0)
+			continue;
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;
@@ -396,7 +411,7 @@ member_exited(const rte_mps_exit_info *info, void *)
 	if (self.sh != nullptr) {
 		mutex_guard reclaim(lcore_reclaim_mutex, std::try_to_lock);
 		if (reclaim.owns_lock()) {
-			int k = rte_mps_lcore_reclaim();
+			int k = lcore_reclaim(false);
 			reclaim.unlock();
 			MPS_LOG(INFO, "member pid %d exited; %d lcore ids reclaimed\n",
 					(int)info->pid, k < 0 ? 0 : k);
@@ -415,10 +430,15 @@ member_exited(const rte_mps_exit_info *info, void *)
 			dispatch(lk, hs[k], info);
 	}
 	if (later) {
-		int k = rte_mps_lcore_reclaim();
+		int k = lcore_reclaim(false);
 		MPS_LOG(INFO, "member pid %d exited; %d lcore ids reclaimed\n", (int)info->pid,
 				k < 0 ? 0 : k);
 	}
+	/* called on another thread (IPC): the notify thread makes the patient tries */
+	uint64_t one = 1;
+	if (lcores_left.load(std::memory_order_relaxed) && notifier.wakefd >= 0 &&
+			write(notifier.wakefd, &one, sizeof(one)) < 0)
+		MPS_LOG(ERR, "cannot wake the notification thread\n");
 }
 
 int

@@ -321,7 +321,11 @@ unsigned int lcore_eal_id();
 int lcore_callbacks_register();
 void lcore_callbacks_unregister();
 int lcore_snapshot_pools();
-int reclaim_lcores();
+/* may_wait: rounds that wait on other producers' puts, and watch for a
+ * stuck tail, when the quick ones free nothing. */
+int reclaim_lcores(bool may_wait = true);
+/* rte_mps_lcore_reclaim(), whose rounds may wait or not. */
+int lcore_reclaim(bool may_wait);
 /* The last reclaim left ids of dead owners taken (a put it could not
  * complete yet, a pool awaiting its rebuild): the notify thread tries again. */
 extern std::atomic<bool> lcores_left;

@@ -138,6 +138,40 @@ def wait_capture(tel, done, what, timeout=20, tool=None):
         time.sleep(0.05)
 
 
+def packet_written(path):
+    """Whether the pcapng file holds one whole packet block yet. It reads the file's
+    first blocks only: at line rate, the file grows by hundreds of megabytes a second."""
+    try:
+        with open(path, 'rb') as f:
+            data = f.read(1 << 20)
+    except OSError:
+        return False
+    off = 0
+    endian = '<'
+    while off + 12 <= len(data):
+        btype, blen = struct.unpack_from(endian + 'II', data, off)
+        if btype == 0x0A0D0D0A:
+            endian = '<' if data[off + 8:off + 12] == b'\x4d\x3c\x2b\x1a' else '>'
+            btype, blen = struct.unpack_from(endian + 'II', data, off)
+        if blen < 12 or off + blen > len(data):
+            return False
+        if btype == 6:
+            return True
+        off += blen
+    return False
+
+
+def wait_written(path, tool, what, timeout=20):
+    """Wait until a running() tool wrote a packet into its pcapng file. The library's
+    counters say what was handed to the tool, not what it wrote: a tool stopped right
+    after they move can leave the file without a packet."""
+    deadline = time.monotonic() + timeout
+    while not packet_written(path):
+        assert tool.poll() is None, tool.communicate()[0]
+        assert time.monotonic() < deadline, '%s: none in %s' % (what, path)
+        time.sleep(0.05)
+
+
 def capture_until(group, tel, iface, pids, out, keys=(), timeout=20):
     """Run dpdk-dumpcap until the callbacks of every process in pids saw packets
     (the library's per-process counter) and each capture entry in keys (port0_rx...)
@@ -152,6 +186,7 @@ def capture_until(group, tel, iface, pids, out, keys=(), timeout=20):
                                for p in pids) and
             all(i.get(k, {}).get('packets', 0) > 0 for k in keys),
             'want packets seen by %s' % list(pids), timeout, cap)
+        wait_written(out, cap, 'want a packet written', timeout)
     assert cap.returncode == 0, cap.text
     pkts = read_pcapng(str(out))
     assert pkts
